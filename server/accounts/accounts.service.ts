@@ -1,0 +1,250 @@
+import { and, count, eq, ne, sql } from 'drizzle-orm';
+import type { Db, DatabaseLike } from '../db/client.ts';
+import { invalid, parseForm, type Invalid } from '../validation.ts';
+import type { RegistrationPolicy } from '../admin/settings.tables.ts';
+import { sessions, users, type Role, type UserStatus } from './accounts.tables.ts';
+import * as schemas from './accounts.schemas.ts';
+import { hashPassword, passwordProblem, verifyPassword } from './passwords.ts';
+import { claimInvite, inviteProblem } from './invites.service.ts';
+
+export type User = typeof users.$inferSelect;
+
+export const maxFailedLogins = 5;
+export const lockoutMinutes = 15;
+
+export function findUserByName(db: DatabaseLike, name: string): Promise<User | undefined> {
+  return db.query.users.findFirst({ where: sql`lower(${users.username}) = lower(${name.trim()})` });
+}
+
+export function findUserById(db: DatabaseLike, id: string): Promise<User | undefined> {
+  return db.query.users.findFirst({ where: eq(users.id, id) });
+}
+
+/** A signed-in session stays valid only while the account is active. */
+export async function findSignedInUser(db: DatabaseLike, id: string): Promise<User | undefined> {
+  const user = await findUserById(db, id);
+  return user?.status === 'active' ? user : undefined;
+}
+
+function isUniqueViolation(error: unknown): boolean {
+  const cause = (error as { cause?: { code?: string } }).cause ?? error;
+  return (cause as { code?: string }).code === '23505';
+}
+
+export type NewUser = {
+  username: string;
+  displayName?: string;
+  email?: string;
+  password: string;
+  role?: Role;
+  status?: UserStatus;
+  rulesAccepted?: boolean;
+  inviteId?: string | null;
+};
+
+/** Inserts an account after the checks every way of creating one shares (forms, setup, command line). */
+export async function createUser(db: DatabaseLike, input: NewUser): Promise<{ ok: true; user: User } | Invalid> {
+  const name = schemas.username.safeParse(input.username);
+  if (!name.success) return invalid('username', name.error.issues[0]?.message ?? 'errors.username.characters');
+  const problem = passwordProblem(input.password, name.data);
+  if (problem) return invalid('password', `errors.password.${problem}`);
+  if (await findUserByName(db, name.data)) return invalid('username', 'errors.username.taken');
+  const email = input.email?.trim() || null;
+  if (email && (await db.query.users.findFirst({ where: sql`lower(${users.email}) = lower(${email})` }))) {
+    return invalid('email', 'errors.email.taken');
+  }
+  const now = new Date();
+  const status = input.status ?? 'active';
+  try {
+    const [user] = await db
+      .insert(users)
+      .values({
+        username: name.data,
+        displayName: input.displayName?.trim() || name.data,
+        email,
+        passwordHash: await hashPassword(input.password),
+        role: input.role ?? 'member',
+        status,
+        inviteId: input.inviteId ?? null,
+        approvedAt: status === 'active' ? now : null,
+        rulesAcceptedAt: input.rulesAccepted ? now : null,
+      })
+      .returning();
+    return { ok: true, user: user! };
+  } catch (error) {
+    // Two people choosing the same name at the same moment: the index decides.
+    if (isUniqueViolation(error)) return invalid('username', 'errors.username.taken');
+    throw error;
+  }
+}
+
+/** Registration through the public form, under the node's policy. */
+export async function register(
+  db: Db,
+  form: unknown,
+  policy: RegistrationPolicy,
+  inviteCode: string,
+): Promise<{ ok: true; user: User } | Invalid> {
+  const parsed = parseForm(schemas.registration, form);
+  if (!parsed.ok) return parsed;
+  const input = parsed.value;
+  if (policy === 'invite') {
+    const problem = await inviteProblem(db, inviteCode);
+    if (problem) return invalid('invite', problem);
+  }
+  return db.transaction(async (tx) => {
+    const created = await createUser(tx, {
+      ...input,
+      status: policy === 'approval' ? 'pending' : 'active',
+      rulesAccepted: true,
+    });
+    if (!created.ok || policy !== 'invite') return created;
+    const invite = await claimInvite(tx, inviteCode);
+    if (!invite) return tx.rollback();
+    await tx.update(users).set({ inviteId: invite.id }).where(eq(users.id, created.user.id));
+    return created;
+  }).catch((error: unknown) => {
+    // The invite was used up between the check and the claim.
+    if ((error as Error).name === 'TransactionRollbackError') return invalid('invite', 'errors.invite.usedUp');
+    throw error;
+  });
+}
+
+export type SignInResult =
+  | { ok: true; user: User }
+  | { ok: false; reason: 'wrong' | 'pending' | 'suspended' }
+  | { ok: false; reason: 'locked'; until: Date };
+
+/** Checks a username (or e-mail) and password; repeated failures lock the account for a while. */
+export async function authenticate(db: Db, login: string, password: string, now = new Date()): Promise<SignInResult> {
+  const key = login.trim();
+  const user = key.includes('@')
+    ? await db.query.users.findFirst({ where: sql`lower(${users.email}) = lower(${key})` })
+    : await findUserByName(db, key);
+  if (user?.lockedUntil && user.lockedUntil > now) {
+    return { ok: false, reason: 'locked', until: user.lockedUntil };
+  }
+  const matches = await verifyPassword(password, user?.passwordHash ?? null);
+  if (!user || user.status === 'deleted') return { ok: false, reason: 'wrong' };
+  if (!matches) {
+    const failures = user.failedLogins + 1;
+    const lock = failures >= maxFailedLogins;
+    const until = new Date(now.getTime() + lockoutMinutes * 60_000);
+    await db
+      .update(users)
+      .set({ failedLogins: lock ? 0 : failures, lockedUntil: lock ? until : user.lockedUntil })
+      .where(eq(users.id, user.id));
+    return lock ? { ok: false, reason: 'locked', until } : { ok: false, reason: 'wrong' };
+  }
+  if (user.failedLogins > 0 || user.lockedUntil) {
+    await db.update(users).set({ failedLogins: 0, lockedUntil: null }).where(eq(users.id, user.id));
+  }
+  if (user.status === 'pending') return { ok: false, reason: 'pending' };
+  if (user.status === 'suspended') return { ok: false, reason: 'suspended' };
+  return { ok: true, user };
+}
+
+export async function updateProfile(db: Db, user: User, form: unknown): Promise<{ ok: true; user: User } | Invalid> {
+  const parsed = parseForm(schemas.profile, form);
+  if (!parsed.ok) return parsed;
+  const { displayName, bio, email, locale } = parsed.value;
+  try {
+    const [updated] = await db
+      .update(users)
+      .set({ displayName: displayName || user.username, bio, email: email || null, locale: locale || null })
+      .where(eq(users.id, user.id))
+      .returning();
+    return { ok: true, user: updated! };
+  } catch (error) {
+    if (isUniqueViolation(error)) return invalid('email', 'errors.email.taken');
+    throw error;
+  }
+}
+
+export async function setLocale(db: Db, userId: string, locale: string): Promise<void> {
+  await db.update(users).set({ locale }).where(eq(users.id, userId));
+}
+
+export async function changePassword(
+  db: Db,
+  user: User,
+  current: string,
+  next: string,
+): Promise<{ ok: true } | Invalid> {
+  if (!(await verifyPassword(current, user.passwordHash))) return invalid('currentPassword', 'errors.password.wrongCurrent');
+  const problem = passwordProblem(next, user.username);
+  if (problem) return invalid('newPassword', `errors.password.${problem}`);
+  await setPassword(db, user.id, next);
+  return { ok: true };
+}
+
+/** Sets a new password and clears any lock-out, as after a reset or by an admin. */
+export async function setPassword(db: DatabaseLike, userId: string, password: string): Promise<void> {
+  await db
+    .update(users)
+    .set({ passwordHash: await hashPassword(password), failedLogins: 0, lockedUntil: null })
+    .where(eq(users.id, userId));
+}
+
+/** How many admins could still run the node without this one. */
+export async function otherActiveAdmins(db: DatabaseLike, userId: string): Promise<number> {
+  const [row] = await db
+    .select({ n: count() })
+    .from(users)
+    .where(and(eq(users.role, 'admin'), eq(users.status, 'active'), ne(users.id, userId)));
+  return row?.n ?? 0;
+}
+
+export async function signOutEverywhere(db: DatabaseLike, userId: string, exceptSid?: string): Promise<void> {
+  await db
+    .delete(sessions)
+    .where(exceptSid ? and(eq(sessions.userId, userId), sql`${sessions.sid} <> ${exceptSid}`) : eq(sessions.userId, userId));
+}
+
+/**
+ * Deletes what identifies the person. The row stays, renamed nowhere, so the username is never
+ * handed to someone else and their posts read "deleted member".
+ */
+export async function deleteAccount(db: Db, user: User, password: string): Promise<{ ok: true } | Invalid> {
+  if (!(await verifyPassword(password, user.passwordHash))) return invalid('password', 'errors.password.wrongCurrent');
+  if (user.role === 'admin' && (await otherActiveAdmins(db, user.id)) === 0) return invalid('password', 'errors.role.lastAdmin');
+  await db.transaction(async (tx) => {
+    await tx
+      .update(users)
+      .set({
+        status: 'deleted',
+        displayName: '',
+        email: null,
+        bio: '',
+        passwordHash: null,
+        locale: null,
+        deletedAt: new Date(),
+      })
+      .where(eq(users.id, user.id));
+    await signOutEverywhere(tx, user.id);
+  });
+  return { ok: true };
+}
+
+/** Everything the node keeps about one person, for the "download my data" button. */
+export async function exportAccountData(db: Db, userId: string): Promise<Record<string, unknown>> {
+  const user = await findUserById(db, userId);
+  if (!user) return {};
+  const activeSessions = await db.select({ expiresAt: sessions.expiresAt }).from(sessions).where(eq(sessions.userId, userId));
+  return {
+    exportedAt: new Date().toISOString(),
+    account: {
+      username: user.username,
+      displayName: user.displayName,
+      email: user.email,
+      bio: user.bio,
+      role: user.role,
+      status: user.status,
+      language: user.locale,
+      createdAt: user.createdAt,
+      approvedAt: user.approvedAt,
+      rulesAcceptedAt: user.rulesAcceptedAt,
+    },
+    sessions: activeSessions.map((s) => ({ expiresAt: s.expiresAt })),
+  };
+}

@@ -1,0 +1,115 @@
+import { Router, type Request } from 'express';
+import type { AppContext } from '../app.ts';
+import { requireAdmin, requireStaff } from '../access.ts';
+import { userStatuses, type UserStatus } from '../accounts/accounts.tables.ts';
+import { createInvite, listInvites, revokeInvite } from '../accounts/invites.service.ts';
+import { formView } from '../web/forms.ts';
+import { idParam } from '../web/params.ts';
+import { text, type FieldErrors } from '../validation.ts';
+import { approveMember, declineMember, listMembers, listPending, pageSize, setRole, suspendMember, unsuspendMember } from './members.service.ts';
+import { getSettings, updateSettings } from './settings.service.ts';
+
+function statusFilter(value: unknown): UserStatus | undefined {
+  return (userStatuses as readonly unknown[]).includes(value) ? (value as UserStatus) : undefined;
+}
+
+/** Staff pages. The approval queue is for moderators too; everything else is for admins. */
+export function adminRouter({ database, config }: AppContext): Router {
+  const db = database.db;
+  const router = Router();
+
+  const membersView = async (req: Request, errors: FieldErrors = {}) => {
+    const q = text(req.query.q).trim();
+    const status = statusFilter(req.query.status);
+    const page = Math.max(1, Number.parseInt(text(req.query.page), 10) || 1);
+    const { members, total } = await listMembers(db, { q, status, page });
+    const pages = Math.max(1, Math.ceil(total / pageSize));
+    return {
+      title: 'admin.members.title',
+      members: members.map((m) => ({ ...m, isSelf: m.id === req.user!.id })),
+      total,
+      filter: { q, status: status ?? '' },
+      statuses: userStatuses.filter((s) => s !== 'deleted'),
+      previous: page > 1 ? page - 1 : null,
+      next: page < pages ? page + 1 : null,
+      ...formView(req, {}, errors),
+    };
+  };
+
+  // @route GET /admin/approvals — new members waiting for staff
+  router.get('/approvals', requireStaff, async (req, res) => {
+    res.render('admin/approvals', { title: 'admin.approvals.title', pending: await listPending(db), ...formView(req) });
+  });
+
+  // @route POST /admin/approvals/:id
+  router.post('/approvals/:id', requireStaff, async (req, res) => {
+    const done = req.body.decision === 'approve' ? await approveMember(db, idParam(req)) : await declineMember(db, idParam(req));
+    req.session.notice = done ? `admin.approvals.${req.body.decision === 'approve' ? 'approved' : 'declined'}` : 'admin.approvals.gone';
+    res.redirect(303, '/admin/approvals');
+  });
+
+  router.use(requireAdmin);
+
+  // @route GET /admin — node settings
+  router.get('/', async (req, res) => {
+    const settings = await getSettings(db);
+    res.render('admin/settings', { title: 'admin.settings.title', policies: ['open', 'approval', 'invite'], ...formView(req, settings) });
+  });
+
+  // @route POST /admin/settings
+  router.post('/settings', async (req, res) => {
+    const result = await updateSettings(db, req.body);
+    if (!result.ok) {
+      return res.status(422).render('admin/settings', { title: 'admin.settings.title', policies: ['open', 'approval', 'invite'], ...formView(req, req.body, result.errors) });
+    }
+    req.session.notice = 'admin.settings.saved';
+    res.redirect(303, '/admin');
+  });
+
+  // @route GET /admin/members
+  router.get('/members', async (req, res) => res.render('admin/members', await membersView(req)));
+
+  // @route POST /admin/members/:id — change role, suspend or lift a suspension
+  router.post('/members/:id', async (req, res) => {
+    const { action } = req.body as Record<string, string | undefined>;
+    const id = idParam(req);
+    const result =
+      action === 'role'
+        ? await setRole(db, id, text(req.body.role))
+        : action === 'suspend'
+          ? await suspendMember(db, id, text(req.body.reason))
+          : (await unsuspendMember(db, id), { ok: true as const });
+    if (!result.ok) return res.status(422).render('admin/members', await membersView(req, result.errors));
+    req.session.notice = `admin.members.done.${action === 'role' || action === 'suspend' ? action : 'unsuspend'}`;
+    res.redirect(303, '/admin/members');
+  });
+
+  const invitesView = async (req: Request, values: Record<string, unknown> = { days: 14, maxUses: 1 }, errors: FieldErrors = {}) => ({
+    title: 'admin.invites.title',
+    invites: (await listInvites(db)).map((invite) => ({
+      ...invite,
+      link: new URL(`/register?invite=${invite.code}`, config.baseUrl).href,
+      usable: !invite.revoked && invite.expiresAt > new Date() && invite.uses < invite.maxUses,
+    })),
+    ...formView(req, values, errors),
+  });
+
+  // @route GET /admin/invites
+  router.get('/invites', async (req, res) => res.render('admin/invites', await invitesView(req)));
+
+  // @route POST /admin/invites
+  router.post('/invites', async (req, res) => {
+    const result = await createInvite(db, req.user!.id, req.body);
+    if (!result.ok) return res.status(422).render('admin/invites', await invitesView(req, req.body, result.errors));
+    req.session.notice = 'admin.invites.created';
+    res.redirect(303, '/admin/invites');
+  });
+
+  // @route POST /admin/invites/:id/revoke
+  router.post('/invites/:id/revoke', async (req, res) => {
+    await revokeInvite(db, idParam(req));
+    res.redirect(303, '/admin/invites');
+  });
+
+  return router;
+}

@@ -1,0 +1,92 @@
+import express, { type NextFunction, type Request, type Response } from 'express';
+import { engine } from 'express-handlebars';
+import session from 'express-session';
+import helmet from 'helmet';
+import passport from 'passport';
+import { fileURLToPath } from 'node:url';
+import type { Config } from './config.ts';
+import type { Database } from './db/client.ts';
+import type { Mailer } from './mail.ts';
+import { DatabaseSessionStore } from './accounts/session-store.ts';
+import { configurePassport } from './accounts/passport.ts';
+import { accountsRouter } from './accounts/accounts.routes.ts';
+import { adminRouter } from './admin/admin.routes.ts';
+import { setupRouter, setupGate } from './admin/setup.routes.ts';
+import { pagesRouter, healthRouter } from './web/pages.routes.ts';
+import { chooseLocale } from './web/locale.ts';
+import { pageLocals } from './web/locals.ts';
+import { handleErrors, handleNotFound } from './web/errors.ts';
+import { csrf } from './web/csrf.ts';
+import { helpers } from './web/helpers/index.ts';
+
+export type AppContext = { config: Config; database: Database; mailer: Mailer; log: (line: string) => void };
+
+const root = (path: string) => fileURLToPath(new URL(`../${path}`, import.meta.url));
+
+/** Builds the Express app without listening, so tests can start it on any port. */
+export function buildApp(context: AppContext): { app: express.Express; close(): void } {
+  const { config, database } = context;
+  const app = express();
+  const store = new DatabaseSessionStore(database.db);
+  const secureCookies = config.baseUrl.protocol === 'https:';
+
+  app.set('trust proxy', config.trustProxy);
+  app.set('context', context);
+  app.engine('.hbs', engine({ extname: '.hbs', defaultLayout: 'main', layoutsDir: root('views/layouts'), partialsDir: root('views/partials'), helpers }));
+  app.set('view engine', '.hbs');
+  app.set('views', root('views'));
+  app.disable('x-powered-by');
+
+  app.use(
+    helmet({
+      contentSecurityPolicy: {
+        useDefaults: false,
+        directives: {
+          defaultSrc: ["'none'"],
+          scriptSrc: ["'self'"],
+          styleSrc: ["'self'"],
+          imgSrc: ["'self'"],
+          fontSrc: ["'self'"],
+          connectSrc: ["'self'"],
+          formAction: ["'self'"],
+          frameAncestors: ["'none'"],
+          baseUri: ["'none'"],
+          objectSrc: ["'none'"],
+          ...(secureCookies ? { upgradeInsecureRequests: [] } : {}),
+        },
+      },
+      strictTransportSecurity: secureCookies,
+      referrerPolicy: { policy: 'same-origin' },
+    }),
+  );
+  app.use('/static', express.static(root('public'), { maxAge: '1h', index: false }));
+  app.use(healthRouter(database));
+  // Federation's adapter mounts here, before any body parser, when it comes.
+  app.use(express.urlencoded({ extended: false, limit: '200kb' }));
+  app.use(
+    session({
+      name: 'kohtaamo.sid',
+      secret: config.sessionSecret,
+      store,
+      resave: false,
+      saveUninitialized: false,
+      rolling: true,
+      cookie: { httpOnly: true, sameSite: 'lax', secure: secureCookies, maxAge: 30 * 86_400_000 },
+    }),
+  );
+  configurePassport(database.db);
+  app.use(passport.session());
+  app.use(chooseLocale(config));
+  app.use(pageLocals(context));
+  app.use(csrf.csrfSynchronisedProtection);
+  app.use(setupGate(database.db));
+  app.use(setupRouter(context));
+  app.use(pagesRouter(context));
+  app.use(accountsRouter(context));
+  app.use('/admin', adminRouter(context));
+  app.use(handleNotFound);
+  app.use(handleErrors(context));
+  return { app, close: () => store.close() };
+}
+
+export type Handler = (req: Request, res: Response, next: NextFunction) => unknown;

@@ -1,0 +1,43 @@
+import { ConfigError, loadConfig } from '../config.ts';
+import { openDatabase } from '../db/client.ts';
+import { migrateDatabase } from '../db/migrate.ts';
+import { acquireLock, DataDirInUseError, lockHolder } from '../db/lock.ts';
+import { runCommand, usage, type CommandResult } from './commands.ts';
+import { sendCommand } from './socket.ts';
+
+async function readStdin(): Promise<string> {
+  if (process.stdin.isTTY) return '';
+  let text = '';
+  for await (const chunk of process.stdin) text += chunk;
+  return text;
+}
+
+async function run(args: string[]): Promise<CommandResult> {
+  if (args.length === 0 || args[0] === 'help' || args[0] === '--help') {
+    return { code: args.length === 0 ? 2 : 0, out: args.length ? usage : '', err: args.length ? '' : `No command given.\n\n${usage}` };
+  }
+  const config = loadConfig();
+  const stdin = await readStdin();
+  if (!config.databaseUrl && lockHolder(config.dataDir)) return sendCommand(config.dataDir, { args, stdin });
+  const release = config.databaseUrl ? () => {} : acquireLock(config.dataDir);
+  const database = await openDatabase(config);
+  try {
+    await migrateDatabase(database, config.databaseUrl);
+    return await runCommand(database.db, args, stdin);
+  } finally {
+    await database.close();
+    release();
+  }
+}
+
+try {
+  const result = await run(process.argv.slice(2));
+  process.stdout.write(result.out);
+  process.stderr.write(result.err.endsWith('\n') || !result.err ? result.err : `${result.err}\n`);
+  process.exitCode = result.code;
+} catch (error) {
+  if (error instanceof ConfigError) console.error(`Check the setting ${error.message}`);
+  else if (error instanceof DataDirInUseError) console.error(error.message);
+  else console.error(error instanceof Error ? error.message : error);
+  process.exitCode = 1;
+}

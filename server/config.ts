@@ -1,0 +1,117 @@
+import { randomBytes } from 'node:crypto';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { z } from 'zod';
+
+export const locales = ['fi', 'sv', 'en', 'da'] as const;
+export type Locale = (typeof locales)[number];
+
+export type Config = {
+  port: number;
+  host: string;
+  baseUrl: URL;
+  /** null means the embedded PGlite database under dataDir. */
+  databaseUrl: string | null;
+  dataDir: string;
+  sessionSecret: string;
+  defaultLocale: Locale;
+  trustProxy: boolean;
+  smtp: SmtpConfig | null;
+  logLevel: 'silent' | 'info';
+};
+
+export type SmtpConfig = {
+  host: string;
+  port: number;
+  secure: boolean;
+  user: string | null;
+  password: string | null;
+  from: string;
+};
+
+export class ConfigError extends Error {
+  readonly variable: string;
+  constructor(variable: string, problem: string) {
+    super(`${variable}: ${problem}`);
+    this.variable = variable;
+  }
+}
+
+type Env = Record<string, string | undefined>;
+
+const port = z.coerce.number().int().min(0).max(65535);
+const httpUrl = z.url({ protocol: /^https?$/ });
+
+function read<T>(env: Env, name: string, schema: z.ZodType<T>, fallback: T, problem: string): T {
+  const raw = env[name];
+  if (raw === undefined || raw.trim() === '') return fallback;
+  const parsed = schema.safeParse(raw.trim());
+  if (!parsed.success) throw new ConfigError(name, `${problem} (got "${raw}")`);
+  return parsed.data;
+}
+
+/** Reads and validates every setting once; a bad value throws a ConfigError naming the variable. */
+export function loadConfig(env: Env = process.env): Config {
+  const portValue = read(env, 'PORT', port, 3000, 'must be a whole number from 0 to 65535');
+  const host = read(env, 'HOST', z.string().min(1), '127.0.0.1', 'must be a host name or address');
+  const baseUrl = new URL(
+    read(env, 'BASE_URL', httpUrl, `http://${host.includes(':') ? `[${host}]` : host}:${portValue}`, 'must be an http:// or https:// URL'),
+  );
+  const databaseUrl = read<string | null>(
+    env,
+    'DATABASE_URL',
+    z.string().refine((value) => {
+      try {
+        return ['postgres:', 'postgresql:'].includes(new URL(value).protocol);
+      } catch {
+        return false;
+      }
+    }),
+    null,
+    'must be a postgres:// or postgresql:// URL, or unset for the embedded database',
+  );
+  const dataDir = resolve(read(env, 'DATA_DIR', z.string().min(1), './data', 'must be a directory path'));
+  const defaultLocale = read(env, 'DEFAULT_LOCALE', z.enum(locales), 'fi', `must be one of ${locales.join(', ')}`);
+  const trustProxy = read(env, 'TRUST_PROXY', z.enum(['true', 'false']).transform((v) => v === 'true'), false, 'must be true or false');
+  const logLevel = read(env, 'LOG_LEVEL', z.enum(['silent', 'info']), 'info', 'must be silent or info');
+  const sessionSecret = read(env, 'SESSION_SECRET', z.string().min(32), '', 'must be at least 32 characters') || keptSecret(dataDir);
+  return {
+    port: portValue,
+    host,
+    baseUrl,
+    databaseUrl,
+    dataDir,
+    sessionSecret,
+    defaultLocale,
+    trustProxy,
+    smtp: readSmtp(env),
+    logLevel,
+  };
+}
+
+function readSmtp(env: Env): SmtpConfig | null {
+  const host = read(env, 'SMTP_HOST', z.string().min(1), '', 'must be a host name');
+  if (!host) return null;
+  const smtpPort = read(env, 'SMTP_PORT', port, 587, 'must be a whole number from 0 to 65535');
+  return {
+    host,
+    port: smtpPort,
+    secure: read(env, 'SMTP_SECURE', z.enum(['true', 'false']).transform((v) => v === 'true'), smtpPort === 465, 'must be true or false'),
+    user: read<string | null>(env, 'SMTP_USER', z.string(), null, 'must be text'),
+    password: read<string | null>(env, 'SMTP_PASSWORD', z.string(), null, 'must be text'),
+    from: read(env, 'SMTP_FROM', z.email(), `kohtaamo@${host}`, 'must be an e-mail address'),
+  };
+}
+
+/** A generated secret survives restarts so sessions do too. */
+function keptSecret(dataDir: string): string {
+  const file = join(dataDir, 'session-secret');
+  try {
+    return readFileSync(file, 'utf8').trim();
+  } catch {
+    mkdirSync(dataDir, { recursive: true });
+    const secret = randomBytes(48).toString('base64url');
+    writeFileSync(file, secret, { mode: 0o600, flag: 'wx' });
+    return secret;
+  }
+}

@@ -1,0 +1,63 @@
+import { PGlite } from '@electric-sql/pglite';
+import type { ExtractTablesWithRelations } from 'drizzle-orm';
+import type { PgDatabase, PgQueryResultHKT, PgTransaction } from 'drizzle-orm/pg-core';
+import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
+import { drizzle as drizzlePg } from 'drizzle-orm/node-postgres';
+import pg from 'pg';
+import { join } from 'node:path';
+import * as schema from './schema.ts';
+
+export type Schema = typeof schema;
+export type Db = PgDatabase<PgQueryResultHKT, Schema>;
+export type Transaction = PgTransaction<PgQueryResultHKT, Schema, ExtractTablesWithRelations<Schema>>;
+/** Helpers take this so they run the same inside or outside a transaction. */
+export type DatabaseLike = Db | Transaction;
+
+export type DatabaseKind = 'pglite' | 'postgresql';
+
+export type Database = {
+  db: Db;
+  kind: DatabaseKind;
+  /** Answers true when the database runs a trivial query within the time limit. */
+  ping(timeoutMs?: number): Promise<boolean>;
+  close(): Promise<void>;
+};
+
+/**
+ * Opens PostgreSQL when a URL is given, else PGlite: in `dataDir/pglite`, or in memory
+ * when dataDir is 'memory://' (tests).
+ */
+export async function openDatabase(options: { databaseUrl: string | null; dataDir: string }): Promise<Database> {
+  if (options.databaseUrl) return openPostgres(options.databaseUrl);
+  const dataPath = options.dataDir === 'memory://' ? undefined : join(options.dataDir, 'pglite');
+  const client = await PGlite.create(dataPath);
+  const db = drizzlePglite(client, { schema }) as unknown as Db;
+  return {
+    db,
+    kind: 'pglite',
+    ping: (timeoutMs) => withTimeout(client.query('select 1').then(() => true), timeoutMs),
+    close: () => client.close(),
+  };
+}
+
+async function openPostgres(url: string): Promise<Database> {
+  const pool = new pg.Pool({ connectionString: url, max: 10, connectionTimeoutMillis: 5000 });
+  // An idle client losing its server must not crash the process; the next query reports it.
+  pool.on('error', () => {});
+  const client = await pool.connect();
+  client.release();
+  const db = drizzlePg(pool, { schema }) as unknown as Db;
+  return {
+    db,
+    kind: 'postgresql',
+    ping: (timeoutMs) => withTimeout(pool.query('select 1').then(() => true), timeoutMs),
+    close: () => pool.end(),
+  };
+}
+
+function withTimeout(check: Promise<boolean>, timeoutMs = 2000): Promise<boolean> {
+  return Promise.race([
+    check.catch(() => false),
+    new Promise<boolean>((resolve) => setTimeout(resolve, timeoutMs, false).unref()),
+  ]);
+}

@@ -1,0 +1,4 @@
+// The one schema. Feature tables live beside their feature and are collected here,
+// so drizzle-kit and the Drizzle client see every table.
+export * from '../accounts/accounts.tables.ts';
+export * from '../admin/settings.tables.ts';

@@ -1,0 +1,80 @@
+import { createServer } from 'node:http';
+import type { Socket } from 'node:net';
+import { ConfigError, loadConfig, type Config } from './config.ts';
+import { openDatabase } from './db/client.ts';
+import { migrateDatabase } from './db/migrate.ts';
+import { acquireLock, DataDirInUseError } from './db/lock.ts';
+import { buildApp } from './app.ts';
+import { createMailer } from './mail.ts';
+import { hasAdmin } from './admin/setup.service.ts';
+import { serveCommandSocket } from './cli/socket.ts';
+
+function fail(message: string): never {
+  console.error(`Kohtaamo did not start. ${message}`);
+  process.exit(1);
+}
+
+let config: Config;
+try {
+  config = loadConfig();
+} catch (error) {
+  if (error instanceof ConfigError) fail(`Check the setting ${error.message}`);
+  throw error;
+}
+
+const log = config.logLevel === 'silent' ? () => {} : (line: string) => console.log(line);
+let releaseLock = () => {};
+if (!config.databaseUrl) {
+  try {
+    releaseLock = acquireLock(config.dataDir);
+  } catch (error) {
+    if (error instanceof DataDirInUseError) fail(error.message);
+    throw error;
+  }
+}
+
+const database = await openDatabase(config).catch((error: Error) => {
+  releaseLock();
+  fail(`Could not open the database${config.databaseUrl ? ' at DATABASE_URL' : ` in ${config.dataDir}`}: ${error.message}`);
+});
+await migrateDatabase(database, config.databaseUrl);
+
+const { app, close: closeApp } = buildApp({ config, database, mailer: createMailer(config.smtp, log), log });
+const server = createServer(app);
+const sockets = new Set<Socket>();
+server.on('connection', (socket) => {
+  sockets.add(socket);
+  socket.on('close', () => sockets.delete(socket));
+});
+const commandSocket = config.databaseUrl ? null : await serveCommandSocket(config.dataDir, database.db);
+
+server.on('error', async (error: NodeJS.ErrnoException) => {
+  await database.close();
+  releaseLock();
+  fail(error.code === 'EADDRINUSE' ? `Check the setting PORT: ${config.port} is already in use.` : error.message);
+});
+server.listen(config.port, config.host, async () => {
+  const address = server.address();
+  const port = typeof address === 'object' && address ? address.port : config.port;
+  log(`Kohtaamo is running at ${config.baseUrl.href} (listening on ${config.host}:${port}, database: ${database.kind}${database.kind === 'pglite' ? ` in ${config.dataDir}` : ''})`);
+  if (!(await hasAdmin(database.db))) log(`First run: open ${new URL('/setup', config.baseUrl).href} to create the first admin.`);
+});
+
+let stopping = false;
+async function stop(signal: string): Promise<void> {
+  if (stopping) return;
+  stopping = true;
+  log(`${signal}: stopping`);
+  // Let requests in flight finish, then close idle keep-alive connections and the database.
+  const closed = new Promise((resolve) => server.close(resolve));
+  server.closeIdleConnections();
+  setTimeout(() => sockets.forEach((socket) => socket.destroy()), 5000).unref();
+  await closed;
+  await commandSocket?.close();
+  closeApp();
+  await database.close();
+  releaseLock();
+  process.exit(0);
+}
+process.on('SIGTERM', () => void stop('SIGTERM'));
+process.on('SIGINT', () => void stop('SIGINT'));

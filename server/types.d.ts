@@ -1,0 +1,20 @@
+import type { Locale } from './config.ts';
+import type { User as AccountUser } from './accounts/accounts.service.ts';
+
+declare global {
+  namespace Express {
+    // Passport's req.user is our account row.
+    interface User extends AccountUser {}
+    interface Request {
+      locale: Locale;
+    }
+  }
+}
+
+declare module 'express-session' {
+  interface SessionData {
+    locale?: Locale;
+    /** i18n key of a one-time notice shown after a redirect. */
+    notice?: string;
+  }
+}

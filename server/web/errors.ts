@@ -1,0 +1,38 @@
+import type { NextFunction, Request, Response } from 'express';
+import type { AppContext } from '../app.ts';
+import { HttpError, NotFoundError } from '../errors.ts';
+
+export function handleNotFound(_req: Request, _res: Response, next: NextFunction): void {
+  next(new NotFoundError());
+}
+
+function statusOf(error: unknown): number {
+  if (error instanceof HttpError) return error.status;
+  const status = (error as { status?: unknown; statusCode?: unknown }).status ?? (error as { statusCode?: unknown }).statusCode;
+  return typeof status === 'number' && status >= 400 && status < 600 ? status : 500;
+}
+
+function messageKeyOf(error: unknown, status: number): string {
+  if (error instanceof HttpError) return error.messageKey;
+  if ((error as { code?: string }).code === 'EBADCSRFTOKEN') return 'errors.csrf';
+  if (status === 413) return 'errors.tooLarge';
+  return status < 500 ? 'errors.badRequest' : 'errors.server';
+}
+
+/** One place turns errors into a calm page; if even that page fails, a plain text answer. */
+export function handleErrors({ log }: AppContext) {
+  return (error: unknown, req: Request, res: Response, _next: NextFunction) => {
+    const status = statusOf(error);
+    if (status >= 500) log(`error on ${req.method} ${req.originalUrl}: ${(error as Error)?.stack ?? String(error)}`);
+    if (res.headersSent) return;
+    const messageKey = messageKeyOf(error, status);
+    res.status(status);
+    res.render('error', { title: `errors.title${status === 404 ? 'NotFound' : ''}`, messageKey, status, locale: req.locale ?? 'fi' }, (renderError, html) => {
+      if (renderError) {
+        res.type('text/plain').send(`${status}`);
+        return;
+      }
+      res.send(html);
+    });
+  };
+}

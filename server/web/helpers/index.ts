@@ -1,0 +1,8 @@
+import { array } from './array.ts';
+import { concat } from './concat.ts';
+import { date } from './date.ts';
+import { describedby } from './describedby.ts';
+import { eq } from './eq.ts';
+import { t } from './t.ts';
+
+export const helpers = { t, eq, date, describedby, concat, array };

@@ -1,0 +1,29 @@
+import type { NextFunction, Request, Response } from 'express';
+import type { AppContext } from '../app.ts';
+import { isAdmin, isSignedIn, isStaff } from '../access.ts';
+import { getSettings } from '../admin/settings.service.ts';
+import { localeNames } from '../i18n/i18n.ts';
+import { locales } from '../config.ts';
+import { csrf } from './csrf.ts';
+
+/** What every page's layout needs: the node, the reader, the language and the header's forms. */
+export function pageLocals({ database }: AppContext) {
+  return async (req: Request, res: Response, next: NextFunction) => {
+    const settings = await getSettings(database.db);
+    const user = req.user;
+    res.locals.locale = req.locale;
+    res.locals.node = settings ?? { name: 'Kohtaamo', quickExitUrl: 'https://www.foreca.fi/', contact: '' };
+    res.locals.viewer = isSignedIn(user)
+      ? { username: user.username, displayName: user.displayName, isStaff: isStaff(user), isAdmin: isAdmin(user) }
+      : null;
+    res.locals.languages = locales.map((code) => ({ code, name: localeNames[code], current: code === req.locale }));
+    res.locals.currentPath = req.originalUrl;
+    // Visitors get a token (and so a session) only on pages with forms; members always have a session.
+    if (user) res.locals.csrfToken = csrf.generateToken(req);
+    if (req.session?.notice) {
+      res.locals.notice = req.session.notice;
+      delete req.session.notice;
+    }
+    next();
+  };
+}
