@@ -2,7 +2,6 @@ import express, { type NextFunction, type Request, type Response } from 'express
 import { engine } from 'express-handlebars';
 import session from 'express-session';
 import helmet from 'helmet';
-import passport from 'passport';
 import { fileURLToPath } from 'node:url';
 import type { Config } from './config.ts';
 import type { Database } from './db/client.ts';
@@ -74,15 +73,16 @@ export function buildApp(context: AppContext): { app: express.Express; close(): 
       cookie: { httpOnly: true, sameSite: 'lax', secure: secureCookies, maxAge: 30 * 86_400_000 },
     }),
   );
-  configurePassport(database.db);
-  app.use(passport.session());
+  const authenticator = configurePassport(database.db);
+  app.use(authenticator.initialize());
+  app.use(authenticator.session());
   app.use(chooseLocale(config));
   app.use(pageLocals(context));
   app.use(csrf.csrfSynchronisedProtection);
   app.use(setupGate(database.db));
   app.use(setupRouter(context));
   app.use(pagesRouter(context));
-  app.use(accountsRouter(context));
+  app.use(accountsRouter(context, authenticator));
   app.use('/admin', adminRouter(context));
   app.use(handleNotFound);
   app.use(handleErrors(context));

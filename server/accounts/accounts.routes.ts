@@ -1,5 +1,4 @@
 import { Router, type NextFunction, type Request, type Response } from 'express';
-import passport from 'passport';
 import { rateLimit } from 'express-rate-limit';
 import type { AppContext } from '../app.ts';
 import { canSeeProfile, requireSignedIn } from '../access.ts';
@@ -15,14 +14,14 @@ import { text } from '../validation.ts';
 import { findUserByName, register, type User } from './accounts.service.ts';
 import { inviteProblem } from './invites.service.ts';
 import { findUsableReset, requestPasswordReset, resetPassword, resetValidHours } from './password-reset.service.ts';
-import type { SignInFailure } from './passport.ts';
+import type { Authenticator, SignInFailure } from './passport.ts';
 import { settingsRoutes } from './settings.routes.ts';
 
 // Counts only refused attempts per address; the per-account lock-out lives in the database.
 const signInLimit = rateLimit({ windowMs: 15 * 60_000, limit: 50, skipSuccessfulRequests: true, standardHeaders: 'draft-8', legacyHeaders: false });
 const formLimit = rateLimit({ windowMs: 60 * 60_000, limit: 30, standardHeaders: 'draft-8', legacyHeaders: false });
 
-export function accountsRouter(context: AppContext): Router {
+export function accountsRouter(context: AppContext, passport: Authenticator): Router {
   const { database, mailer, config } = context;
   const db = database.db;
   const router = Router();

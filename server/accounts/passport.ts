@@ -1,12 +1,18 @@
-import passport from 'passport';
+import { Passport } from 'passport';
 import { Strategy as LocalStrategy } from 'passport-local';
 import type { Db } from '../db/client.ts';
 import { authenticate, findSignedInUser, type SignInResult } from './accounts.service.ts';
 
 export type SignInFailure = Exclude<SignInResult, { ok: true }>;
 
-/** The local strategy asks the accounts service; the reason for a refusal travels as passport's "info". */
-export function configurePassport(db: Db): void {
+export type Authenticator = InstanceType<typeof Passport>;
+
+/**
+ * One Passport per app (not the module's singleton), so two apps in one process keep their own
+ * database. The local strategy asks the accounts service; the reason for a refusal travels as "info".
+ */
+export function configurePassport(db: Db): Authenticator {
+  const passport = new Passport();
   passport.use(
     new LocalStrategy({ usernameField: 'login', passwordField: 'password' }, (login, password, done) => {
       authenticate(db, login, password)
@@ -21,4 +27,5 @@ export function configurePassport(db: Db): void {
       .then((user) => done(null, user ?? false))
       .catch(done);
   });
+  return passport;
 }
