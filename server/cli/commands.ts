@@ -1,13 +1,22 @@
 import { asc, ne } from 'drizzle-orm';
 import type { Db } from '../db/client.ts';
-import { roles, users } from '../accounts/accounts.tables.ts';
+import { roles, users, type Role } from '../accounts/accounts.tables.ts';
 import { createUser, findUserByName, setPassword, signOutEverywhere } from '../accounts/accounts.service.ts';
 import { generatePassword, passwordProblem } from '../accounts/passwords.ts';
 import { approveMember, isRole, setRole, suspendMember, unsuspendMember } from '../admin/members.service.ts';
 import { ensureSettings } from '../admin/setup.service.ts';
 import { translator } from '../i18n/i18n.ts';
+import type { FieldErrors } from '../validation.ts';
 
 export type CommandResult = { code: number; out: string; err: string };
+
+export type Command =
+  | { name: 'help' }
+  | { name: 'list' }
+  | { name: 'create'; username: string; role: Role; email?: string; displayName?: string }
+  | { name: 'set-role'; username: string; role: Role }
+  | { name: 'reset-password' | 'approve' | 'unsuspend'; username: string }
+  | { name: 'suspend'; username: string; reason: string };
 
 export const usage = `Usage: npm run cli -- COMMAND
 
@@ -24,13 +33,6 @@ Commands:
   user suspend NAME [REASON]             suspend an account and sign it out
   user unsuspend NAME                    lift a suspension
 `;
-
-const ok = (out: string): CommandResult => ({ code: 0, out, err: '' });
-const failed = (err: string): CommandResult => ({ code: 1, out: '', err });
-const misuse = (problem: string): CommandResult => ({ code: 2, out: '', err: `${problem}\n\n${usage}` });
-
-// Command-line messages reuse the English texts of the forms, so both say the same thing.
-const en = translator('en');
 
 /** Splits `--name value` options from positional words; an option without a value is a misuse. */
 function parseOptions(words: string[]): { positional: string[]; options: Map<string, string> } | string {
@@ -50,48 +52,81 @@ function parseOptions(words: string[]): { positional: string[]; options: Map<str
   return { positional, options };
 }
 
-/** Runs one command against a database. Used directly, or inside a running node through its socket. */
-export async function runCommand(db: Db, args: string[], stdin: string): Promise<CommandResult> {
-  const [group, action, ...rest] = args;
-  if (group === undefined || group === 'help' || group === '--help') return group ? ok(usage) : misuse('No command given.');
-  if (group !== 'user') return misuse(`Unknown command "${group}".`);
-  const parsed = parseOptions(rest);
-  if (typeof parsed === 'string') return misuse(parsed);
-  const { positional, options } = parsed;
-  const name = positional[0];
-  const given = stdin.replace(/\r?\n$/, '');
-  const password = given || generatePassword();
-  const printed = given ? '' : `\npassword: ${password}\n`;
+function role(value: string | undefined): Role | string {
+  return value !== undefined && isRole(value) ? value : `Unknown role "${value}": use one of ${roles.join(', ')}.`;
+}
 
+/** Reads the words of a command without touching the database; a string answer is the misuse to report. */
+export function parseCommand(args: string[]): Command | string {
+  const [group, action, ...rest] = args;
+  if (group === undefined) return 'No command given.';
+  if (group === 'help' || group === '--help') return { name: 'help' };
+  if (group !== 'user') return `Unknown command "${group}".`;
+  const parsed = parseOptions(rest);
+  if (typeof parsed === 'string') return parsed;
+  const { positional, options } = parsed;
+  const [username, second] = positional;
+  const known = new Set(action === 'create' ? ['role', 'email', 'display-name'] : []);
+  const unknownOption = [...options.keys()].find((key) => !known.has(key));
+  if (unknownOption) return `Unknown option --${unknownOption}.`;
   switch (action) {
-    case 'list': {
-      if (positional.length) return misuse('user list takes no arguments.');
-      const rows = await db.select().from(users).where(ne(users.status, 'deleted')).orderBy(asc(users.username));
-      const lines = rows.map((u) => `${u.username.padEnd(30)} ${u.role.padEnd(10)} ${u.status}`);
-      return ok(`${'username'.padEnd(30)} ${'role'.padEnd(10)} status\n${lines.join('\n')}\n`);
-    }
+    case 'list':
+      return positional.length ? 'user list takes no arguments.' : { name: 'list' };
     case 'create': {
-      const role = options.get('role') ?? 'member';
-      if (!name || positional.length > 1) return misuse('user create needs exactly one NAME.');
-      if (!isRole(role)) return misuse(`Unknown role "${role}": use one of ${roles.join(', ')}.`);
-      const created = await createUser(db, { username: name, password, role, email: options.get('email'), displayName: options.get('display-name') });
-      if (!created.ok) return failed(Object.values(created.errors).map((key) => en(key)).join('\n'));
-      await ensureSettings(db, 'Kohtaamo');
-      return ok(`created ${created.user.username} (${role})${printed}`);
+      if (!username || positional.length > 1) return 'user create needs exactly one NAME.';
+      const chosen = role(options.get('role') ?? 'member');
+      if (!isRole(chosen)) return chosen;
+      return { name: 'create', username, role: chosen, email: options.get('email'), displayName: options.get('display-name') };
     }
     case 'set-role': {
-      const role = positional[1];
-      if (!name || !role || positional.length > 2) return misuse('user set-role needs NAME and ROLE.');
-      if (!isRole(role)) return misuse(`Unknown role "${role}": use one of ${roles.join(', ')}.`);
-      const user = await findUserByName(db, name);
-      if (!user) return failed(`No account named "${name}".`);
-      const result = await setRole(db, user.id, role);
-      return result.ok ? ok(`${user.username} is now ${role}\n`) : failed(Object.values(result.errors).map((key) => en(key)).join('\n'));
+      if (!username || !second || positional.length > 2) return 'user set-role needs NAME and ROLE.';
+      const chosen = role(second);
+      return isRole(chosen) ? { name: 'set-role', username, role: chosen } : chosen;
+    }
+    case 'suspend':
+      return username ? { name: 'suspend', username, reason: positional.slice(1).join(' ') } : 'user suspend needs NAME.';
+    case 'reset-password':
+    case 'approve':
+    case 'unsuspend':
+      return username && positional.length === 1 ? { name: action, username } : `user ${action} needs exactly one NAME.`;
+    default:
+      return action ? `Unknown command "user ${action}".` : 'user needs a command.';
+  }
+}
+
+const ok = (out: string): CommandResult => ({ code: 0, out, err: '' });
+const failed = (err: string): CommandResult => ({ code: 1, out: '', err });
+// Command-line messages reuse the English texts of the forms, so both say the same thing.
+const en = translator('en');
+const explain = (errors: FieldErrors): CommandResult => failed(Object.values(errors).map((key) => en(key)).join('\n'));
+
+/** Runs a command against a database: directly, or inside a running node through its socket. */
+export async function runCommand(db: Db, args: string[], stdin: string): Promise<CommandResult> {
+  const command = parseCommand(args);
+  if (typeof command === 'string') return { code: 2, out: '', err: `${command}\n\n${usage}` };
+  if (command.name === 'help') return ok(usage);
+  if (command.name === 'list') {
+    const rows = await db.select().from(users).where(ne(users.status, 'deleted')).orderBy(asc(users.username));
+    const lines = rows.map((u) => `${u.username.padEnd(30)} ${u.role.padEnd(10)} ${u.status}\n`);
+    return ok(`${'username'.padEnd(30)} ${'role'.padEnd(10)} status\n${lines.join('')}`);
+  }
+  const given = stdin.replace(/\r?\n$/, '');
+  const password = given || generatePassword();
+  const printed = given ? '\n' : `\npassword: ${password}\n`;
+  if (command.name === 'create') {
+    const created = await createUser(db, { ...command, password });
+    if (!created.ok) return explain(created.errors);
+    await ensureSettings(db, 'Kohtaamo');
+    return ok(`created ${created.user.username} (${command.role})${printed}`);
+  }
+  const user = await findUserByName(db, command.username);
+  if (!user || user.status === 'deleted') return failed(`No account named "${command.username}".`);
+  switch (command.name) {
+    case 'set-role': {
+      const result = await setRole(db, user.id, command.role);
+      return result.ok ? ok(`${user.username} is now ${command.role}\n`) : explain(result.errors);
     }
     case 'reset-password': {
-      if (!name || positional.length > 1) return misuse('user reset-password needs exactly one NAME.');
-      const user = await findUserByName(db, name);
-      if (!user || user.status === 'deleted') return failed(`No account named "${name}".`);
       const problem = passwordProblem(password, user.username);
       if (problem) return failed(en(`errors.password.${problem}`));
       await setPassword(db, user.id, password);
@@ -99,17 +134,13 @@ export async function runCommand(db: Db, args: string[], stdin: string): Promise
       return ok(`new password set for ${user.username}${printed}`);
     }
     case 'approve':
-    case 'suspend':
-    case 'unsuspend': {
-      if (!name || (action !== 'suspend' && positional.length > 1)) return misuse(`user ${action} needs NAME.`);
-      const user = await findUserByName(db, name);
-      if (!user || user.status === 'deleted') return failed(`No account named "${name}".`);
-      if (action === 'approve') return (await approveMember(db, user.id)) ? ok(`approved ${user.username}\n`) : failed(`${user.username} is not waiting for approval.`);
-      if (action === 'unsuspend') return (await unsuspendMember(db, user.id), ok(`${user.username} is active again\n`));
-      const result = await suspendMember(db, user.id, positional.slice(1).join(' '));
-      return result.ok ? ok(`suspended ${user.username}\n`) : failed(Object.values(result.errors).map((key) => en(key)).join('\n'));
+      return (await approveMember(db, user.id)) ? ok(`approved ${user.username}\n`) : failed(`${user.username} is not waiting for approval.`);
+    case 'unsuspend':
+      await unsuspendMember(db, user.id);
+      return ok(`${user.username} is active again\n`);
+    case 'suspend': {
+      const result = await suspendMember(db, user.id, command.reason);
+      return result.ok ? ok(`suspended ${user.username}\n`) : explain(result.errors);
     }
-    default:
-      return misuse(action ? `Unknown command "user ${action}".` : 'user needs a command.');
   }
 }

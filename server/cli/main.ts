@@ -2,7 +2,7 @@ import { ConfigError, loadConfig } from '../config.ts';
 import { openDatabase } from '../db/client.ts';
 import { migrateDatabase } from '../db/migrate.ts';
 import { acquireLock, DataDirInUseError, lockHolder } from '../db/lock.ts';
-import { runCommand, usage, type CommandResult } from './commands.ts';
+import { parseCommand, runCommand, usage, type CommandResult } from './commands.ts';
 import { sendCommand } from './socket.ts';
 
 async function readStdin(): Promise<string> {
@@ -13,9 +13,10 @@ async function readStdin(): Promise<string> {
 }
 
 async function run(args: string[]): Promise<CommandResult> {
-  if (args.length === 0 || args[0] === 'help' || args[0] === '--help') {
-    return { code: args.length === 0 ? 2 : 0, out: args.length ? usage : '', err: args.length ? '' : `No command given.\n\n${usage}` };
-  }
+  // Bad words and help need no database, so they answer at once.
+  const command = parseCommand(args);
+  if (typeof command === 'string') return { code: 2, out: '', err: `${command}\n\n${usage}` };
+  if (command.name === 'help') return { code: 0, out: usage, err: '' };
   const config = loadConfig();
   const stdin = await readStdin();
   if (!config.databaseUrl && lockHolder(config.dataDir)) return sendCommand(config.dataDir, { args, stdin });

@@ -1,0 +1,64 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createServer } from 'node:net';
+
+export const root = new URL('../../', import.meta.url).pathname;
+
+export function tempDataDir(): string {
+  return mkdtempSync(join(tmpdir(), 'kohtaamo-data-'));
+}
+
+export async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const address = server.address();
+  await new Promise((resolve) => server.close(resolve));
+  return typeof address === 'object' && address ? address.port : 0;
+}
+
+/** The environment of a child process: the test's own, less what would point it at another database. */
+function childEnv(env: Record<string, string>): NodeJS.ProcessEnv {
+  const { DATABASE_URL: _ignored, ...rest } = process.env;
+  return { ...rest, LOG_LEVEL: 'info', ...env };
+}
+
+export type Run = { code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string };
+
+/** Runs `node <script> …args` to the end, with optional standard input. */
+export function run(script: string, args: string[], env: Record<string, string>, stdin?: string): Promise<Run> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [script, ...args], { cwd: root, env: childEnv(env), stdio: ['pipe', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk) => (stdout += chunk));
+    child.stderr.on('data', (chunk) => (stderr += chunk));
+    child.on('close', (code, signal) => resolve({ code, signal, stdout, stderr }));
+    child.stdin.end(stdin ?? '');
+  });
+}
+
+export type RunningNode = { child: ChildProcess; url: string; output: () => string; exited: Promise<Run> };
+
+/** Starts `node server/main.ts` and waits until it says it is running. */
+export async function spawnNode(env: Record<string, string>): Promise<RunningNode> {
+  const port = await freePort();
+  const child = spawn(process.execPath, ['server/main.ts'], {
+    cwd: root,
+    env: childEnv({ PORT: String(port), HOST: '127.0.0.1', ...env }),
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stdout = '';
+  let stderr = '';
+  child.stdout!.on('data', (chunk) => (stdout += chunk));
+  child.stderr!.on('data', (chunk) => (stderr += chunk));
+  const exited = new Promise<Run>((resolve) => child.on('close', (code, signal) => resolve({ code, signal, stdout, stderr })));
+  const started = Date.now();
+  while (!stdout.includes('Kohtaamo is running')) {
+    if (child.exitCode !== null || child.signalCode !== null) throw new Error(`node exited: ${stdout}\n${stderr}`);
+    if (Date.now() - started > 60_000) throw new Error(`node did not start: ${stdout}\n${stderr}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  return { child, url: `http://127.0.0.1:${port}`, output: () => stdout + stderr, exited };
+}
