@@ -6,10 +6,10 @@ import { nodeSettings, registrationPolicies } from './settings.tables.ts';
 
 export type NodeSettings = typeof nodeSettings.$inferSelect;
 
-export const nodeName = z.string().trim().min(1, 'errors.nodeName.missing').max(100, 'errors.nodeName.tooLong');
+export const siteName = z.string().trim().min(1, 'errors.siteName.missing').max(100, 'errors.siteName.tooLong');
 
 const settingsForm = z.object({
-  name: nodeName,
+  name: siteName,
   description: z.string().trim().max(2000, 'errors.description.tooLong'),
   rules: z.string().trim().max(20000, 'errors.rules.tooLong'),
   contact: z.string().trim().max(2000, 'errors.contact.tooLong'),

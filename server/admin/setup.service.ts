@@ -6,7 +6,7 @@ import { createUser, type User } from '../accounts/accounts.service.ts';
 import * as schemas from '../accounts/accounts.schemas.ts';
 import { parseForm, invalid, type Invalid } from '../validation.ts';
 import { nodeSettings } from './settings.tables.ts';
-import { nodeName } from './settings.service.ts';
+import { siteName } from './settings.service.ts';
 
 export async function hasAdmin(db: Db): Promise<boolean> {
   const [row] = await db.select({ id: users.id }).from(users).where(eq(users.role, 'admin' satisfies Role)).limit(1);
@@ -14,7 +14,7 @@ export async function hasAdmin(db: Db): Promise<boolean> {
 }
 
 const setupForm = z.object({
-  nodeName,
+  siteName,
   username: schemas.username,
   displayName: schemas.displayName,
   email: schemas.email,
@@ -35,8 +35,8 @@ export async function completeSetup(db: Db, form: unknown): Promise<{ ok: true; 
     if (!created.ok) return created;
     await tx
       .insert(nodeSettings)
-      .values({ id: 1, name: input.nodeName })
-      .onConflictDoUpdate({ target: nodeSettings.id, set: { name: input.nodeName } });
+      .values({ id: 1, name: input.siteName })
+      .onConflictDoUpdate({ target: nodeSettings.id, set: { name: input.siteName } });
     return created;
   });
 }

@@ -27,7 +27,7 @@ describe('first-run setup', () => {
 
   it('keeps what was typed and names the problem when the form is wrong', async () => {
     const client = new Client(node.url);
-    const page = await client.submit('/setup', { nodeName: '', username: 'x', displayName: 'Anna', email: 'anna@example.org', password: 'short' });
+    const page = await client.submit('/setup', { siteName: '', username: 'x', displayName: 'Anna', email: 'anna@example.org', password: 'short' });
     assert.equal(page.status, 422);
     assert.match(errorsOf(page), /association's name/);
     assert.match(errorsOf(page), /at least 3 characters/);
@@ -38,7 +38,7 @@ describe('first-run setup', () => {
 
   it('creates the node and its first admin, signs them in, and then is gone', async () => {
     const client = new Client(node.url);
-    const page = await client.submit('/setup', { nodeName: 'Mielenrauha ry', username: 'anna', displayName: 'Anna', email: '', password: 'a quiet morning walk' });
+    const page = await client.submit('/setup', { siteName: 'Mielenrauha ry', username: 'anna', displayName: 'Anna', email: '', password: 'a quiet morning walk' });
     assert.equal(page.status, 200);
     assert.match(page.$('title').text(), /Site settings – Mielenrauha ry/);
     assert.equal(await hasAdmin(node.database.db), true);
