@@ -17,14 +17,13 @@ import { findUsableReset, requestPasswordReset, resetPassword, resetValidHours }
 import type { Authenticator, SignInFailure } from './passport.ts';
 import { settingsRoutes } from './settings.routes.ts';
 
-// Counts only refused attempts per address; the per-account lock-out lives in the database.
-const signInLimit = rateLimit({ windowMs: 15 * 60_000, limit: 50, skipSuccessfulRequests: true, standardHeaders: 'draft-8', legacyHeaders: false });
-const formLimit = rateLimit({ windowMs: 60 * 60_000, limit: 30, standardHeaders: 'draft-8', legacyHeaders: false });
-
 export function accountsRouter(context: AppContext, passport: Authenticator): Router {
   const { database, mailer, config } = context;
   const db = database.db;
   const router = Router();
+  // Per address, per app. Sign-in counts only refused attempts; the per-account lock-out is in the database.
+  const signInLimit = rateLimit({ windowMs: 15 * 60_000, limit: 50, skipSuccessfulRequests: true, standardHeaders: 'draft-8', legacyHeaders: false });
+  const formLimit = rateLimit({ windowMs: 60 * 60_000, limit: 30, standardHeaders: 'draft-8', legacyHeaders: false });
 
   const registerView = async (req: Request, values: Record<string, unknown> = {}, errors = {}) => {
     const settings = await getSettings(db);

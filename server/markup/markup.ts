@@ -4,6 +4,14 @@ import sanitizeHtml from 'sanitize-html';
 // Raw HTML is off in Markdown and whatever HTML Markdown produces is sanitised again: two locks.
 const markdown = new MarkdownIt({ html: false, linkify: true, breaks: true, typographer: false });
 
+// Images from other servers would leak every reader's IP address to them: show a link instead.
+markdown.renderer.rules.image = (tokens, index) => {
+  const token = tokens[index]!;
+  const src = token.attrGet('src') ?? '';
+  const label = token.content || src;
+  return `<a href="${markdown.utils.escapeHtml(src)}">${markdown.utils.escapeHtml(label)}</a>`;
+};
+
 const allowed: sanitizeHtml.IOptions = {
   allowedTags: ['p', 'br', 'strong', 'em', 'del', 's', 'blockquote', 'ul', 'ol', 'li', 'code', 'pre', 'a', 'h2', 'h3', 'h4', 'hr', 'table', 'thead', 'tbody', 'tr', 'th', 'td'],
   allowedAttributes: { a: ['href', 'rel'], ol: ['start'], th: ['align'], td: ['align'] },

@@ -102,3 +102,19 @@ describe('signing in and out', () => {
     assert.match(cookie, /SameSite=Lax/i);
   });
 });
+
+describe('behind an HTTPS reverse proxy', () => {
+  let node: TestNode;
+  before(async () => {
+    node = await startNode({ BASE_URL: 'https://yhdistys.example.fi', TRUST_PROXY: 'true' });
+    await setUpNode(node.database.db);
+  });
+  after(() => node.close());
+
+  it('marks the session cookie Secure and sends HSTS', async () => {
+    const response = await fetch(`${node.url}/login`, { headers: { 'x-forwarded-proto': 'https' } });
+    assert.match(response.headers.getSetCookie().join('\n'), /kohtaamo\.sid=.*; Secure/i);
+    assert.match(response.headers.get('strict-transport-security') ?? '', /max-age=\d+/);
+    assert.match(response.headers.get('content-security-policy') ?? '', /upgrade-insecure-requests/);
+  });
+});
