@@ -7,8 +7,8 @@ const markdown = new MarkdownIt({ html: false, linkify: true, breaks: true, typo
 // Images from other servers would leak every reader's IP address to them: show a link instead.
 markdown.renderer.rules.image = (tokens, index) => {
   const token = tokens[index]!;
-  const src = token.attrGet('src') ?? '';
-  const label = token.content || src;
+  const src = String(token.attrGet('src') ?? '');
+  const label = String(token.content || src);
   return `<a href="${markdown.utils.escapeHtml(src)}">${markdown.utils.escapeHtml(label)}</a>`;
 };
 
