@@ -92,23 +92,28 @@ export async function register(
     const problem = await inviteProblem(db, inviteCode);
     if (problem) return invalid('invite', problem);
   }
-  return db.transaction(async (tx) => {
-    const created = await createUser(tx, {
-      ...input,
-      status: policy === 'approval' ? 'pending' : 'active',
-      rulesAccepted: true,
+  return db
+    .transaction(async (tx) => {
+      const created = await createUser(tx, {
+        ...input,
+        status: policy === 'approval' ? 'pending' : 'active',
+        rulesAccepted: true,
+      });
+      if (!created.ok || policy !== 'invite') return created;
+      const invite = await claimInvite(tx, inviteCode);
+      // Throwing undoes the new account too.
+      if (!invite) throw new InviteUsedUp();
+      await tx.update(users).set({ inviteId: invite.id }).where(eq(users.id, created.user.id));
+      return created;
+    })
+    .catch((error: unknown) => {
+      if (error instanceof InviteUsedUp) return invalid('invite', 'errors.invite.usedUp');
+      throw error;
     });
-    if (!created.ok || policy !== 'invite') return created;
-    const invite = await claimInvite(tx, inviteCode);
-    if (!invite) return tx.rollback();
-    await tx.update(users).set({ inviteId: invite.id }).where(eq(users.id, created.user.id));
-    return created;
-  }).catch((error: unknown) => {
-    // The invite was used up between the check and the claim.
-    if ((error as Error).name === 'TransactionRollbackError') return invalid('invite', 'errors.invite.usedUp');
-    throw error;
-  });
 }
+
+/** The invite's last place went to someone else between the check and the claim. */
+class InviteUsedUp extends Error {}
 
 export type SignInResult =
   | { ok: true; user: User }
