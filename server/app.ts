@@ -1,4 +1,4 @@
-import express, { type NextFunction, type Request, type Response } from 'express';
+import express from 'express';
 import { engine } from 'express-handlebars';
 import session from 'express-session';
 import helmet from 'helmet';
@@ -88,5 +88,3 @@ export function buildApp(context: AppContext): { app: express.Express; close(): 
   app.use(handleErrors(context));
   return { app, close: () => store.close() };
 }
-
-export type Handler = (req: Request, res: Response, next: NextFunction) => unknown;

@@ -1,4 +1,4 @@
-import type { Router } from 'express';
+import type { Request, Router } from 'express';
 import type { AppContext } from '../app.ts';
 import { requireSignedIn } from '../access.ts';
 import { formView } from '../web/forms.ts';
@@ -13,7 +13,7 @@ function profileValues(user: User) {
 /** A member's own settings: profile, password, data download and account deletion. */
 export function settingsRoutes(router: Router, { database }: AppContext): void {
   const db = database.db;
-  const settingsView = (req: Parameters<typeof formView>[0], values: Record<string, unknown>, errors = {}, passwordErrors = {}) => ({
+  const settingsView = (req: Request, values: Record<string, unknown>, errors = {}, passwordErrors = {}) => ({
     title: 'settings.title',
     ...formView(req, values, errors),
     passwordErrors,
