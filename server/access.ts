@@ -46,3 +46,57 @@ export function requireAdmin(req: Request, res: Response, next: NextFunction): v
   if (!isAdmin(req.user)) throw new ForbiddenError();
   next();
 }
+
+// Forums. Rows are passed as plain shapes so this file does not depend on the forums feature.
+export type ForumAccess = { visibility: 'public' | 'members'; archived: boolean; startPolicy: PostingPolicyName; replyPolicy: PostingPolicyName };
+export type PostingPolicyName = 'members' | 'members_and_remote' | 'moderators';
+export type ThreadAccess = { locked: boolean; deletedAt: Date | null };
+export type PostAccess = { authorId: string; deletedAt: Date | null };
+
+/** Public forums are for anyone; members-only forums for signed-in members of this node. */
+export function canSeeForum(viewer: Viewer, forum: Pick<ForumAccess, 'visibility'>): boolean {
+  return forum.visibility === 'public' || isSignedIn(viewer);
+}
+
+/** Which forum visibilities this viewer may read: used to filter lists, search and counts in SQL. */
+export function visibleForumKinds(viewer: Viewer): ('public' | 'members')[] {
+  return isSignedIn(viewer) ? ['public', 'members'] : ['public'];
+}
+
+function allowedBy(viewer: Viewer, policy: PostingPolicyName): boolean {
+  return policy === 'moderators' ? isStaff(viewer) : isSignedIn(viewer);
+}
+
+export function canStartThread(viewer: Viewer, forum: ForumAccess): boolean {
+  return canSeeForum(viewer, forum) && !forum.archived && allowedBy(viewer, forum.startPolicy);
+}
+
+/** A locked thread takes replies only from moderators. */
+export function canReply(viewer: Viewer, forum: ForumAccess, thread: ThreadAccess): boolean {
+  if (!canSeeForum(viewer, forum) || forum.archived || thread.deletedAt) return false;
+  if (thread.locked && !isStaff(viewer)) return false;
+  return allowedBy(viewer, forum.replyPolicy);
+}
+
+export function canEditPost(viewer: Viewer, forum: ForumAccess, thread: ThreadAccess, post: PostAccess): boolean {
+  if (!isSignedIn(viewer) || post.deletedAt || !canSeeForum(viewer, forum)) return false;
+  if (isStaff(viewer)) return true;
+  return post.authorId === viewer.id && !thread.locked && !forum.archived;
+}
+
+export const canDeletePost = canEditPost;
+
+/** Earlier versions are for the author and moderators; readers only see that a post was edited. */
+export function canSeeHistory(viewer: Viewer, post: PostAccess): boolean {
+  if (!isSignedIn(viewer)) return false;
+  return isStaff(viewer) || (post.authorId === viewer.id && !post.deletedAt);
+}
+
+/** Pin, lock and (later) move: moderators and admins. */
+export function canModerate(viewer: Viewer): boolean {
+  return isStaff(viewer);
+}
+
+export function canReact(viewer: Viewer, forum: ForumAccess, post: PostAccess): boolean {
+  return isSignedIn(viewer) && canSeeForum(viewer, forum) && !post.deletedAt;
+}

@@ -15,7 +15,8 @@ export function parseForm<T>(schema: z.ZodType<T>, input: unknown): { ok: true; 
   const errors: FieldErrors = {};
   for (const issue of result.error.issues) {
     const field = String(issue.path[0] ?? 'form');
-    errors[field] ??= issue.message;
+    // Our schemas speak in i18n keys; zod's own English (e.g. a field missing from a forged post) becomes a general sentence.
+    errors[field] ??= /^[a-z]+(\.[a-zA-Z]+)+$/.test(issue.message) ? issue.message : 'form.invalidField';
   }
   return { ok: false, errors };
 }

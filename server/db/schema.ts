@@ -2,3 +2,4 @@
 // so drizzle-kit and the Drizzle client see every table.
 export * from '../accounts/accounts.tables.ts';
 export * from '../admin/settings.tables.ts';
+export * from '../forums/forums.tables.ts';

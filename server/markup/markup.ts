@@ -12,21 +12,78 @@ markdown.renderer.rules.image = (tokens, index) => {
   return `<a href="${markdown.utils.escapeHtml(src)}">${markdown.utils.escapeHtml(label)}</a>`;
 };
 
+export const mentionPattern = /(^|[^\w@/])@([A-Za-z0-9_]{3,30})\b/g;
+
+type RenderEnv = { mentions?: ReadonlySet<string> };
+
+/** Turns @name into a profile link, for names the caller found among the members (lower case). */
+markdown.core.ruler.push('mentions', (state) => {
+  const known = (state.env as RenderEnv).mentions;
+  if (!known?.size) return;
+  for (const block of state.tokens) {
+    if (block.type !== 'inline' || !block.children) continue;
+    let insideLink = 0;
+    const children = [];
+    for (const token of block.children) {
+      if (token.type === 'link_open') insideLink++;
+      if (token.type === 'link_close') insideLink--;
+      if (token.type !== 'text' || insideLink > 0) {
+        children.push(token);
+        continue;
+      }
+      let last = 0;
+      for (const match of token.content.matchAll(mentionPattern)) {
+        const name = match[2]!;
+        if (!known.has(name.toLowerCase())) continue;
+        const at = match.index + match[1]!.length;
+        const before = new state.Token('text', '', 0);
+        before.content = token.content.slice(last, at);
+        const open = new state.Token('link_open', 'a', 1);
+        open.attrSet('href', `/members/${name}`);
+        open.attrSet('class', 'mention');
+        const text = new state.Token('text', '', 0);
+        text.content = `@${name}`;
+        const close = new state.Token('link_close', 'a', -1);
+        children.push(before, open, text, close);
+        last = at + name.length + 1;
+      }
+      if (last === 0) {
+        children.push(token);
+        continue;
+      }
+      const rest = new state.Token('text', '', 0);
+      rest.content = token.content.slice(last);
+      children.push(rest);
+    }
+    block.children = children;
+  }
+});
+
 const allowed: sanitizeHtml.IOptions = {
   allowedTags: ['p', 'br', 'strong', 'em', 'del', 's', 'blockquote', 'ul', 'ol', 'li', 'code', 'pre', 'a', 'h2', 'h3', 'h4', 'hr', 'table', 'thead', 'tbody', 'tr', 'th', 'td'],
-  allowedAttributes: { a: ['href', 'rel'], ol: ['start'], th: ['align'], td: ['align'] },
+  allowedAttributes: { a: ['href', 'rel', 'class'], ol: ['start'], th: ['align'], td: ['align'] },
+  allowedClasses: { a: ['mention'] },
   allowedSchemes: ['http', 'https', 'mailto', 'tel'],
   allowedSchemesAppliedToAttributes: ['href'],
   allowProtocolRelative: false,
   disallowedTagsMode: 'discard',
   transformTags: {
-    a: sanitizeHtml.simpleTransform('a', { rel: 'nofollow ugc noopener' }),
+    a: (tagName, attribs) => ({
+      tagName,
+      // Our own profile links stay plain; every other link is marked as user content.
+      attribs: attribs.class === 'mention' ? attribs : { ...attribs, rel: 'nofollow ugc noopener' },
+    }),
     // Headings in user text sit below the page's own h1.
     h1: 'h2',
   },
 };
 
 /** The one place Markdown becomes HTML that is safe to put in a page. */
-export function renderMarkdown(source: string): string {
-  return sanitizeHtml(markdown.render(source), allowed);
+export function renderMarkdown(source: string, mentions?: ReadonlySet<string>): string {
+  return sanitizeHtml(markdown.render(source, { mentions } satisfies RenderEnv), allowed);
+}
+
+/** The @names written in a text (lower case), to look up before rendering. */
+export function mentionedNames(source: string): string[] {
+  return [...new Set([...source.matchAll(mentionPattern)].map((match) => match[2]!.toLowerCase()))];
 }

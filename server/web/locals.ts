@@ -5,6 +5,7 @@ import { getSettings } from '../admin/settings.service.ts';
 import { localeNames } from '../i18n/i18n.ts';
 import { locales } from '../config.ts';
 import { csrf } from './csrf.ts';
+import { unreadCount } from '../forums/notifications.service.ts';
 
 /** What every page's layout needs: the node, the reader, the language and the header's forms. */
 export function pageLocals({ database }: AppContext) {
@@ -14,7 +15,13 @@ export function pageLocals({ database }: AppContext) {
     res.locals.locale = req.locale;
     res.locals.node = settings ?? { name: 'Kohtaamo', quickExitUrl: 'https://www.foreca.fi/', contact: '' };
     res.locals.viewer = isSignedIn(user)
-      ? { username: user.username, displayName: user.displayName, isStaff: isStaff(user), isAdmin: isAdmin(user) }
+      ? {
+          username: user.username,
+          displayName: user.displayName,
+          isStaff: isStaff(user),
+          isAdmin: isAdmin(user),
+          unreadNotifications: await unreadCount(database.db, user.id),
+        }
       : null;
     res.locals.languages = locales.map((code) => ({ code, name: localeNames[code], current: code === req.locale }));
     res.locals.currentPath = req.originalUrl;

@@ -21,12 +21,13 @@ function keysUsed(): { literal: Set<string>; prefixes: Set<string> } {
     for (const match of text.matchAll(/(?:\{\{|\()t "([a-zA-Z0-9_.]+)"/g)) literal.add(match[1]!);
     for (const match of text.matchAll(/concat "([a-zA-Z0-9_.]+\.)"/g)) prefixes.add(match[1]!);
   }
+  const namespaces = Object.keys(loadMessages('en')).join('|');
   for (const file of filesUnder('server', ['.ts'])) {
     const text = readFileSync(file, 'utf8');
-    for (const match of text.matchAll(/'((?:errors|login|register|forgot|reset|settings|delete|setup|admin|help|home|rules|quickExit)\.[a-zA-Z0-9_.]+)'/g)) {
+    for (const match of text.matchAll(new RegExp(`'((?:${namespaces})\\.[a-zA-Z0-9_.]+)'`, 'g'))) {
       if (!match[1]!.endsWith('.')) literal.add(match[1]!);
     }
-    for (const match of text.matchAll(/`((?:errors|login|admin)\.[a-zA-Z.]+\.)\$\{/g)) prefixes.add(match[1]!);
+    for (const match of text.matchAll(new RegExp(`\`((?:${namespaces})\\.[a-zA-Z.]+\\.)\\$\\{`, 'g'))) prefixes.add(match[1]!);
   }
   return { literal, prefixes };
 }

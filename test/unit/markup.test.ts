@@ -46,3 +46,17 @@ describe('renderMarkdown', () => {
     });
   }
 });
+
+describe('mentions', () => {
+  it('links @names of known members to their profile, and leaves others as text', () => {
+    const html = renderMarkdown('Thanks @Sini and @nobody, mail me@example.org', new Set(['sini']));
+    assert.match(html, /<a href="\/members\/Sini" class="mention">@Sini<\/a>/);
+    assert.doesNotMatch(html, /members\/nobody/);
+    assert.doesNotMatch(html, /members\/example/);
+  });
+
+  it('does not link inside code or existing links', () => {
+    const html = renderMarkdown('`@sini` and [@sini](https://example.org)', new Set(['sini']));
+    assert.doesNotMatch(html, /class="mention"/);
+  });
+});

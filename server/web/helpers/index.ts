@@ -3,6 +3,7 @@ import { concat } from './concat.ts';
 import { date } from './date.ts';
 import { describedby } from './describedby.ts';
 import { eq } from './eq.ts';
+import { or } from './or.ts';
 import { t } from './t.ts';
 
-export const helpers = { t, eq, date, describedby, concat, array };
+export const helpers = { t, eq, or, date, describedby, concat, array };

@@ -1,0 +1,154 @@
+// Page-shaped reads: each page is a fixed, small number of queries however much it shows.
+import { and, asc, count, desc, eq, inArray, isNull, max, sql } from 'drizzle-orm';
+import type { DatabaseLike } from '../db/client.ts';
+import { users } from '../accounts/accounts.tables.ts';
+import { visibleForumKinds, type Viewer } from '../access.ts';
+import { categories, forums, postRevisions, posts, reactions, threadReads, threads } from './forums.tables.ts';
+import type { Forum } from './forums.service.ts';
+import type { Thread } from './threads.service.ts';
+
+export const threadsPerPage = 25;
+export const postsPerPage = 20;
+
+/** "deleted member" is decided here, once, for every place that shows an author. */
+const authorName = sql<string | null>`case when ${users.status} = 'deleted' then null else ${users.displayName} end`;
+const authorUsername = sql<string | null>`case when ${users.status} = 'deleted' then null else ${users.username} end`;
+
+/** True when the thread has posts the viewer has not read (and that came after they joined). */
+function unreadFor(viewer: Viewer) {
+  if (!viewer) return sql<boolean>`false`;
+  return sql<boolean>`(${threads.postCount} > coalesce(${threadReads.lastReadNumber}, 0) and ${threads.lastPostAt} > ${viewer.createdAt})`;
+}
+
+function readsJoin(viewer: Viewer) {
+  return and(eq(threadReads.threadId, threads.id), eq(threadReads.userId, viewer?.id ?? '00000000-0000-0000-0000-000000000000'));
+}
+
+export type ForumSummary = Forum & { threadCount: number; lastPostAt: Date | null; hasNew: boolean };
+
+/** Categories with the forums this viewer may read, each with counts and a quiet "new" flag. */
+export async function forumIndex(db: DatabaseLike, viewer: Viewer, archived = false) {
+  const [categoryRows, forumRows] = await Promise.all([
+    db.select().from(categories).where(eq(categories.archived, archived)).orderBy(asc(categories.position), asc(categories.name)),
+    db
+      .select({
+        forum: forums,
+        threadCount: sql<number>`count(${threads.id})::int`,
+        lastPostAt: max(threads.lastPostAt),
+        hasNew: sql<boolean>`coalesce(bool_or(${unreadFor(viewer)}), false)`,
+      })
+      .from(forums)
+      .leftJoin(threads, and(eq(threads.forumId, forums.id), isNull(threads.deletedAt)))
+      .leftJoin(threadReads, readsJoin(viewer))
+      .where(and(inArray(forums.visibility, visibleForumKinds(viewer)), eq(forums.archived, archived)))
+      .groupBy(forums.id)
+      .orderBy(asc(forums.position), asc(forums.name)),
+  ]);
+  return categoryRows
+    .map((category) => ({
+      ...category,
+      forums: forumRows
+        .filter((row) => row.forum.categoryId === category.id)
+        .map((row): ForumSummary => ({ ...row.forum, threadCount: row.threadCount, lastPostAt: row.lastPostAt, hasNew: row.hasNew })),
+    }))
+    .filter((category) => category.forums.length > 0);
+}
+
+/** One page of a forum's threads: pinned first, then by last activity. */
+export async function threadList(db: DatabaseLike, viewer: Viewer, forum: Forum, page: number) {
+  const where = and(eq(threads.forumId, forum.id), isNull(threads.deletedAt));
+  const [rows, [total]] = await Promise.all([
+    db
+      .select({
+        id: threads.id,
+        title: threads.title,
+        pinned: threads.pinned,
+        locked: threads.locked,
+        postCount: threads.postCount,
+        lastPostAt: threads.lastPostAt,
+        authorName,
+        hasNew: unreadFor(viewer),
+        firstUnread: sql<number>`coalesce(${threadReads.lastReadNumber}, 0) + 1`,
+      })
+      .from(threads)
+      .innerJoin(users, eq(users.id, threads.authorId))
+      .leftJoin(threadReads, readsJoin(viewer))
+      .where(where)
+      .orderBy(desc(threads.pinned), desc(threads.lastPostAt), desc(threads.id))
+      .limit(threadsPerPage)
+      .offset((page - 1) * threadsPerPage),
+    db.select({ n: count() }).from(threads).where(where),
+  ]);
+  return { threads: rows, total: total?.n ?? 0, pages: Math.max(1, Math.ceil((total?.n ?? 0) / threadsPerPage)) };
+}
+
+export type PostView = {
+  id: string;
+  number: number;
+  authorName: string | null;
+  authorUsername: string | null;
+  authorId: string;
+  bodyHtml: string | null;
+  contentWarning: string | null;
+  createdAt: Date;
+  editedAt: Date | null;
+  deleted: boolean;
+  supportCount: number;
+  supportedByViewer: boolean;
+  quotedNumber: number | null;
+};
+
+/** One page of a thread's posts with authors and support counts. Deleted posts keep only their place. */
+export async function postPage(db: DatabaseLike, viewer: Viewer, thread: Thread, page: number): Promise<PostView[]> {
+  const quoted = sql`(select q.number from posts q where q.id = ${posts.quotedPostId})`;
+  const rows = await db
+    .select({
+      id: posts.id,
+      number: posts.number,
+      authorId: posts.authorId,
+      authorName,
+      authorUsername,
+      body: posts.bodyHtml,
+      contentWarning: posts.contentWarning,
+      createdAt: posts.createdAt,
+      editedAt: posts.editedAt,
+      deletedAt: posts.deletedAt,
+      supportCount: sql<number>`(select count(*)::int from reactions r where r.post_id = ${posts.id})`,
+      supportedByViewer: viewer
+        ? sql<boolean>`exists (select 1 from reactions r where r.post_id = ${posts.id} and r.user_id = ${viewer.id})`
+        : sql<boolean>`false`,
+      quotedNumber: sql<number | null>`${quoted}`,
+    })
+    .from(posts)
+    .innerJoin(users, eq(users.id, posts.authorId))
+    .where(eq(posts.threadId, thread.id))
+    .orderBy(asc(posts.number))
+    .limit(postsPerPage)
+    .offset((page - 1) * postsPerPage);
+  return rows.map(({ body, deletedAt, ...row }) => ({
+    ...row,
+    deleted: deletedAt !== null,
+    bodyHtml: deletedAt ? null : body,
+    contentWarning: deletedAt ? null : row.contentWarning,
+    authorName: deletedAt ? null : row.authorName,
+    authorUsername: deletedAt ? null : row.authorUsername,
+  }));
+}
+
+export function pageOfPost(number: number): number {
+  return Math.max(1, Math.ceil(number / postsPerPage));
+}
+
+/** Who sent strength to a post: for members, never a ranking. */
+export async function supporters(db: DatabaseLike, postId: string): Promise<{ name: string | null; username: string | null }[]> {
+  return db
+    .select({ name: authorName, username: authorUsername })
+    .from(reactions)
+    .innerJoin(users, eq(users.id, reactions.userId))
+    .where(eq(reactions.postId, postId))
+    .orderBy(asc(reactions.createdAt));
+}
+
+export function revisionsOf(db: DatabaseLike, postId: string) {
+  return db.select().from(postRevisions).where(eq(postRevisions.postId, postId)).orderBy(desc(postRevisions.replacedAt));
+}

@@ -1,0 +1,103 @@
+import { Router, type Request } from 'express';
+import { Feed } from 'feed';
+import type { AppContext } from '../app.ts';
+import { canSeeForum, canStartThread, requireSignedIn } from '../access.ts';
+import { NotFoundError } from '../errors.ts';
+import { renderMarkdown } from '../markup/markup.ts';
+import { formView } from '../web/forms.ts';
+import { pageNumber, pager } from '../web/pagination.ts';
+import { textParam } from '../web/params.ts';
+import type { FieldErrors } from '../validation.ts';
+import { findForumBySlug, type Forum } from './forums.service.ts';
+import { forumIndex, threadList } from './forums.queries.ts';
+import { latestPublicThreads } from './feeds.queries.ts';
+import { startThread } from './threads.service.ts';
+
+/** A forum the viewer may read, or a 404 that says nothing about whether it exists. */
+async function visibleForum(context: AppContext, req: Request): Promise<Forum> {
+  const forum = await findForumBySlug(context.database.db, textParam(req, 'slug'));
+  if (!forum || !canSeeForum(req.user, forum)) throw new NotFoundError();
+  return forum;
+}
+
+export function forumsRouter(context: AppContext): Router {
+  const db = context.database.db;
+  const router = Router();
+
+  const composerView = (req: Request, forum: Forum, values: Record<string, unknown> = {}, errors: FieldErrors = {}) => ({
+    titleText: undefined,
+    title: 'forums.newThread',
+    forum,
+    rulesHtml: renderMarkdown(forum.rules),
+    ...formView(req, values, errors),
+  });
+
+  // @route GET /forums
+  router.get('/forums', async (req, res) => {
+    const [current, archived] = await Promise.all([forumIndex(db, req.user), forumIndex(db, req.user, true)]);
+    res.render('forums/index', { title: 'forums.title', categories: current, archived });
+  });
+
+  // @route GET /forums/:slug
+  router.get('/forums/:slug', async (req, res) => {
+    const forum = await visibleForum(context, req);
+    const page = pageNumber(req);
+    const list = await threadList(db, req.user, forum, page);
+    res.render('forums/forum', {
+      titleText: forum.name,
+      forum,
+      descriptionHtml: renderMarkdown(forum.description),
+      threads: list.threads,
+      pager: pager(`/forums/${forum.slug}`, page, list.pages),
+      canStart: canStartThread(req.user, forum),
+    });
+  });
+
+  // @route GET /forums/:slug/new — the composer for a new conversation
+  router.get('/forums/:slug/new', requireSignedIn, async (req, res) => {
+    const forum = await visibleForum(context, req);
+    if (!canStartThread(req.user, forum)) throw new NotFoundError();
+    res.render('forums/new-thread', composerView(req, forum));
+  });
+
+  // @route POST /forums/:slug/threads
+  router.post('/forums/:slug/threads', requireSignedIn, async (req, res) => {
+    const forum = await visibleForum(context, req);
+    const result = await startThread(db, req.user!, forum, req.body);
+    if (!result.ok && 'reason' in result) throw new NotFoundError();
+    if (!result.ok) return res.status(422).render('forums/new-thread', composerView(req, forum, req.body, result.errors));
+    res.redirect(303, `/threads/${result.thread.id}`);
+  });
+
+  // @route GET /forums/:slug/feed.atom — public forums only
+  router.get('/forums/:slug/feed.atom', async (req, res) => {
+    const forum = await findForumBySlug(db, textParam(req, 'slug'));
+    if (!forum || forum.visibility !== 'public') throw new NotFoundError();
+    const base = context.config.baseUrl;
+    const feed = new Feed({
+      title: `${forum.name} – ${res.locals.node.name}`,
+      id: new URL(`/forums/${forum.slug}`, base).href,
+      link: new URL(`/forums/${forum.slug}`, base).href,
+      description: forum.description,
+      language: req.locale,
+      copyright: res.locals.node.name,
+      updated: new Date(),
+      feedLinks: { atom: new URL(`/forums/${forum.slug}/feed.atom`, base).href },
+    });
+    for (const item of await latestPublicThreads(db, forum.id)) {
+      const link = new URL(`/threads/${item.id}`, base).href;
+      feed.addItem({
+        title: item.title,
+        id: link,
+        link,
+        date: item.createdAt,
+        content: item.contentWarning ? undefined : item.bodyHtml,
+        description: item.contentWarning ?? undefined,
+        author: item.authorName ? [{ name: item.authorName }] : undefined,
+      });
+    }
+    res.type('application/atom+xml').send(feed.atom1());
+  });
+
+  return router;
+}

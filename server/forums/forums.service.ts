@@ -1,0 +1,84 @@
+import { and, asc, count, eq, ne } from 'drizzle-orm';
+import { z } from 'zod';
+import type { Db, DatabaseLike } from '../db/client.ts';
+import { invalid, parseForm, type Invalid } from '../validation.ts';
+import { categories, forums, forumVisibilities, postingPolicies, threads } from './forums.tables.ts';
+
+export type Category = typeof categories.$inferSelect;
+export type Forum = typeof forums.$inferSelect;
+
+const checkbox = z.preprocess((value) => value === 'on' || value === 'true' || value === true, z.boolean());
+const position = z.coerce.number('errors.position.invalid').int('errors.position.invalid').min(0, 'errors.position.invalid').max(10_000, 'errors.position.invalid');
+
+const categoryForm = z.object({
+  name: z.string().trim().min(1, 'errors.forumName.missing').max(100, 'errors.forumName.tooLong'),
+  description: z.string().trim().max(500, 'errors.description.tooLong'),
+  position,
+  archived: checkbox,
+});
+
+const forumForm = z.object({
+  categoryId: z.uuid('errors.category.unknown'),
+  name: z.string().trim().min(1, 'errors.forumName.missing').max(100, 'errors.forumName.tooLong'),
+  slug: z
+    .string()
+    .trim()
+    .toLowerCase()
+    .min(2, 'errors.slug.invalid')
+    .max(60, 'errors.slug.invalid')
+    .regex(/^[a-z0-9]+(?:-[a-z0-9]+)*$/, 'errors.slug.invalid'),
+  description: z.string().trim().max(500, 'errors.description.tooLong'),
+  rules: z.string().trim().max(10_000, 'errors.rules.tooLong'),
+  visibility: z.enum(forumVisibilities, 'errors.visibility.invalid'),
+  startPolicy: z.enum(postingPolicies, 'errors.policy.invalid'),
+  replyPolicy: z.enum(postingPolicies, 'errors.policy.invalid'),
+  position,
+  archived: checkbox,
+});
+
+export function listCategories(db: DatabaseLike): Promise<Category[]> {
+  return db.select().from(categories).orderBy(asc(categories.position), asc(categories.name));
+}
+
+export function listForums(db: DatabaseLike): Promise<Forum[]> {
+  return db.select().from(forums).orderBy(asc(forums.position), asc(forums.name));
+}
+
+export function findForumBySlug(db: DatabaseLike, slug: string): Promise<Forum | undefined> {
+  return db.query.forums.findFirst({ where: eq(forums.slug, slug.toLowerCase()) });
+}
+
+export async function saveCategory(db: Db, id: string | null, form: unknown): Promise<{ ok: true; category: Category } | Invalid> {
+  const parsed = parseForm(categoryForm, form);
+  if (!parsed.ok) return parsed;
+  const [category] = id
+    ? await db.update(categories).set(parsed.value).where(eq(categories.id, id)).returning()
+    : await db.insert(categories).values(parsed.value).returning();
+  if (!category) return invalid('form', 'errors.category.unknown');
+  return { ok: true, category };
+}
+
+/**
+ * Creates or updates a forum. A members-only forum with conversations never becomes public:
+ * what people wrote for members only would be shown to everyone (and later copied to other servers).
+ */
+export async function saveForum(db: Db, id: string | null, form: unknown): Promise<{ ok: true; forum: Forum } | Invalid> {
+  const parsed = parseForm(forumForm, form);
+  if (!parsed.ok) return parsed;
+  const input = parsed.value;
+  if (!(await db.query.categories.findFirst({ where: eq(categories.id, input.categoryId) }))) return invalid('categoryId', 'errors.category.unknown');
+  const taken = await db.query.forums.findFirst({ where: id ? and(eq(forums.slug, input.slug), ne(forums.id, id)) : eq(forums.slug, input.slug) });
+  if (taken) return invalid('slug', 'errors.slug.taken');
+  if (!id) {
+    const [forum] = await db.insert(forums).values(input).returning();
+    return { ok: true, forum: forum! };
+  }
+  const existing = await db.query.forums.findFirst({ where: eq(forums.id, id) });
+  if (!existing) return invalid('form', 'errors.forum.unknown');
+  if (existing.visibility === 'members' && input.visibility === 'public') {
+    const [row] = await db.select({ n: count() }).from(threads).where(eq(threads.forumId, id));
+    if ((row?.n ?? 0) > 0) return invalid('visibility', 'errors.visibility.cannotOpen');
+  }
+  const [forum] = await db.update(forums).set(input).where(eq(forums.id, id)).returning();
+  return { ok: true, forum: forum! };
+}

@@ -1,0 +1,179 @@
+import { sql } from 'drizzle-orm';
+import { boolean, customType, index, integer, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { users } from '../accounts/accounts.tables.ts';
+
+/** PostgreSQL's full-text document type; written only through SQL expressions in the service. */
+const tsvector = customType<{ data: string }>({ dataType: () => 'tsvector' });
+
+export const forumVisibilities = ['public', 'members'] as const;
+export type ForumVisibility = (typeof forumVisibilities)[number];
+
+/** Who may start threads or reply. Remote people (federation) are counted in when federation comes. */
+export const postingPolicies = ['members', 'members_and_remote', 'moderators'] as const;
+export type PostingPolicy = (typeof postingPolicies)[number];
+
+export const categories = pgTable('categories', {
+  id: uuid('id').primaryKey().defaultRandom(),
+  name: text('name').notNull(),
+  description: text('description').notNull().default(''),
+  position: integer('position').notNull().default(0),
+  archived: boolean('archived').notNull().default(false),
+  createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+});
+
+export const forums = pgTable(
+  'forums',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    categoryId: uuid('category_id')
+      .notNull()
+      .references(() => categories.id),
+    name: text('name').notNull(),
+    slug: text('slug').notNull(),
+    description: text('description').notNull().default(''),
+    rules: text('rules').notNull().default(''),
+    visibility: text('visibility', { enum: forumVisibilities }).notNull(),
+    startPolicy: text('start_policy', { enum: postingPolicies }).notNull().default('members'),
+    replyPolicy: text('reply_policy', { enum: postingPolicies }).notNull().default('members'),
+    position: integer('position').notNull().default(0),
+    archived: boolean('archived').notNull().default(false),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [uniqueIndex('forums_slug').on(t.slug), index('forums_category').on(t.categoryId)],
+);
+
+export const threads = pgTable(
+  'threads',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    forumId: uuid('forum_id')
+      .notNull()
+      .references(() => forums.id),
+    authorId: uuid('author_id')
+      .notNull()
+      .references(() => users.id),
+    title: text('title').notNull(),
+    pinned: boolean('pinned').notNull().default(false),
+    locked: boolean('locked').notNull().default(false),
+    /** Number of posts, the first included; also the number the next post gets minus one. */
+    postCount: integer('post_count').notNull().default(1),
+    lastPostAt: timestamp('last_post_at', { withTimezone: true }).notNull().defaultNow(),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    deletedAt: timestamp('deleted_at', { withTimezone: true }),
+  },
+  (t) => [index('threads_forum_order').on(t.forumId, t.pinned, t.lastPostAt)],
+);
+
+export const posts = pgTable(
+  'posts',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    threadId: uuid('thread_id')
+      .notNull()
+      .references(() => threads.id),
+    authorId: uuid('author_id')
+      .notNull()
+      .references(() => users.id),
+    /** 1 for the thread's opening post, then 2, 3… in order of posting. */
+    number: integer('number').notNull(),
+    body: text('body').notNull(),
+    /** The sanitised HTML of body, made once when written (server/markup). */
+    bodyHtml: text('body_html').notNull(),
+    contentWarning: text('content_warning'),
+    quotedPostId: uuid('quoted_post_id'),
+    search: tsvector('search'),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    editedAt: timestamp('edited_at', { withTimezone: true }),
+    deletedAt: timestamp('deleted_at', { withTimezone: true }),
+    deletedBy: uuid('deleted_by'),
+  },
+  (t) => [
+    uniqueIndex('posts_thread_number').on(t.threadId, t.number),
+    index('posts_author').on(t.authorId),
+    index('posts_search').using('gin', t.search),
+  ],
+);
+
+/** Earlier versions of a post, kept when it is edited. */
+export const postRevisions = pgTable(
+  'post_revisions',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    postId: uuid('post_id')
+      .notNull()
+      .references(() => posts.id),
+    title: text('title'),
+    body: text('body').notNull(),
+    contentWarning: text('content_warning'),
+    editedBy: uuid('edited_by').references(() => users.id),
+    /** When this version was replaced. */
+    replacedAt: timestamp('replaced_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [index('post_revisions_post').on(t.postId)],
+);
+
+/** The support reaction: one per member per post, no opposite. */
+export const reactions = pgTable(
+  'reactions',
+  {
+    postId: uuid('post_id')
+      .notNull()
+      .references(() => posts.id),
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => users.id),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.postId, t.userId] })],
+);
+
+/** How far a member has read each thread. */
+export const threadReads = pgTable(
+  'thread_reads',
+  {
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => users.id),
+    threadId: uuid('thread_id')
+      .notNull()
+      .references(() => threads.id),
+    lastReadNumber: integer('last_read_number').notNull(),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.userId, t.threadId] })],
+);
+
+export const notificationKinds = ['reply', 'quote', 'mention', 'reaction'] as const;
+export type NotificationKind = (typeof notificationKinds)[number];
+
+export const notifications = pgTable(
+  'notifications',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => users.id),
+    kind: text('kind', { enum: notificationKinds }).notNull(),
+    postId: uuid('post_id')
+      .notNull()
+      .references(() => posts.id),
+    actorId: uuid('actor_id')
+      .notNull()
+      .references(() => users.id),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    readAt: timestamp('read_at', { withTimezone: true }),
+  },
+  (t) => [index('notifications_user_unread').on(t.userId, t.readAt), uniqueIndex('notifications_once').on(t.userId, t.kind, t.postId, t.actorId)],
+);
+
+/** Which notifications a member wants; a missing row means the defaults. */
+export const notificationSettings = pgTable('notification_settings', {
+  userId: uuid('user_id')
+    .primaryKey()
+    .references(() => users.id),
+  reply: boolean('reply').notNull().default(true),
+  quote: boolean('quote').notNull().default(true),
+  mention: boolean('mention').notNull().default(true),
+  reaction: boolean('reaction').notNull().default(true),
+});
+

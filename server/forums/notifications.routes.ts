@@ -1,0 +1,45 @@
+import { Router } from 'express';
+import type { AppContext } from '../app.ts';
+import { requireSignedIn } from '../access.ts';
+import { NotFoundError } from '../errors.ts';
+import { idParam } from '../web/params.ts';
+import { getPreferences, listNotifications, markAllRead, openNotification, savePreferences } from './notifications.service.ts';
+import { notificationKinds } from './forums.tables.ts';
+
+export function notificationsRouter({ database }: AppContext): Router {
+  const db = database.db;
+  const router = Router();
+  router.use('/notifications', requireSignedIn);
+
+  // @route GET /notifications
+  router.get('/notifications', async (req, res) => {
+    const [items, preferences] = await Promise.all([listNotifications(db, req.user!.id), getPreferences(db, req.user!.id)]);
+    res.render('forums/notifications', {
+      title: 'notifications.title',
+      items: items.map((item) => ({ ...item, others: item.actors.length - 1, actor: item.actors[0], key: item.kind === 'reaction' && item.actors.length > 1 ? 'reactionMany' : item.kind })),
+      kinds: notificationKinds.map((kind) => ({ kind, on: preferences[kind] })),
+    });
+  });
+
+  // @route GET /notifications/:id — marks it read and goes to the post
+  router.get('/notifications/:id', async (req, res) => {
+    const postId = await openNotification(db, req.user!.id, idParam(req));
+    if (!postId) throw new NotFoundError();
+    res.redirect(303, `/posts/${postId}`);
+  });
+
+  // @route POST /notifications/read — mark everything read
+  router.post('/notifications/read', async (req, res) => {
+    await markAllRead(db, req.user!.id);
+    res.redirect(303, '/notifications');
+  });
+
+  // @route POST /notifications/settings — which kinds to get
+  router.post('/notifications/settings', async (req, res) => {
+    await savePreferences(db, req.user!.id, req.body);
+    req.session.notice = 'notifications.saved';
+    res.redirect(303, '/notifications');
+  });
+
+  return router;
+}

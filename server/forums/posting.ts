@@ -1,0 +1,52 @@
+import { and, eq, inArray, sql, type SQL } from 'drizzle-orm';
+import { z } from 'zod';
+import type { DatabaseLike } from '../db/client.ts';
+import { users } from '../accounts/accounts.tables.ts';
+import { mentionedNames, renderMarkdown } from '../markup/markup.ts';
+
+export const titleMaxLength = 200;
+export const bodyMaxLength = 20_000;
+
+// Control characters (other than line breaks and tabs) have no place in text; NUL would not even store.
+const clean = (value: unknown) => (value === undefined ? '' : typeof value === 'string' ? value.replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/g, '') : value);
+
+export const title = z.preprocess(clean, z.string().trim().min(1, 'errors.threadTitle.missing').max(titleMaxLength, 'errors.threadTitle.tooLong'));
+export const body = z.preprocess(clean, z.string().trim().min(1, 'errors.body.missing').max(bodyMaxLength, 'errors.body.tooLong'));
+export const contentWarning = z
+  .preprocess(clean, z.string().trim().max(100, 'errors.contentWarning.tooLong'))
+  .transform((value) => value || null);
+
+export type Rendered = { html: string; mentioned: { id: string; username: string }[] };
+
+/** Renders a body, linking @names of active members (one query for all of them). */
+export async function renderPost(db: DatabaseLike, source: string): Promise<Rendered> {
+  const names = mentionedNames(source).slice(0, 20);
+  const mentioned = names.length
+    ? await db
+        .select({ id: users.id, username: users.username })
+        .from(users)
+        .where(and(inArray(sql`lower(${users.username})`, names), eq(users.status, 'active')))
+    : [];
+  return { html: renderMarkdown(source, new Set(mentioned.map((u) => u.username.toLowerCase()))), mentioned };
+}
+
+/**
+ * The search document of a post: its text stemmed in each of the node's languages (Finnish,
+ * Swedish, Danish, English), so "ryhmä" finds "ryhmässä"; an opening post also carries its title.
+ */
+export function searchDocument(text: string, threadTitle: string | null): SQL {
+  const configs = ['finnish', 'swedish', 'danish', 'english'];
+  const weighted = (value: string, weight: 'A' | 'B') =>
+    configs.map((config) => sql`setweight(to_tsvector(${sql.raw(`'${config}'`)}::regconfig, ${value}), ${weight})`);
+  const parts = [...(threadTitle ? weighted(threadTitle, 'A') : []), ...weighted(text, 'B')];
+  return sql.join(parts, sql` || `);
+}
+
+/** The reader's words as a query in every language, any of which may match. */
+export function searchQuery(words: string): SQL {
+  const configs = ['finnish', 'swedish', 'danish', 'english'];
+  return sql.join(
+    configs.map((config) => sql`websearch_to_tsquery(${sql.raw(`'${config}'`)}::regconfig, ${words})`),
+    sql` || `,
+  );
+}

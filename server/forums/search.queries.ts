@@ -1,0 +1,72 @@
+import { and, count, desc, eq, inArray, isNull, sql } from 'drizzle-orm';
+import type { DatabaseLike } from '../db/client.ts';
+import { users } from '../accounts/accounts.tables.ts';
+import { visibleForumKinds, type Viewer } from '../access.ts';
+import type { Locale } from '../config.ts';
+import { forums, posts, threads } from './forums.tables.ts';
+import { searchQuery } from './posting.ts';
+
+export const resultsPerPage = 20;
+
+const headlineConfig: Record<Locale, string> = { fi: 'finnish', sv: 'swedish', en: 'english', da: 'danish' };
+// Control characters cannot appear in posts, so they mark the highlights safely until the text is escaped.
+const start = '\u0001';
+const stop = '\u0002';
+
+function escapeHtml(text: string): string {
+  return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+}
+
+/** The excerpt as safe HTML: the text escaped, the matched words in <mark>. */
+export function highlight(excerpt: string): string {
+  return escapeHtml(excerpt).replaceAll(start, '<mark>').replaceAll(stop, '</mark>');
+}
+
+export type SearchHit = { postId: string; threadId: string; threadTitle: string; forumName: string; forumSlug: string; number: number; excerptHtml: string; authorName: string | null; createdAt: Date };
+
+/** Full-text search over what this viewer may read: visible forums, live threads and posts. */
+export async function search(
+  db: DatabaseLike,
+  viewer: Viewer,
+  words: string,
+  options: { forumId?: string; page: number; locale: Locale },
+): Promise<{ hits: SearchHit[]; total: number }> {
+  const query = searchQuery(words);
+  const where = and(
+    inArray(forums.visibility, visibleForumKinds(viewer)),
+    isNull(posts.deletedAt),
+    isNull(threads.deletedAt),
+    options.forumId ? eq(forums.id, options.forumId) : undefined,
+    sql`${posts.search} @@ (${query})`,
+  );
+  const config = sql.raw(`'${headlineConfig[options.locale]}'`);
+  const [rows, [total]] = await Promise.all([
+    db
+      .select({
+        postId: posts.id,
+        threadId: threads.id,
+        threadTitle: threads.title,
+        forumName: forums.name,
+        forumSlug: forums.slug,
+        number: posts.number,
+        excerpt: sql<string>`ts_headline(${config}::regconfig, ${posts.body}, (${query}), ${`StartSel=${start}, StopSel=${stop}, MaxWords=35, MinWords=15, MaxFragments=2`})`,
+        authorName: sql<string | null>`case when ${users.status} = 'deleted' then null else ${users.displayName} end`,
+        createdAt: posts.createdAt,
+      })
+      .from(posts)
+      .innerJoin(threads, eq(threads.id, posts.threadId))
+      .innerJoin(forums, eq(forums.id, threads.forumId))
+      .innerJoin(users, eq(users.id, posts.authorId))
+      .where(where)
+      .orderBy(desc(sql`ts_rank(${posts.search}, (${query}))`), desc(posts.createdAt))
+      .limit(resultsPerPage)
+      .offset((options.page - 1) * resultsPerPage),
+    db
+      .select({ n: count() })
+      .from(posts)
+      .innerJoin(threads, eq(threads.id, posts.threadId))
+      .innerJoin(forums, eq(forums.id, threads.forumId))
+      .where(where),
+  ]);
+  return { hits: rows.map(({ excerpt, ...row }) => ({ ...row, excerptHtml: highlight(excerpt) })), total: total?.n ?? 0 };
+}

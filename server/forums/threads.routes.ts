@@ -1,0 +1,195 @@
+import { Router, type Request, type Response } from 'express';
+import type { AppContext } from '../app.ts';
+import { canDeletePost, canEditPost, canModerate, canReact, canReply, canSeeForum, canSeeHistory, isSignedIn, requireSignedIn } from '../access.ts';
+import { ForbiddenError, NotFoundError } from '../errors.ts';
+import { formView } from '../web/forms.ts';
+import { pageNumber, pager } from '../web/pagination.ts';
+import { idParam } from '../web/params.ts';
+import type { FieldErrors } from '../validation.ts';
+import type { Forum } from './forums.service.ts';
+import { pageOfPost, postPage, postsPerPage, revisionsOf, supporters } from './forums.queries.ts';
+import { deletePost, editPost, findPost, findThread, markRead, reply, setThreadFlag, toggleSupport, type Post, type Thread } from './threads.service.ts';
+
+type Found = { thread: Thread; forum: Forum };
+
+/** Thread and post pages answer 404 alike for what does not exist and what the viewer may not see. */
+function visible<T extends Found>(req: Request, found: T | undefined): T {
+  if (!found || !canSeeForum(req.user, found.forum)) throw new NotFoundError();
+  if (found.thread.deletedAt && !canModerate(req.user)) throw new NotFoundError();
+  return found;
+}
+
+function postUrl(thread: Thread, number: number): string {
+  return `/threads/${thread.id}?page=${pageOfPost(number)}#post-${number}`;
+}
+
+/** The quoted post's Markdown as a blockquote, for the reply composer (no JavaScript needed). */
+function quoteOf(post: Post, author: string | null): string {
+  const lines = post.body.split('\n').map((line) => `> ${line}`);
+  return `${author ? `@${author}:\n` : ''}${lines.join('\n')}\n\n`;
+}
+
+export function threadsRouter(context: AppContext): Router {
+  const db = context.database.db;
+  const router = Router();
+
+  const threadView = async (req: Request, found: Found, values: Record<string, unknown> = {}, errors: FieldErrors = {}) => {
+    const { thread, forum } = found;
+    const pages = Math.max(1, Math.ceil(thread.postCount / postsPerPage));
+    const page = Math.min(pageNumber(req), pages);
+    const postsOnPage = await postPage(db, req.user, thread, page);
+    if (isSignedIn(req.user) && postsOnPage.length) await markRead(db, req.user.id, thread.id, postsOnPage.at(-1)!.number);
+    return {
+      titleText: thread.title,
+      thread,
+      forum,
+      posts: postsOnPage.map((post) => {
+        const access = { authorId: post.authorId, deletedAt: post.deleted ? new Date() : null };
+        return {
+          ...post,
+          canEdit: canEditPost(req.user, forum, thread, access),
+          canDelete: canDeletePost(req.user, forum, thread, access),
+          canReact: canReact(req.user, forum, access),
+          canQuote: canReply(req.user, forum, thread) && !post.deleted,
+          quotedUrl: post.quotedNumber ? postUrl(thread, post.quotedNumber) : null,
+        };
+      }),
+      pager: pager(`/threads/${thread.id}`, page, pages),
+      canReply: canReply(req.user, forum, thread),
+      canModerate: canModerate(req.user),
+      ...formView(req, values, errors),
+    };
+  };
+
+  const refuse = (result: { reason: string }) => {
+    throw result.reason === 'forbidden' ? new ForbiddenError() : new ForbiddenError(`errors.thread.${result.reason}`);
+  };
+
+  // @route GET /threads/:id
+  router.get('/threads/:id', async (req, res) => {
+    const found = visible(req, await findThread(db, idParam(req)));
+    res.render('forums/thread', await threadView(req, found));
+  });
+
+  // @route GET /threads/:id/unread — to the first post the member has not read
+  router.get('/threads/:id/unread', requireSignedIn, async (req, res) => {
+    const found = visible(req, await findThread(db, idParam(req)));
+    const read = await db.query.threadReads.findFirst({
+      where: (reads, { and, eq }) => and(eq(reads.userId, req.user!.id), eq(reads.threadId, found.thread.id)),
+    });
+    res.redirect(303, postUrl(found.thread, Math.min((read?.lastReadNumber ?? 0) + 1, found.thread.postCount)));
+  });
+
+  // @route GET /threads/:id/posts/:number — a stable link to one post, wherever its page is
+  router.get('/threads/:id/posts/:number', async (req, res) => {
+    const found = visible(req, await findThread(db, idParam(req)));
+    const number = Number.parseInt(String(req.params.number), 10);
+    if (!Number.isInteger(number) || number < 1 || number > found.thread.postCount) throw new NotFoundError();
+    res.redirect(303, postUrl(found.thread, number));
+  });
+
+  // @route GET /threads/:id/reply?quote=postId — the reply composer, with a quote filled in
+  router.get('/threads/:id/reply', requireSignedIn, async (req, res) => {
+    const found = visible(req, await findThread(db, idParam(req)));
+    if (!canReply(req.user, found.forum, found.thread)) throw new ForbiddenError();
+    const quoteId = typeof req.query.quote === 'string' ? req.query.quote : '';
+    const quoted = quoteId ? await findPost(db, quoteId).catch(() => undefined) : undefined;
+    const usable = quoted && quoted.thread.id === found.thread.id && !quoted.post.deletedAt ? quoted.post : undefined;
+    const author = usable ? await db.query.users.findFirst({ where: (u, { eq }) => eq(u.id, usable.authorId) }) : undefined;
+    const values = usable ? { body: quoteOf(usable, author?.status === 'deleted' ? null : (author?.username ?? null)), quote: usable.id } : {};
+    res.render('forums/reply', { titleText: found.thread.title, ...found, ...formView(req, values) });
+  });
+
+  // @route POST /threads/:id/replies
+  router.post('/threads/:id/replies', requireSignedIn, async (req, res) => {
+    const found = visible(req, await findThread(db, idParam(req)));
+    const result = await reply(db, req.user!, found.forum, found.thread, req.body);
+    if (!result.ok && 'reason' in result) {
+      if (result.reason === 'locked') return res.status(409).render('forums/reply', { titleText: found.thread.title, ...found, locked: true, ...formView(req, req.body) });
+      return refuse(result);
+    }
+    if (!result.ok) return res.status(422).render('forums/reply', { titleText: found.thread.title, ...found, ...formView(req, req.body, result.errors) });
+    res.redirect(303, postUrl(found.thread, result.post.number));
+  });
+
+  const postOr404 = async (req: Request) => visible(req, await findPost(db, idParam(req)));
+  const editView = (req: Request, found: Found & { post: Post }, values: Record<string, unknown>, errors: FieldErrors = {}) => ({
+    title: 'forums.editPost',
+    ...found,
+    opening: found.post.number === 1,
+    ...formView(req, values, errors),
+  });
+
+  // @route GET /posts/:id — a stable link to one post
+  router.get('/posts/:id', async (req, res) => {
+    const found = await postOr404(req);
+    res.redirect(303, postUrl(found.thread, found.post.number));
+  });
+
+  // @route GET /posts/:id/edit
+  router.get('/posts/:id/edit', requireSignedIn, async (req, res) => {
+    const found = await postOr404(req);
+    if (!canEditPost(req.user, found.forum, found.thread, found.post)) throw new ForbiddenError();
+    const values = { title: found.thread.title, body: found.post.body, contentWarning: found.post.contentWarning ?? '' };
+    res.render('forums/edit', editView(req, found, values));
+  });
+
+  // @route POST /posts/:id/edit
+  router.post('/posts/:id/edit', requireSignedIn, async (req, res) => {
+    const found = await postOr404(req);
+    const result = await editPost(db, req.user!, found, req.body);
+    if (!result.ok && 'reason' in result) return refuse(result);
+    if (!result.ok) return res.status(422).render('forums/edit', editView(req, found, req.body, result.errors));
+    res.redirect(303, postUrl(found.thread, found.post.number));
+  });
+
+  // @route GET /posts/:id/history — earlier versions, for the author and moderators
+  router.get('/posts/:id/history', requireSignedIn, async (req, res) => {
+    const found = await postOr404(req);
+    if (!canSeeHistory(req.user, found.post)) throw new NotFoundError();
+    res.render('forums/history', { title: 'forums.history', ...found, revisions: await revisionsOf(db, found.post.id) });
+  });
+
+  // @route GET /posts/:id/delete — an honest confirmation
+  router.get('/posts/:id/delete', requireSignedIn, async (req, res) => {
+    const found = await postOr404(req);
+    if (!canDeletePost(req.user, found.forum, found.thread, found.post)) throw new ForbiddenError();
+    res.render('forums/delete', { title: 'forums.deletePost', ...found, opening: found.post.number === 1, ...formView(req) });
+  });
+
+  // @route POST /posts/:id/delete
+  router.post('/posts/:id/delete', requireSignedIn, async (req, res) => {
+    const found = await postOr404(req);
+    const result = await deletePost(db, req.user!, found);
+    if (!result.ok) return refuse(result);
+    req.session.notice = 'forums.deleted';
+    res.redirect(303, found.post.number === 1 ? `/forums/${found.forum.slug}` : postUrl(found.thread, found.post.number));
+  });
+
+  // @route POST /posts/:id/support — the support reaction, a toggle
+  router.post('/posts/:id/support', requireSignedIn, async (req, res) => {
+    const found = await postOr404(req);
+    const result = await toggleSupport(db, req.user!, found);
+    if (!result.ok) return refuse(result);
+    res.redirect(303, postUrl(found.thread, found.post.number));
+  });
+
+  // @route GET /posts/:id/support — who sent strength (members only)
+  router.get('/posts/:id/support', requireSignedIn, async (req, res) => {
+    const found = await postOr404(req);
+    if (found.post.deletedAt) throw new NotFoundError();
+    res.render('forums/supporters', { title: 'forums.supporters', ...found, people: await supporters(db, found.post.id) });
+  });
+
+  const flagRoute = (flag: 'pinned' | 'locked') => async (req: Request, res: Response) => {
+    const found = visible(req, await findThread(db, idParam(req)));
+    const result = await setThreadFlag(db, req.user!, found.thread, flag, req.body.value === 'true');
+    if (!result.ok) return refuse(result);
+    res.redirect(303, `/threads/${found.thread.id}`);
+  };
+  // @route POST /threads/:id/pin and /threads/:id/lock (moderators)
+  router.post('/threads/:id/pin', requireSignedIn, flagRoute('pinned'));
+  router.post('/threads/:id/lock', requireSignedIn, flagRoute('locked'));
+
+  return router;
+}
