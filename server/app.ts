@@ -36,7 +36,8 @@ export function buildApp(context: AppContext): { app: express.Express; close(): 
 
   app.set('trust proxy', config.trustProxy);
   app.set('context', context);
-  app.engine('.hbs', engine({ extname: '.hbs', defaultLayout: 'main', layoutsDir: root('views/layouts'), partialsDir: root('views/partials'), helpers }));
+  // preventIndent: an indented partial must not indent the lines of a textarea's text.
+  app.engine('.hbs', engine({ extname: '.hbs', defaultLayout: 'main', layoutsDir: root('views/layouts'), partialsDir: root('views/partials'), helpers, compilerOptions: { preventIndent: true } }));
   app.set('view engine', '.hbs');
   app.set('views', root('views'));
   app.disable('x-powered-by');

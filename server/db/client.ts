@@ -18,6 +18,8 @@ export type DatabaseKind = 'pglite' | 'postgresql';
 export type Database = {
   db: Db;
   kind: DatabaseKind;
+  /** How many queries have gone through Drizzle: tests use it to catch a page whose queries grow with its content. */
+  queryCount(): number;
   /** Answers true when the database runs a trivial query within the time limit. */
   ping(timeoutMs?: number): Promise<boolean>;
   close(): Promise<void>;
@@ -31,10 +33,12 @@ export async function openDatabase(options: { databaseUrl: string | null; dataDi
   if (options.databaseUrl) return openPostgres(options.databaseUrl);
   const dataPath = options.dataDir === 'memory://' ? undefined : join(options.dataDir, 'pglite');
   const client = await PGlite.create(dataPath);
-  const db = drizzlePglite(client, { schema }) as unknown as Db;
+  const counter = countingLogger();
+  const db = drizzlePglite(client, { schema, logger: counter }) as unknown as Db;
   return {
     db,
     kind: 'pglite',
+    queryCount: () => counter.count,
     ping: (timeoutMs) => withTimeout(client.query('select 1').then(() => true), timeoutMs),
     close: () => client.close(),
   };
@@ -46,13 +50,25 @@ async function openPostgres(url: string): Promise<Database> {
   pool.on('error', () => {});
   const client = await pool.connect();
   client.release();
-  const db = drizzlePg(pool, { schema }) as unknown as Db;
+  const counter = countingLogger();
+  const db = drizzlePg(pool, { schema, logger: counter }) as unknown as Db;
   return {
     db,
     kind: 'postgresql',
+    queryCount: () => counter.count,
     ping: (timeoutMs) => withTimeout(pool.query('select 1').then(() => true), timeoutMs),
     close: () => pool.end(),
   };
+}
+
+function countingLogger() {
+  const counter = {
+    count: 0,
+    logQuery() {
+      counter.count++;
+    },
+  };
+  return counter;
 }
 
 function withTimeout(check: Promise<boolean>, timeoutMs = 2000): Promise<boolean> {
