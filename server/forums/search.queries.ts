@@ -39,7 +39,13 @@ export async function search(
     options.forumId ? eq(forums.id, options.forumId) : undefined,
     sql`${posts.search} @@ (${query})`,
   );
-  const config = sql.raw(`'${headlineConfig[options.locale]}'`);
+  // Highlight with the reader's language first; the first language whose stems match the text wins.
+  const configs = [headlineConfig[options.locale], ...Object.values(headlineConfig).filter((c) => c !== headlineConfig[options.locale])];
+  const headlines = sql.join(
+    configs.map((config) => sql`ts_headline(${sql.raw(`'${config}'`)}::regconfig, ${posts.body}, (${query}), ${`StartSel=${start}, StopSel=${stop}, MaxWords=35, MinWords=15, MaxFragments=2`})`),
+    sql`, `,
+  );
+  const excerpt = sql<string>`(select coalesce((select h from unnest(array[${headlines}]) h where strpos(h, ${start}) > 0 limit 1), left(${posts.body}, 300)))`;
   const [rows, [total]] = await Promise.all([
     db
       .select({
@@ -49,7 +55,7 @@ export async function search(
         forumName: forums.name,
         forumSlug: forums.slug,
         number: posts.number,
-        excerpt: sql<string>`ts_headline(${config}::regconfig, ${posts.body}, (${query}), ${`StartSel=${start}, StopSel=${stop}, MaxWords=35, MinWords=15, MaxFragments=2`})`,
+        excerpt,
         authorName: sql<string | null>`case when ${users.status} = 'deleted' then null else ${users.displayName} end`,
         createdAt: posts.createdAt,
       })
