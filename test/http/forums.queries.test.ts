@@ -1,0 +1,69 @@
+import assert from 'node:assert/strict';
+import type { Client } from '../support/client.ts';
+import { startNode, type TestNode } from '../support/node.ts';
+import { makeUser, setUpNode, signedIn } from '../support/fixtures.ts';
+import { makeForum, makeReply, makeThread } from '../support/forums.ts';
+import { toggleSupport, findPost } from '../../server/forums/threads.service.ts';
+import type { Thread } from '../../server/forums/threads.service.ts';
+
+/** The most queries any forum page may issue, however much it shows. */
+const ceiling = 14;
+
+describe('forums: a fixed, small number of queries per page', () => {
+  let node: TestNode;
+  let small: Thread;
+  let large: Thread;
+  let member: Client;
+
+  before(async () => {
+    node = await startNode();
+    const db = node.database.db;
+    await setUpNode(db);
+    const people = await Promise.all(['aino', 'eino', 'helmi', 'kalle'].map((name) => makeUser(db, name)));
+    const few = await makeForum(db, 'vahan', 'members');
+    const many = await makeForum(db, 'paljon', 'members');
+    for (let i = 0; i < 8; i++) await makeForum(db, `lisa-${i}`, i % 2 ? 'public' : 'members');
+    small = await makeThread(db, people[0]!, few, 'Pieni', 'Yksi viesti ryhmästä');
+    large = await makeThread(db, people[0]!, many, 'Iso', 'Monta viestiä ryhmästä @eino');
+    for (let i = 0; i < 24; i++) {
+      const author = people[i % people.length]!;
+      const post = await makeReply(db, author, many, large, `Vastaus ${i} ryhmästä @aino @helmi`, '');
+      for (const reactor of people.slice(0, 3)) await toggleSupport(db, reactor, (await findPost(db, post.id))!);
+    }
+    for (let i = 0; i < 30; i++) await makeThread(db, people[i % 4]!, many, `Keskustelu ${i}`, `ryhmä ${i}`);
+    member = await signedIn(node.url, 'aino');
+  });
+  after(() => node.close());
+
+  async function queriesFor(path: string, client = member): Promise<number> {
+    const before = node.database.queryCount();
+    const page = await client.request(path);
+    assert.equal(page.status, 200, path);
+    return node.database.queryCount() - before;
+  }
+
+  for (const [name, smallPath, largePath] of [
+    ['thread page', () => `/threads/${small.id}`, () => `/threads/${large.id}`],
+    ['forum page', () => '/forums/vahan', () => '/forums/paljon'],
+    ['search', () => '/search?q=yksi', () => '/search?q=ryhmä'],
+  ] as const) {
+    it(`${name}: the same count for one item as for a full page`, async () => {
+      const few = await queriesFor(smallPath());
+      const many = await queriesFor(largePath());
+      assert.ok(few > 3, 'the counter counts');
+      assert.ok(many <= ceiling, `${name} issued ${many} queries`);
+      assert.equal(many, few, `${name}: ${few} queries for a little, ${many} for a lot`);
+    });
+  }
+
+  it('notifications: the same count for one notification as for many', async () => {
+    const few = await queriesFor('/notifications', await signedIn(node.url, 'eino'));
+    const many = await queriesFor('/notifications');
+    assert.ok(many <= ceiling);
+    assert.equal(many, few);
+  });
+
+  it('forum index: a fixed count with ten forums', async () => {
+    assert.ok((await queriesFor('/forums')) <= ceiling);
+  });
+});
