@@ -1,21 +1,6 @@
 import assert from 'node:assert/strict';
-import * as cheerio from 'cheerio';
+import { executableParts, xssPayloads } from '../support/xss.ts';
 import { renderMarkdown } from '../../server/markup/markup.ts';
-
-/** What in the HTML a browser could run or load: script-like elements, handlers, styles, bad URLs. */
-function executableParts(html: string): string[] {
-  const $ = cheerio.load(html);
-  const found: string[] = [];
-  $('*').each((_, element) => {
-    if (element.type !== 'tag') return;
-    if (/^(script|iframe|img|object|embed|style|svg|math|form|input|link|meta|base)$/i.test(element.tagName)) found.push(element.tagName);
-    for (const [name, value] of Object.entries(element.attribs)) {
-      if (/^on/i.test(name) || name === 'style' || name === 'src') found.push(`${element.tagName}[${name}]`);
-      if (/^(href|action|formaction)$/i.test(name) && !/^(https?:|mailto:|tel:|#|\/)/i.test(value.trim())) found.push(`${name}=${value}`);
-    }
-  });
-  return found;
-}
 
 describe('renderMarkdown', () => {
   it('renders ordinary Markdown', () => {
@@ -58,5 +43,24 @@ describe('mentions', () => {
   it('does not link inside code or existing links', () => {
     const html = renderMarkdown('`@sini` and [@sini](https://example.org)', new Set(['sini']));
     assert.doesNotMatch(html, /class="mention"/);
+  });
+});
+
+describe('the XSS corpus', () => {
+  const payloads = xssPayloads();
+
+  it('has at least 100 payloads, and the checker sees the danger in them unsanitised', () => {
+    assert.ok(payloads.length >= 100, `${payloads.length}`);
+    const flagged = payloads.filter((payload) => executableParts(payload).length > 0);
+    assert.ok(flagged.length >= 90, `the checker flags only ${flagged.length} raw payloads`);
+  });
+
+  it('leaves nothing executable of any payload, alone or inside Markdown', () => {
+    for (const payload of payloads) {
+      for (const source of [payload, `**${payload}**`, `> ${payload}`, `- ${payload}`, `[${payload}](https://example.org)`]) {
+        assert.deepEqual(executableParts(renderMarkdown(source, new Set(['sini']))), [], source);
+      }
+    }
+    assert.deepEqual(executableParts(renderMarkdown(payloads.join('\n\n'))), []);
   });
 });
