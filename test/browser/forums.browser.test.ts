@@ -1,0 +1,123 @@
+import assert from 'node:assert/strict';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { startNode, type TestNode } from '../support/node.ts';
+import { assertAccessible, launchBrowser } from '../support/browser.ts';
+import { makeUser, password, setUpNode } from '../support/fixtures.ts';
+import { makeForum } from '../support/forums.ts';
+import { xssPayloads } from '../support/xss.ts';
+
+describe('in Chromium: the forums', () => {
+  let node: TestNode;
+  let browser: Browser;
+  const contexts: BrowserContext[] = [];
+
+  /** A signed-in page. bypassCSP lets axe in, and makes the XSS check test the sanitiser, not the CSP. */
+  const signedInPage = async (username: string): Promise<Page> => {
+    const context = await browser.newContext({ bypassCSP: true, locale: 'en-GB' });
+    contexts.push(context);
+    const page = await context.newPage();
+    await page.goto(`${node.url}/login`);
+    await page.getByLabel('Username or e-mail').fill(username);
+    await page.getByLabel('Password').fill(password);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.waitForSelector('button:has-text("Sign out")');
+    return page;
+  };
+
+  before(async () => {
+    node = await startNode();
+    await setUpNode(node.database.db);
+    await makeUser(node.database.db, 'sini');
+    await makeUser(node.database.db, 'toinen');
+    await makeForum(node.database.db, 'vertaistuki', 'members');
+    await makeForum(node.database.db, 'avoin', 'public');
+    browser = await launchBrowser();
+  });
+  after(async () => {
+    for (const context of contexts) await context.close();
+    await browser?.close();
+    await node?.close();
+  });
+
+  it('start a thread, reply, quote, edit, send strength and follow a notification', async () => {
+    const sini = await signedInPage('sini');
+    await sini.getByRole('link', { name: 'Forums' }).first().click();
+    await assertAccessible(sini, 'forum index');
+    await sini.getByRole('link', { name: 'Forum vertaistuki' }).click();
+    await assertAccessible(sini, 'forum page');
+    await sini.getByRole('link', { name: 'Start a conversation' }).click();
+    await assertAccessible(sini, 'composer');
+    await sini.getByRole('button', { name: 'Publish for members' }).click();
+    await sini.waitForSelector('.error-summary');
+    await assertAccessible(sini, 'composer with errors');
+    await sini.getByLabel('Title').fill('Miten jaksatte?');
+    await sini.getByLabel('Message').fill('Minulla on ollut raskas viikko.\n\nMiten teillä menee?');
+    await sini.getByLabel('Content warning').fill('väsymys');
+    await sini.getByRole('button', { name: 'Publish for members' }).click();
+    await sini.waitForSelector('h1:has-text("Miten jaksatte?")');
+    assert.equal(await sini.locator('details.content-warning').getAttribute('open'), null, 'the warned post starts folded');
+    await assertAccessible(sini, 'thread');
+    const threadUrl = sini.url();
+
+    const toinen = await signedInPage('toinen');
+    await toinen.goto(threadUrl);
+    await toinen.locator('details.content-warning summary').click();
+    await toinen.getByRole('link', { name: 'Quote' }).first().click();
+    assert.match(await toinen.getByLabel('Message').inputValue(), /> Minulla on ollut raskas viikko/);
+    await toinen.getByLabel('Message').press('End');
+    await toinen.getByLabel('Message').pressSequentially('Voimia sinulle, @sini.');
+    await toinen.getByRole('button', { name: 'Send reply' }).click();
+    await toinen.waitForSelector('.post >> nth=1');
+    assert.equal(await toinen.locator('.post').nth(1).locator('.quote-link a').innerText(), 'Quotes post 1');
+    await toinen.locator('.post').first().getByRole('button', { name: 'Sending strength' }).click();
+    await toinen.waitForSelector('.post >> nth=0 >> button[aria-pressed="true"]');
+
+    await toinen.locator('.post').nth(1).getByRole('link', { name: 'Edit' }).click();
+    await toinen.getByLabel('Message').fill('Voimia sinulle, @sini. Olen ajatellut sinua.');
+    await toinen.getByRole('button', { name: 'Save changes' }).click();
+    await toinen.waitForSelector('text=Olen ajatellut sinua');
+    assert.match(await toinen.locator('.post').nth(1).locator('.post-meta').innerText(), /edited/);
+
+    await sini.goto(node.url);
+    await sini.getByRole('link', { name: /Notifications/ }).click();
+    await assertAccessible(sini, 'notifications');
+    await sini.getByRole('link', { name: /toinen (quoted|mentioned) you in Miten jaksatte\?/ }).click();
+    await sini.waitForURL(/\/threads\/.*#post-2$/);
+    assert.match(await sini.locator('#post-2').innerText(), /Olen ajatellut sinua/);
+
+    await sini.goto(`${node.url}/search?q=${encodeURIComponent('raskas')}`);
+    assert.equal(await sini.locator('.search-results li').count(), 1);
+    await assertAccessible(sini, 'search');
+  });
+
+  it('runs no script from a post made of the XSS corpus', async () => {
+    const page = await signedInPage('sini');
+    let dialogs = 0;
+    page.on('dialog', async (dialog) => {
+      dialogs++;
+      await dialog.dismiss();
+    });
+    await page.goto(`${node.url}/forums/avoin/new`);
+    await page.getByLabel('Title').fill('<script>alert(1)</script> payloads');
+    await page.getByLabel('Message').fill(xssPayloads().join('\n\n').slice(0, 19_000));
+    await page.getByRole('button', { name: 'Publish publicly' }).click();
+    await page.waitForSelector('.post');
+    await page.mouse.move(200, 400);
+    await page.keyboard.press('Tab');
+    await page.waitForTimeout(500);
+    const dangerous = await page.evaluate(() => {
+      const found: string[] = [];
+      for (const element of document.querySelectorAll('.post *')) {
+        if (/^(SCRIPT|IFRAME|IMG|OBJECT|EMBED|SVG|MATH|STYLE|FORM|INPUT|BUTTON)$/i.test(element.tagName) && !element.closest('.post-actions')) found.push(element.tagName);
+        for (const attribute of element.attributes) {
+          if (/^on/i.test(attribute.name) || attribute.name === 'style') found.push(`${element.tagName}[${attribute.name}]`);
+          if (attribute.name === 'href' && /^\s*(javascript|data|vbscript):/i.test(attribute.value)) found.push(attribute.value);
+        }
+      }
+      return found;
+    });
+    assert.deepEqual(dangerous, []);
+    assert.equal(dialogs, 0);
+    assert.equal(await page.locator('h1').innerText(), '<script>alert(1)</script> payloads');
+  });
+});
