@@ -18,6 +18,8 @@ export type Config = {
   trustProxy: boolean;
   smtp: SmtpConfig | null;
   logLevel: 'silent' | 'info';
+  /** How long a page rendered for a visitor may be served again to other visitors; 0 turns it off. */
+  pageCacheMs: number;
 };
 
 export type SmtpConfig = {
@@ -86,6 +88,7 @@ export function loadConfig(env: Env = process.env): Config {
     trustProxy,
     smtp: readSmtp(env),
     logLevel,
+    pageCacheMs: read(env, 'PAGE_CACHE_MS', z.coerce.number().int().min(0).max(60_000), 3000, 'must be a whole number of milliseconds from 0 to 60000'),
   };
 }
 

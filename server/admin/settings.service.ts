@@ -17,9 +17,22 @@ const settingsForm = z.object({
   quickExitUrl: z.url({ protocol: /^https?$/, error: 'errors.quickExitUrl.invalid' }),
 });
 
-/** Null until the first-run setup has named the node. */
+// Every page shows the settings, and they change rarely: keep them a few seconds. A change made
+// in this process is seen at once; other processes on the same database see it within the TTL.
+const cacheMs = 5000;
+const cached = new WeakMap<object, { settings: NodeSettings | undefined; until: number }>();
+
+/** Undefined until the first-run setup has named the node. */
 export async function getSettings(db: DatabaseLike): Promise<NodeSettings | undefined> {
-  return db.query.nodeSettings.findFirst({ where: eq(nodeSettings.id, 1) });
+  const hit = cached.get(db);
+  if (hit && hit.until > Date.now()) return hit.settings;
+  const [settings] = await db.select().from(nodeSettings).where(eq(nodeSettings.id, 1));
+  if (settings) cached.set(db, { settings, until: Date.now() + cacheMs });
+  return settings;
+}
+
+export function forgetSettings(db: DatabaseLike): void {
+  cached.delete(db);
 }
 
 export async function updateSettings(db: DatabaseLike, form: unknown): Promise<{ ok: true; settings: NodeSettings } | Invalid> {
@@ -30,5 +43,6 @@ export async function updateSettings(db: DatabaseLike, form: unknown): Promise<{
     .set({ ...parsed.value, updatedAt: new Date() })
     .where(eq(nodeSettings.id, 1))
     .returning();
+  forgetSettings(db);
   return { ok: true, settings: settings! };
 }

@@ -6,7 +6,7 @@ import { createUser, type User } from '../accounts/accounts.service.ts';
 import * as schemas from '../accounts/accounts.schemas.ts';
 import { parseForm, invalid, type Invalid } from '../validation.ts';
 import { nodeSettings } from './settings.tables.ts';
-import { siteName } from './settings.service.ts';
+import { forgetSettings, siteName } from './settings.service.ts';
 
 export async function hasAdmin(db: Db): Promise<boolean> {
   const [row] = await db.select({ id: users.id }).from(users).where(eq(users.role, 'admin' satisfies Role)).limit(1);
@@ -38,10 +38,11 @@ export async function completeSetup(db: Db, form: unknown): Promise<{ ok: true; 
       .values({ id: 1, name: input.siteName })
       .onConflictDoUpdate({ target: nodeSettings.id, set: { name: input.siteName } });
     return created;
-  });
+  }).finally(() => forgetSettings(db));
 }
 
 /** Makes sure the settings row exists, for nodes whose first admin came from the command line. */
 export async function ensureSettings(db: Db, fallbackName: string): Promise<void> {
   await db.insert(nodeSettings).values({ id: 1, name: fallbackName }).onConflictDoNothing();
+  forgetSettings(db);
 }

@@ -1,4 +1,4 @@
-import { and, count, desc, eq, inArray, isNull, sql } from 'drizzle-orm';
+import { and, desc, eq, inArray, isNull, sql } from 'drizzle-orm';
 import type { DatabaseLike } from '../db/client.ts';
 import { users } from '../accounts/accounts.tables.ts';
 import { visibleForumKinds, type Viewer } from '../access.ts';
@@ -7,6 +7,7 @@ import { forums, posts, threads } from './forums.tables.ts';
 import { searchQuery } from './posting.ts';
 
 export const resultsPerPage = 20;
+export const countLimit = 1000;
 
 const headlineConfig: Record<Locale, string> = { fi: 'finnish', sv: 'swedish', en: 'english', da: 'danish' };
 // Control characters cannot appear in posts, so they mark the highlights safely until the text is escaped.
@@ -30,7 +31,7 @@ export async function search(
   viewer: Viewer,
   words: string,
   options: { forumId?: string; page: number; locale: Locale },
-): Promise<{ hits: SearchHit[]; total: number }> {
+): Promise<{ hits: SearchHit[]; total: number; more: boolean }> {
   const query = searchQuery(words);
   const where = and(
     inArray(forums.visibility, visibleForumKinds(viewer)),
@@ -67,12 +68,20 @@ export async function search(
       .orderBy(desc(sql`ts_rank(${posts.search}, (${query}))`), desc(posts.createdAt))
       .limit(resultsPerPage)
       .offset((options.page - 1) * resultsPerPage),
+    // Counting stops at a thousand: past that, "1000+" says all a reader needs, and counting
+    // every match of a common word would cost more than the page itself.
     db
-      .select({ n: count() })
-      .from(posts)
-      .innerJoin(threads, eq(threads.id, posts.threadId))
-      .innerJoin(forums, eq(forums.id, threads.forumId))
-      .where(where),
+      .select({ n: sql<number>`count(*)::int` })
+      .from(
+        db
+          .select({ one: sql`1` })
+          .from(posts)
+          .innerJoin(threads, eq(threads.id, posts.threadId))
+          .innerJoin(forums, eq(forums.id, threads.forumId))
+          .where(where)
+          .limit(countLimit + 1)
+          .as('matches'),
+      ),
   ]);
-  return { hits: rows.map(({ excerpt, ...row }) => ({ ...row, excerptHtml: highlight(excerpt) })), total: total?.n ?? 0 };
+  return { hits: rows.map(({ excerpt, ...row }) => ({ ...row, excerptHtml: highlight(excerpt) })), total: Math.min(total?.n ?? 0, countLimit), more: (total?.n ?? 0) > countLimit };
 }

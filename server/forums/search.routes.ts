@@ -17,7 +17,7 @@ export function searchRouter({ database }: AppContext): Router {
     const scope = forum && canSeeForum(req.user, forum) ? forum : undefined;
     const page = pageNumber(req);
     const forums = (await listForums(db)).filter((f) => canSeeForum(req.user, f) && !f.archived);
-    const result = q ? await search(db, req.user, q, { forumId: scope?.id, page, locale: req.locale }) : { hits: [], total: 0 };
+    const result = q ? await search(db, req.user, q, { forumId: scope?.id, page, locale: req.locale }) : { hits: [], total: 0, more: false };
     const base = `/search?q=${encodeURIComponent(q)}${scope ? `&forum=${scope.slug}` : ''}`;
     res.render('forums/search', {
       title: 'search.title',

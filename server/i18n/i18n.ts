@@ -22,8 +22,16 @@ await instance.init({
 
 export type Translate = TFunction;
 
+const translators = new Map<Locale, Translate>();
+
+/** The lookup for one language, made once (templates call it for every string on a page). */
 export function translator(locale: Locale): Translate {
-  return instance.getFixedT(locale);
+  let t = translators.get(locale);
+  if (!t) {
+    t = instance.getFixedT(locale);
+    translators.set(locale, t);
+  }
+  return t;
 }
 
 export function isLocale(value: unknown): value is Locale {

@@ -31,6 +31,8 @@ export async function startNode(env: Record<string, string> = {}): Promise<TestN
     DATA_DIR: 'memory://',
     SESSION_SECRET: 'test-secret-test-secret-test-secret-0123',
     DEFAULT_LOCALE: 'en',
+    // Tests change the database behind the app's back; the visitor page cache has a test of its own.
+    PAGE_CACHE_MS: '0',
     ...env,
   });
   const log = (line: string) => logs.push(line);

@@ -1,0 +1,46 @@
+import type { NextFunction, Request, Response } from 'express';
+import { locales, type Config } from '../config.ts';
+
+/**
+ * A short-lived cache of pages as a visitor without a session sees them, like Discourse's
+ * anonymous cache: a burst of readers arriving from a shared link costs one render.
+ *
+ * Safe by construction: only requests that carry no cookie at all are answered from it or stored
+ * in it, so every stored page was rendered for a visitor, and only 200 HTML answers that set no
+ * cookie and hold no form token are kept. Any form post in this process empties it; other processes see changes within the TTL.
+ */
+export function visitorPageCache(config: Config, options: { ttlMs?: number; maxEntries?: number } = {}) {
+  const ttlMs = options.ttlMs ?? 3000;
+  const maxEntries = options.maxEntries ?? 500;
+  const pages = new Map<string, { body: string; until: number }>();
+
+  return (req: Request, res: Response, next: NextFunction) => {
+    if (req.method !== 'GET' && req.method !== 'HEAD') {
+      pages.clear();
+      return next();
+    }
+    // Pages differ by language and by who is signed in; say so to any cache on the way.
+    res.vary('Accept-Language').vary('Cookie');
+    if (req.headers.cookie || req.headers.authorization) return next();
+    const accepted = req.acceptsLanguages(...locales);
+    const key = `${accepted || config.defaultLocale} ${req.originalUrl}`;
+    const hit = pages.get(key);
+    if (hit && hit.until > Date.now()) {
+      res.type('html').send(hit.body);
+      return;
+    }
+    const send = res.send.bind(res);
+    res.send = (body?: unknown) => {
+      if (typeof body === 'string' && res.statusCode === 200 && !body.includes('name="_csrf"')) {
+        // The session cookie is only added as the headers go out, so decide once the answer is finished.
+        res.once('finish', () => {
+          if (res.getHeader('set-cookie') || !/^text\/html/.test(String(res.getHeader('content-type')))) return;
+          if (pages.size >= maxEntries) pages.delete(pages.keys().next().value!);
+          pages.set(key, { body, until: Date.now() + ttlMs });
+        });
+      }
+      return send(body);
+    };
+    next();
+  };
+}

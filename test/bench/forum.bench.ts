@@ -1,0 +1,35 @@
+// The forum benchmark: requests per second and p99 latency at 32 connections for a thread page,
+// a forum's thread list and a search, each beside a bare Express + Handlebars route serving the same HTML.
+import autocannon from 'autocannon';
+import { spawn } from 'node:child_process';
+import { createInterface } from 'node:readline';
+
+type Servers = { ours: string; bare: string; paths: Record<string, string>; database: string };
+
+const seconds = Number(process.env.BENCH_SECONDS ?? 10);
+
+function load(url: string) {
+  return autocannon({ url, connections: 32, duration: seconds });
+}
+
+export async function runForumBench(): Promise<void> {
+  const child = spawn(process.execPath, [new URL('./forum-server.ts', import.meta.url).pathname], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const first = await new Promise<string>((resolve, reject) => {
+    createInterface({ input: child.stdout! }).once('line', resolve);
+    child.once('exit', (code) => reject(new Error(`bench server exited with ${code}`)));
+  });
+  const servers = JSON.parse(first) as Servers;
+  try {
+    for (const [name, path] of Object.entries(servers.paths)) {
+      await load(`${servers.ours}${path}`); // warm-up, not counted
+      const ours = await load(`${servers.ours}${path}`);
+      const bare = await load(`${servers.bare}${path}`);
+      if (ours.non2xx || ours.errors) throw new Error(`${name}: ${ours.non2xx} non-2xx answers, ${ours.errors} errors`);
+      const ratio = ours.requests.average / bare.requests.average;
+      console.log(`bench ${name} ratio=${ratio.toFixed(3)} ours=${ours.requests.average.toFixed(1)} bare=${bare.requests.average.toFixed(1)} p99_ms=${ours.latency.p99}`);
+    }
+    console.log(`database ${servers.database}`);
+  } finally {
+    child.kill('SIGTERM');
+  }
+}

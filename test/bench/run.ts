@@ -1,0 +1,11 @@
+// npm run bench [-- NAME …]: runs the named benchmarks, or all of them.
+import { runForumBench } from './forum.bench.ts';
+
+const benches: Record<string, () => Promise<void>> = { forum: runForumBench };
+const chosen = process.argv.slice(2);
+const unknown = chosen.filter((name) => !(name in benches));
+if (unknown.length) {
+  console.error(`Unknown benchmark: ${unknown.join(', ')}. Known: ${Object.keys(benches).join(', ')}`);
+  process.exit(2);
+}
+for (const name of chosen.length ? chosen : Object.keys(benches)) await benches[name]!();
