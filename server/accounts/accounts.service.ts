@@ -16,8 +16,10 @@ export function findUserByName(db: DatabaseLike, name: string): Promise<User | u
   return db.query.users.findFirst({ where: sql`lower(${users.username}) = lower(${name.trim()})` });
 }
 
-export function findUserById(db: DatabaseLike, id: string): Promise<User | undefined> {
-  return db.query.users.findFirst({ where: eq(users.id, id) });
+export async function findUserById(db: DatabaseLike, id: string): Promise<User | undefined> {
+  // A plain select: this runs on every signed-in request.
+  const [user] = await db.select().from(users).where(eq(users.id, id));
+  return user;
 }
 
 /** A signed-in session stays valid only while the account is active. */

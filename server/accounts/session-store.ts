@@ -27,9 +27,11 @@ export class DatabaseSessionStore extends session.Store {
   }
 
   override get(sid: string, callback: Callback): void {
-    this.#db.query.sessions
-      .findFirst({ where: eq(sessions.sid, sid) })
-      .then((row) => callback(null, row && row.expiresAt > new Date() ? (row.data as unknown as session.SessionData) : null))
+    this.#db
+      .select()
+      .from(sessions)
+      .where(eq(sessions.sid, sid))
+      .then(([row]) => callback(null, row && row.expiresAt > new Date() ? (row.data as unknown as session.SessionData) : null))
       .catch(callback);
   }
 

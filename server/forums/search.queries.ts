@@ -47,41 +47,51 @@ export async function search(
     sql`, `,
   );
   const excerpt = sql<string>`(select coalesce((select h from unnest(array[${headlines}]) h where strpos(h, ${start}) > 0 limit 1), left(${posts.body}, 300)))`;
-  const [rows, [total]] = await Promise.all([
+  // Relevance is ranked among the thousand newest matches (plus one, to know there are more):
+  // ranking every post that holds a common word would cost more than the rest of the page, and
+  // in a peer-support forum the recent conversation is usually the one sought.
+  const candidates = db.$with('candidates').as(
     db
-      .select({
-        postId: posts.id,
-        threadId: threads.id,
-        threadTitle: threads.title,
-        forumName: forums.name,
-        forumSlug: forums.slug,
-        number: posts.number,
-        excerpt,
-        authorName: sql<string | null>`case when ${users.status} = 'deleted' then null else ${users.displayName} end`,
-        createdAt: posts.createdAt,
-      })
+      .select({ id: posts.id })
       .from(posts)
       .innerJoin(threads, eq(threads.id, posts.threadId))
       .innerJoin(forums, eq(forums.id, threads.forumId))
-      .innerJoin(users, eq(users.id, posts.authorId))
       .where(where)
-      .orderBy(desc(sql`ts_rank(${posts.search}, (${query}))`), desc(posts.createdAt))
-      .limit(resultsPerPage)
-      .offset((options.page - 1) * resultsPerPage),
-    // Counting stops at a thousand: past that, "1000+" says all a reader needs, and counting
-    // every match of a common word would cost more than the page itself.
-    db
-      .select({ n: sql<number>`count(*)::int` })
-      .from(
-        db
-          .select({ one: sql`1` })
-          .from(posts)
-          .innerJoin(threads, eq(threads.id, posts.threadId))
-          .innerJoin(forums, eq(forums.id, threads.forumId))
-          .where(where)
-          .limit(countLimit + 1)
-          .as('matches'),
-      ),
-  ]);
-  return { hits: rows.map(({ excerpt, ...row }) => ({ ...row, excerptHtml: highlight(excerpt) })), total: Math.min(total?.n ?? 0, countLimit), more: (total?.n ?? 0) > countLimit };
+      .orderBy(desc(posts.createdAt))
+      .limit(countLimit + 1),
+  );
+  const rows = await db
+    .with(candidates)
+    .select({
+      postId: posts.id,
+      threadId: threads.id,
+      threadTitle: threads.title,
+      forumName: forums.name,
+      forumSlug: forums.slug,
+      number: posts.number,
+      excerpt,
+      authorName: sql<string | null>`case when ${users.status} = 'deleted' then null else ${users.displayName} end`,
+      createdAt: posts.createdAt,
+      total: sql<number>`(count(*) over ())::int`,
+    })
+    .from(posts)
+    .innerJoin(candidates, eq(candidates.id, posts.id))
+    .innerJoin(threads, eq(threads.id, posts.threadId))
+    .innerJoin(forums, eq(forums.id, threads.forumId))
+    .innerJoin(users, eq(users.id, posts.authorId))
+    .orderBy(desc(sql`ts_rank(${posts.search}, (${query}))`), desc(posts.createdAt))
+    .limit(resultsPerPage)
+    .offset((options.page - 1) * resultsPerPage);
+  const total = rows[0]?.total ?? (options.page > 1 ? await countMatches(db, candidates) : 0);
+  return {
+    hits: rows.map(({ excerpt, total: _total, ...row }) => ({ ...row, excerptHtml: highlight(excerpt) })),
+    total: Math.min(total, countLimit),
+    more: total > countLimit,
+  };
+}
+
+/** For a page past the last result: how many there were, so the pager can lead back. */
+async function countMatches(db: DatabaseLike, candidates: Parameters<DatabaseLike['with']>[0]): Promise<number> {
+  const [row] = await db.with(candidates).select({ n: sql<number>`count(*)::int` }).from(candidates);
+  return row?.n ?? 0;
 }

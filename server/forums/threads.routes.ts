@@ -57,7 +57,8 @@ export function threadsRouter(context: AppContext): Router {
       pager: pager(`/threads/${thread.id}`, page, pages),
       canReply: canReply(req.user, forum, thread),
       canModerate: canModerate(req.user),
-      ...formView(req, values, errors),
+      // Only a reader who can reply gets a form token: a visitor's read starts no session.
+      ...(canReply(req.user, forum, thread) ? formView(req, values, errors) : {}),
     };
   };
 

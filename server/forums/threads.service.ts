@@ -1,4 +1,4 @@
-import { and, eq, sql } from 'drizzle-orm';
+import { and, eq, lt, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Db, DatabaseLike } from '../db/client.ts';
 import type { User } from '../accounts/accounts.service.ts';
@@ -42,7 +42,9 @@ export async function markRead(db: DatabaseLike, userId: string, threadId: strin
     .values({ userId, threadId, lastReadNumber: number })
     .onConflictDoUpdate({
       target: [threadReads.userId, threadReads.threadId],
-      set: { lastReadNumber: sql`greatest(${threadReads.lastReadNumber}, ${number})`, updatedAt: new Date() },
+      set: { lastReadNumber: number, updatedAt: new Date() },
+      // Reading again what was already read writes nothing.
+      setWhere: lt(threadReads.lastReadNumber, number),
     });
 }
 

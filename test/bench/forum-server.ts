@@ -42,7 +42,19 @@ for (const path of Object.values(paths)) {
   });
 }
 const bareUrl = await listen(bare);
-process.stdout.write(`${JSON.stringify({ ours, bare: bareUrl, paths, database: fresh.database.kind })}\n`);
+
+// A signed-in member's session, for the same pages without the visitor cache.
+const loginPage = await fetch(`${ours}/login`);
+const cookie = loginPage.headers.getSetCookie()[0]!.split(';')[0]!;
+const token = /name="_csrf" value="([^"]+)"/.exec(await loginPage.text())![1]!;
+const signIn = await fetch(`${ours}/login`, {
+  method: 'POST',
+  redirect: 'manual',
+  headers: { cookie, 'content-type': 'application/x-www-form-urlencoded' },
+  body: new URLSearchParams({ _csrf: token, login: 'bench_admin', password: 'bench admin password', next: '/' }),
+});
+const memberCookie = signIn.headers.getSetCookie()[0]!.split(';')[0]!;
+process.stdout.write(`${JSON.stringify({ ours, bare: bareUrl, paths, memberCookie, database: fresh.database.kind })}\n`);
 process.on('SIGTERM', async () => {
   await fresh.drop();
   process.exit(0);

@@ -4,12 +4,12 @@ import autocannon from 'autocannon';
 import { spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
 
-type Servers = { ours: string; bare: string; paths: Record<string, string>; database: string };
+type Servers = { ours: string; bare: string; paths: Record<string, string>; memberCookie: string; database: string };
 
 const seconds = Number(process.env.BENCH_SECONDS ?? 10);
 
-function load(url: string) {
-  return autocannon({ url, connections: 32, duration: seconds });
+function load(url: string, headers: Record<string, string> = {}) {
+  return autocannon({ url, connections: 32, duration: seconds, headers });
 }
 
 export async function runForumBench(): Promise<void> {
@@ -20,13 +20,17 @@ export async function runForumBench(): Promise<void> {
   });
   const servers = JSON.parse(first) as Servers;
   try {
-    for (const [name, path] of Object.entries(servers.paths)) {
-      await load(`${servers.ours}${path}`); // warm-up, not counted
-      const ours = await load(`${servers.ours}${path}`);
-      const bare = await load(`${servers.bare}${path}`);
-      if (ours.non2xx || ours.errors) throw new Error(`${name}: ${ours.non2xx} non-2xx answers, ${ours.errors} errors`);
-      const ratio = ours.requests.average / bare.requests.average;
-      console.log(`bench ${name} ratio=${ratio.toFixed(3)} ours=${ours.requests.average.toFixed(1)} bare=${bare.requests.average.toFixed(1)} p99_ms=${ours.latency.p99}`);
+    // As a visitor (the pages anyone reads, with the visitor page cache), then as a signed-in
+    // member (every request rendered from the database).
+    for (const [suffix, headers] of [['', {}], ['-member', { cookie: servers.memberCookie }]] as const) {
+      for (const [name, path] of Object.entries(servers.paths)) {
+        await load(`${servers.ours}${path}`, headers); // warm-up, not counted
+        const ours = await load(`${servers.ours}${path}`, headers);
+        const bare = await load(`${servers.bare}${path}`);
+        if (ours.non2xx || ours.errors) throw new Error(`${name}: ${ours.non2xx} non-2xx answers, ${ours.errors} errors`);
+        const ratio = ours.requests.average / bare.requests.average;
+        console.log(`bench ${name}${suffix} ratio=${ratio.toFixed(3)} ours=${ours.requests.average.toFixed(1)} bare=${bare.requests.average.toFixed(1)} p99_ms=${ours.latency.p99}`);
+      }
     }
     console.log(`database ${servers.database}`);
   } finally {

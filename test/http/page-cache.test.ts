@@ -51,3 +51,26 @@ describe('the visitor page cache', () => {
     assert.ok(second.cookies.has('kohtaamo.sid'), 'each visitor gets a form token of their own');
   });
 });
+
+describe('reading as a visitor', () => {
+  let node: TestNode;
+  before(async () => {
+    node = await startNode();
+    const db = node.database.db;
+    await setUpNode(db);
+    const sini = await makeUser(db, 'sini');
+    const open = await makeForum(db, 'avoin', 'public');
+    await makeThread(db, sini, open, 'Avoin', 'Hei');
+  });
+  after(() => node.close());
+
+  it('starts no session on the pages a visitor reads', async () => {
+    const visitor = new Client(node.url);
+    const index = await visitor.get('/forums/avoin');
+    const thread = index.$('.thread-title a').first().attr('href')!;
+    for (const path of ['/', '/forums', '/forums/avoin', thread, '/search?q=hei', '/help', '/rules']) {
+      await visitor.get(path);
+      assert.equal(visitor.cookies.size, 0, path);
+    }
+  });
+});
