@@ -19,6 +19,8 @@ function userIdOf(data: session.SessionData): string | null {
 export class DatabaseSessionStore extends session.Store {
   readonly #db: Db;
   #sweeper: NodeJS.Timeout;
+  /** The stored expiry of sessions read lately, so touching one that is fresh enough costs no query. */
+  readonly #expiries = new Map<string, number>();
 
   constructor(db: Db) {
     super();
@@ -31,7 +33,11 @@ export class DatabaseSessionStore extends session.Store {
       .select()
       .from(sessions)
       .where(eq(sessions.sid, sid))
-      .then(([row]) => callback(null, row && row.expiresAt > new Date() ? (row.data as unknown as session.SessionData) : null))
+      .then(([row]) => {
+        if (row) this.#remember(sid, row.expiresAt.getTime());
+        return row;
+      })
+      .then((row) => callback(null, row && row.expiresAt > new Date() ? (row.data as unknown as session.SessionData) : null))
       .catch(callback);
   }
 
@@ -46,9 +52,20 @@ export class DatabaseSessionStore extends session.Store {
       .catch((error: unknown) => callback?.(error));
   }
 
+  #remember(sid: string, expiresAt: number): void {
+    if (this.#expiries.size >= 10_000) this.#expiries.delete(this.#expiries.keys().next().value!);
+    this.#expiries.set(sid, expiresAt);
+  }
+
   override touch(sid: string, data: session.SessionData, callback?: () => void): void {
     const expiresAt = data.cookie?.expires ? new Date(data.cookie.expires) : new Date(Date.now() + defaultLifetimeMs);
     // Extend at most once a day, so reading pages does not turn into a write per request.
+    const stored = this.#expiries.get(sid);
+    if (stored !== undefined && stored >= expiresAt.getTime() - 86_400_000) {
+      callback?.();
+      return;
+    }
+    this.#remember(sid, expiresAt.getTime());
     this.#db
       .update(sessions)
       .set({ expiresAt })
@@ -58,6 +75,7 @@ export class DatabaseSessionStore extends session.Store {
   }
 
   override destroy(sid: string, callback?: (error?: unknown) => void): void {
+    this.#expiries.delete(sid);
     this.#db
       .delete(sessions)
       .where(eq(sessions.sid, sid))

@@ -33,12 +33,13 @@ export function threadsRouter(context: AppContext): Router {
   const db = context.database.db;
   const router = Router();
 
-  const threadView = async (req: Request, found: Found, values: Record<string, unknown> = {}, errors: FieldErrors = {}) => {
+  const threadView = async (req: Request, found: Found & { lastRead?: number }, values: Record<string, unknown> = {}, errors: FieldErrors = {}) => {
     const { thread, forum } = found;
     const pages = Math.max(1, Math.ceil(thread.postCount / postsPerPage));
     const page = Math.min(pageNumber(req), pages);
     const postsOnPage = await postPage(db, req.user, thread, page);
-    if (isSignedIn(req.user) && postsOnPage.length) await markRead(db, req.user.id, thread.id, postsOnPage.at(-1)!.number);
+    const lastShown = postsOnPage.at(-1)?.number ?? 0;
+    if (isSignedIn(req.user) && lastShown > (found.lastRead ?? 0)) await markRead(db, req.user.id, thread.id, lastShown);
     return {
       titleText: thread.title,
       thread,
@@ -68,17 +69,14 @@ export function threadsRouter(context: AppContext): Router {
 
   // @route GET /threads/:id
   router.get('/threads/:id', async (req, res) => {
-    const found = visible(req, await findThread(db, idParam(req)));
+    const found = visible(req, await findThread(db, idParam(req), req.user?.id));
     res.render('forums/thread', await threadView(req, found));
   });
 
   // @route GET /threads/:id/unread — to the first post the member has not read
   router.get('/threads/:id/unread', requireSignedIn, async (req, res) => {
-    const found = visible(req, await findThread(db, idParam(req)));
-    const read = await db.query.threadReads.findFirst({
-      where: (reads, { and, eq }) => and(eq(reads.userId, req.user!.id), eq(reads.threadId, found.thread.id)),
-    });
-    res.redirect(303, postUrl(found.thread, Math.min((read?.lastReadNumber ?? 0) + 1, found.thread.postCount)));
+    const found = visible(req, await findThread(db, idParam(req), req.user!.id));
+    res.redirect(303, postUrl(found.thread, Math.min(found.lastRead + 1, found.thread.postCount)));
   });
 
   // @route GET /threads/:id/posts/:number — a stable link to one post, wherever its page is

@@ -17,8 +17,14 @@ const threadForm = z.object({ title, body, contentWarning });
 const replyForm = z.object({ body, contentWarning, quote: z.union([z.literal(''), z.uuid()], 'errors.quote.unavailable').optional() });
 const editForm = z.object({ title: title.optional(), body, contentWarning });
 
-export async function findThread(db: DatabaseLike, id: string): Promise<{ thread: Thread; forum: Forum } | undefined> {
-  const [row] = await db.select({ thread: threads, forum: forums }).from(threads).innerJoin(forums, eq(forums.id, threads.forumId)).where(eq(threads.id, id));
+/** A thread with its forum, and how far the given member has read it (0 for none or a visitor). */
+export async function findThread(db: DatabaseLike, id: string, readerId?: string): Promise<{ thread: Thread; forum: Forum; lastRead: number } | undefined> {
+  const [row] = await db
+    .select({ thread: threads, forum: forums, lastRead: sql<number>`coalesce(${threadReads.lastReadNumber}, 0)` })
+    .from(threads)
+    .innerJoin(forums, eq(forums.id, threads.forumId))
+    .leftJoin(threadReads, and(eq(threadReads.threadId, threads.id), eq(threadReads.userId, readerId ?? sql`null`)))
+    .where(eq(threads.id, id));
   return row;
 }
 

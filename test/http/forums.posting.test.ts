@@ -195,4 +195,27 @@ describe('forums: writing, permissions and bad input', () => {
     assert.match(list.$('.notification-list').text(), /toinen sent strength to your post in Lainaus/);
     assert.match(list.$('a[href="/notifications"]').text(), /\(2/);
   });
+
+  it('marks unread conversations quietly as new and leads to the first unread post', async () => {
+    const sini = (await db().query.users.findFirst({ where: (u, { eq }) => eq(u.username, 'sini') }))!;
+    const toinen = (await db().query.users.findFirst({ where: (u, { eq }) => eq(u.username, 'toinen') }))!;
+    const thread = await makeThread(db(), sini, forum, 'Lukemattomat', 'Ensimmäinen');
+    const reader = await signedIn(node.url, 'toinen');
+    const row = (page: Awaited<ReturnType<typeof reader.get>>) => page.$('.thread-item').filter((_, el) => page.$(el).text().includes('Lukemattomat'));
+    assert.equal(row(await reader.get('/forums/vertaistuki')).find('a.new').length, 1, 'unread before the first visit');
+    await reader.get(`/threads/${thread.id}`);
+    assert.equal(row(await reader.get('/forums/vertaistuki')).find('a.new').length, 0, 'read after a visit');
+    for (let i = 0; i < 22; i++) await makeReply(db(), sini, forum, thread, `Uusi vastaus ${i}`);
+    const list = await reader.get('/forums/vertaistuki');
+    assert.equal(row(list).find('a.new').attr('href'), `/threads/${thread.id}/unread`);
+    const index = await reader.get('/forums');
+    assert.match(index.$('.forum-item').filter((_, el) => index.$(el).text().includes('Forum vertaistuki')).text(), /new/);
+    const unread = await reader.request(`/threads/${thread.id}/unread`);
+    assert.equal(unread.headers.get('location'), `/threads/${thread.id}?page=1#post-2`);
+    await reader.get(`/threads/${thread.id}?page=1`);
+    assert.equal((await reader.request(`/threads/${thread.id}/unread`)).headers.get('location'), `/threads/${thread.id}?page=2#post-21`);
+    await reader.get(`/threads/${thread.id}?page=2`);
+    assert.equal(row(await reader.get('/forums/vertaistuki')).find('a.new').length, 0);
+    assert.ok(toinen);
+  });
 });
