@@ -218,4 +218,18 @@ describe('forums: writing, permissions and bad input', () => {
     assert.equal(row(await reader.get('/forums/vertaistuki')).find('a.new').length, 0);
     assert.ok(toinen);
   });
+
+  it('groups strength sent to one post into one notification', async () => {
+    const sini = (await db().query.users.findFirst({ where: (u, { eq }) => eq(u.username, 'sini') }))!;
+    const thread = await makeThread(db(), sini, forum, 'Ryhmitelty', 'Voimia kaivataan');
+    const [opening] = await db().select().from(posts).where(eq(posts.threadId, thread.id));
+    for (const name of ['toinen', 'modi', 'admin_anna']) {
+      const client = await signedIn(node.url, name);
+      await client.submit(`/threads/${thread.id}`, {}, `/posts/${opening!.id}/support`);
+    }
+    const page = await (await signedIn(node.url, 'sini')).get('/notifications');
+    const lines = page.$('.notification-list li').filter((_, el) => page.$(el).text().includes('Ryhmitelty'));
+    assert.equal(lines.length, 1);
+    assert.match(lines.text(), /and 2 others sent strength to your post in Ryhmitelty/);
+  });
 });
