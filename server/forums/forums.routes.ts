@@ -25,7 +25,6 @@ export function forumsRouter(context: AppContext): Router {
   const router = Router();
 
   const composerView = (req: Request, forum: Forum, values: Record<string, unknown> = {}, errors: FieldErrors = {}) => ({
-    titleText: undefined,
     title: 'forums.newThread',
     forum,
     rulesHtml: renderMarkdown(forum.rules),
