@@ -33,13 +33,14 @@ export function threadsRouter(context: AppContext): Router {
   const db = context.database.db;
   const router = Router();
 
-  const threadView = async (req: Request, found: Found & { lastRead?: number }, values: Record<string, unknown> = {}, errors: FieldErrors = {}) => {
+  const threadView = async (req: Request, found: Found & { lastRead: number }) => {
     const { thread, forum } = found;
+    const mayReply = canReply(req.user, forum, thread);
     const pages = Math.max(1, Math.ceil(thread.postCount / postsPerPage));
     const page = Math.min(pageNumber(req), pages);
     const postsOnPage = await postPage(db, req.user, thread, page);
     const lastShown = postsOnPage.at(-1)?.number ?? 0;
-    if (isSignedIn(req.user) && lastShown > (found.lastRead ?? 0)) await markRead(db, req.user.id, thread.id, lastShown);
+    if (isSignedIn(req.user) && lastShown > found.lastRead) await markRead(db, req.user.id, thread.id, lastShown);
     return {
       titleText: thread.title,
       thread,
@@ -51,15 +52,15 @@ export function threadsRouter(context: AppContext): Router {
           canEdit: canEditPost(req.user, forum, thread, access),
           canDelete: canDeletePost(req.user, forum, thread, access),
           canReact: canReact(req.user, forum, access),
-          canQuote: canReply(req.user, forum, thread) && !post.deleted,
+          canQuote: mayReply && !post.deleted,
           quotedUrl: post.quotedNumber ? postUrl(thread, post.quotedNumber) : null,
         };
       }),
       pager: pager(`/threads/${thread.id}`, page, pages),
-      canReply: canReply(req.user, forum, thread),
+      canReply: mayReply,
       canModerate: canModerate(req.user),
       // Only a reader who can reply gets a form token: a visitor's read starts no session.
-      ...(canReply(req.user, forum, thread) ? formView(req, values, errors) : {}),
+      ...(mayReply ? formView(req) : {}),
     };
   };
 
