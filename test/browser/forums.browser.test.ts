@@ -90,6 +90,35 @@ describe('in Chromium: the forums', () => {
     await assertAccessible(sini, 'search');
   });
 
+  it('passes axe on the other pages members, moderators and admins use', async () => {
+    const admin = await signedInPage('admin_anna');
+    await admin.goto(`${node.url}/forums/vertaistuki`);
+    await admin.locator('.thread-title a').first().click();
+    const thread = admin.url().split('?')[0]!;
+    const postId = (await admin.locator('form[action$="/support"]').first().getAttribute('action'))!.split('/')[2]!;
+    const edited = (await admin.locator('a:has-text("Earlier versions")').first().getAttribute('href'))!;
+    const forumEdit = await (async () => {
+      await admin.goto(`${node.url}/admin/forums`);
+      return (await admin.locator('a[href^="/admin/forums/"]').first().getAttribute('href'))!;
+    })();
+    for (const path of [
+      '/admin/forums',
+      forumEdit,
+      `${new URL(thread).pathname}/reply?quote=${postId}`,
+      `/posts/${postId}/edit`,
+      `/posts/${postId}/delete`,
+      `/posts/${postId}/support`,
+      edited,
+      '/members/sini',
+      '/settings/delete',
+      '/notifications',
+    ]) {
+      await admin.goto(`${node.url}${path}`);
+      assert.equal(await admin.locator('h1').count(), 1, path);
+      await assertAccessible(admin, path);
+    }
+  });
+
   it('runs no script from a post made of the XSS corpus', async () => {
     const page = await signedInPage('sini');
     let dialogs = 0;
