@@ -9,7 +9,7 @@ import { renderMarkdown } from '../markup/markup.ts';
 import { formView } from '../web/forms.ts';
 import { textParam } from '../web/params.ts';
 import { safeNext } from '../web/pages.routes.ts';
-import { signIn, signOut } from '../web/session.ts';
+import { signIn, signOut, saveAndRedirect } from '../web/session.ts';
 import { text } from '../validation.ts';
 import { findUserByName, register, type User } from './accounts.service.ts';
 import { inviteProblem } from './invites.service.ts';
@@ -49,8 +49,7 @@ export function accountsRouter(context: AppContext, passport: Authenticator): Ro
     if (!result.ok) return res.status(422).render('accounts/register', await registerView(req, req.body, result.errors));
     if (result.user.status === 'pending') return res.render('accounts/register-pending', { title: 'register.pendingTitle' });
     await signIn(req, result.user);
-    req.session.notice = 'register.welcome';
-    res.redirect(303, '/');
+    await saveAndRedirect(req, res, '/', 'register.welcome');
   });
 
   // @route GET /login
@@ -110,8 +109,7 @@ export function accountsRouter(context: AppContext, passport: Authenticator): Ro
     const result = await resetPassword(db, req.params.token, text(req.body.password));
     if (!result.ok && result.errors.token) return res.status(410).render('accounts/reset-invalid', { title: 'reset.title' });
     if (!result.ok) return res.status(422).render('accounts/reset', { title: 'reset.title', token: req.params.token, ...formView(req, {}, result.errors) });
-    req.session.notice = 'reset.done';
-    res.redirect(303, '/login');
+    await saveAndRedirect(req, res, '/login', 'reset.done');
   });
 
   // @route GET /members/:username

@@ -2,7 +2,7 @@ import type { Request, Router } from 'express';
 import type { AppContext } from '../app.ts';
 import { requireSignedIn } from '../access.ts';
 import { formView } from '../web/forms.ts';
-import { signOut } from '../web/session.ts';
+import { signOut, saveAndRedirect } from '../web/session.ts';
 import { text } from '../validation.ts';
 import { changePassword, deleteAccount, exportAccountData, updateProfile, type User } from './accounts.service.ts';
 
@@ -29,16 +29,14 @@ export function settingsRoutes(router: Router, { database }: AppContext): void {
   router.post('/settings', requireSignedIn, async (req, res) => {
     const result = await updateProfile(db, req.user!, req.body);
     if (!result.ok) return res.status(422).render('accounts/settings', settingsView(req, req.body, result.errors));
-    req.session.notice = 'settings.saved';
-    res.redirect(303, '/settings');
+    await saveAndRedirect(req, res, '/settings', 'settings.saved');
   });
 
   // @route POST /settings/password
   router.post('/settings/password', requireSignedIn, async (req, res) => {
     const result = await changePassword(db, req.user!, text(req.body.currentPassword), text(req.body.newPassword));
     if (!result.ok) return res.status(422).render('accounts/settings', settingsView(req, profileValues(req.user!), {}, result.errors));
-    req.session.notice = 'settings.passwordChanged';
-    res.redirect(303, '/settings');
+    await saveAndRedirect(req, res, '/settings', 'settings.passwordChanged');
   });
 
   // @route GET /settings/export — everything about me, as a JSON file

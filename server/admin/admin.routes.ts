@@ -7,6 +7,7 @@ import { formView } from '../web/forms.ts';
 import { idParam } from '../web/params.ts';
 import { text, type FieldErrors } from '../validation.ts';
 import { approveMember, declineMember, listMembers, listPending, pageSize, setRole, suspendMember, unsuspendMember } from './members.service.ts';
+import { saveAndRedirect } from '../web/session.ts';
 import { getSettings, updateSettings } from './settings.service.ts';
 
 function statusFilter(value: unknown): UserStatus | undefined {
@@ -44,8 +45,7 @@ export function adminRouter({ database, config }: AppContext): Router {
   // @route POST /admin/approvals/:id
   router.post('/approvals/:id', requireStaff, async (req, res) => {
     const done = req.body.decision === 'approve' ? await approveMember(db, idParam(req)) : await declineMember(db, idParam(req));
-    req.session.notice = done ? `admin.approvals.${req.body.decision === 'approve' ? 'approved' : 'declined'}` : 'admin.approvals.gone';
-    res.redirect(303, '/admin/approvals');
+    await saveAndRedirect(req, res, '/admin/approvals', done ? `admin.approvals.${req.body.decision === 'approve' ? 'approved' : 'declined'}` : 'admin.approvals.gone');
   });
 
   router.use(requireAdmin);
@@ -62,8 +62,7 @@ export function adminRouter({ database, config }: AppContext): Router {
     if (!result.ok) {
       return res.status(422).render('admin/settings', { title: 'admin.settings.title', policies: ['open', 'approval', 'invite'], ...formView(req, req.body, result.errors) });
     }
-    req.session.notice = 'admin.settings.saved';
-    res.redirect(303, '/admin');
+    await saveAndRedirect(req, res, '/admin', 'admin.settings.saved');
   });
 
   // @route GET /admin/members
@@ -80,8 +79,7 @@ export function adminRouter({ database, config }: AppContext): Router {
           ? await suspendMember(db, id, text(req.body.reason))
           : (await unsuspendMember(db, id), { ok: true as const });
     if (!result.ok) return res.status(422).render('admin/members', await membersView(req, result.errors));
-    req.session.notice = `admin.members.done.${action === 'role' || action === 'suspend' ? action : 'unsuspend'}`;
-    res.redirect(303, '/admin/members');
+    await saveAndRedirect(req, res, '/admin/members', `admin.members.done.${action === 'role' || action === 'suspend' ? action : 'unsuspend'}`);
   });
 
   const invitesView = async (req: Request, values: Record<string, unknown> = { days: 14, maxUses: 1 }, errors: FieldErrors = {}) => ({
@@ -101,8 +99,7 @@ export function adminRouter({ database, config }: AppContext): Router {
   router.post('/invites', async (req, res) => {
     const result = await createInvite(db, req.user!.id, req.body);
     if (!result.ok) return res.status(422).render('admin/invites', await invitesView(req, req.body, result.errors));
-    req.session.notice = 'admin.invites.created';
-    res.redirect(303, '/admin/invites');
+    await saveAndRedirect(req, res, '/admin/invites', 'admin.invites.created');
   });
 
   // @route POST /admin/invites/:id/revoke

@@ -3,7 +3,7 @@ import type { AppContext } from '../app.ts';
 import type { Db } from '../db/client.ts';
 import { NotFoundError } from '../errors.ts';
 import { formView } from '../web/forms.ts';
-import { signIn } from '../web/session.ts';
+import { signIn, saveAndRedirect } from '../web/session.ts';
 import { completeSetup, hasAdmin } from './setup.service.ts';
 
 /**
@@ -38,8 +38,7 @@ export function setupRouter({ database }: AppContext): Router {
       return res.status(422).render('admin/setup', { title: 'setup.title', ...formView(req, req.body, result.errors) });
     }
     await signIn(req, result.user);
-    req.session.notice = 'setup.done';
-    res.redirect(303, '/admin');
+    await saveAndRedirect(req, res, '/admin', 'setup.done');
   });
 
   return router;

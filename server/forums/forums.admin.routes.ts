@@ -6,6 +6,7 @@ import { formView } from '../web/forms.ts';
 import { idParam } from '../web/params.ts';
 import type { FieldErrors } from '../validation.ts';
 import { forumVisibilities, postingPolicies } from './forums.tables.ts';
+import { saveAndRedirect } from '../web/session.ts';
 import { listCategories, listForums, saveCategory, saveForum } from './forums.service.ts';
 
 /** The admin's page for categories and forums: create, edit, order, archive. */
@@ -31,24 +32,21 @@ export function forumsAdminRouter({ database }: AppContext): Router {
   router.post('/categories', async (req, res) => {
     const result = await saveCategory(db, null, req.body);
     if (!result.ok) return res.status(422).render('admin/forums', { ...(await structureView(req, req.body, result.errors)), ...forumOptions, categoryForm: true });
-    req.session.notice = 'admin.forums.saved';
-    res.redirect(303, '/admin/forums');
+    await saveAndRedirect(req, res, '/admin/forums', 'admin.forums.saved');
   });
 
   // @route POST /admin/forums/categories/:id
   router.post('/categories/:id', async (req, res) => {
     const result = await saveCategory(db, idParam(req), req.body);
     if (!result.ok) return res.status(422).render('admin/forums', { ...(await structureView(req, {}, result.errors)), ...forumOptions });
-    req.session.notice = 'admin.forums.saved';
-    res.redirect(303, '/admin/forums');
+    await saveAndRedirect(req, res, '/admin/forums', 'admin.forums.saved');
   });
 
   // @route POST /admin/forums — a new forum
   router.post('/', async (req, res) => {
     const result = await saveForum(db, null, req.body);
     if (!result.ok) return res.status(422).render('admin/forums', { ...(await structureView(req, req.body, result.errors)), ...forumOptions });
-    req.session.notice = 'admin.forums.saved';
-    res.redirect(303, '/admin/forums');
+    await saveAndRedirect(req, res, '/admin/forums', 'admin.forums.saved');
   });
 
   const editView = async (req: Request, values: Record<string, unknown>, errors: FieldErrors = {}) => ({
@@ -70,8 +68,7 @@ export function forumsAdminRouter({ database }: AppContext): Router {
   router.post('/:id', async (req, res) => {
     const result = await saveForum(db, idParam(req), req.body);
     if (!result.ok) return res.status(422).render('admin/forum-edit', await editView(req, req.body, result.errors));
-    req.session.notice = 'admin.forums.saved';
-    res.redirect(303, '/admin/forums');
+    await saveAndRedirect(req, res, '/admin/forums', 'admin.forums.saved');
   });
 
   return router;

@@ -4,6 +4,7 @@ import { requireSignedIn } from '../access.ts';
 import { NotFoundError } from '../errors.ts';
 import { idParam } from '../web/params.ts';
 import { getPreferences, listNotifications, markAllRead, openNotification, savePreferences } from './notifications.service.ts';
+import { saveAndRedirect } from '../web/session.ts';
 import { notificationKinds } from './forums.tables.ts';
 
 export function notificationsRouter({ database }: AppContext): Router {
@@ -37,8 +38,7 @@ export function notificationsRouter({ database }: AppContext): Router {
   // @route POST /notifications/settings — which kinds to get
   router.post('/notifications/settings', async (req, res) => {
     await savePreferences(db, req.user!.id, req.body);
-    req.session.notice = 'notifications.saved';
-    res.redirect(303, '/notifications');
+    await saveAndRedirect(req, res, '/notifications', 'notifications.saved');
   });
 
   return router;

@@ -8,6 +8,7 @@ import { idParam } from '../web/params.ts';
 import type { FieldErrors } from '../validation.ts';
 import type { Forum } from './forums.service.ts';
 import { pageOfPost, postPage, postsPerPage, revisionsOf, supporters } from './forums.queries.ts';
+import { saveAndRedirect } from '../web/session.ts';
 import { deletePost, editPost, findPost, findThread, markRead, reply, setThreadFlag, toggleSupport, type Post, type Thread } from './threads.service.ts';
 
 type Found = { thread: Thread; forum: Forum };
@@ -162,8 +163,7 @@ export function threadsRouter(context: AppContext): Router {
     const found = await postOr404(req);
     const result = await deletePost(db, req.user!, found);
     if (!result.ok) return refuse(result);
-    req.session.notice = 'forums.deleted';
-    res.redirect(303, found.post.number === 1 ? `/forums/${found.forum.slug}` : postUrl(found.thread, found.post.number));
+    await saveAndRedirect(req, res, found.post.number === 1 ? `/forums/${found.forum.slug}` : postUrl(found.thread, found.post.number), 'forums.deleted');
   });
 
   // @route POST /posts/:id/support — the support reaction, a toggle

@@ -4,6 +4,7 @@ import type { Database } from '../db/client.ts';
 import { isLocale } from '../i18n/i18n.ts';
 import { setLocale } from '../accounts/accounts.service.ts';
 import { renderMarkdown } from '../markup/markup.ts';
+import { saveAndRedirect } from './session.ts';
 
 /** Only same-site paths, so the language links cannot send anyone elsewhere. */
 export function safeNext(value: unknown, fallback = '/'): string {
@@ -43,9 +44,12 @@ export function pagesRouter({ database }: AppContext): Router {
   router.get('/language/:locale', async (req, res) => {
     const { locale } = req.params;
     if (!isLocale(locale)) return res.redirect(303, safeNext(req.query.next));
-    if (req.user) await setLocale(database.db, req.user.id, locale);
-    else req.session.locale = locale;
-    res.redirect(303, safeNext(req.query.next));
+    if (req.user) {
+      await setLocale(database.db, req.user.id, locale);
+      return res.redirect(303, safeNext(req.query.next));
+    }
+    req.session.locale = locale;
+    await saveAndRedirect(req, res, safeNext(req.query.next));
   });
 
   return router;
