@@ -16,7 +16,7 @@ export async function freshDatabase(): Promise<TestDatabase> {
   if (!serverUrl) {
     const database = await openDatabase({ databaseUrl: null, dataDir: 'memory://' });
     await migrateDatabase(database, null);
-    return { database, url: null, drop: () => database.close() };
+    return { database, url: null, drop: () => database.close().catch(() => {}) };
   }
   const name = `kohtaamo_test_${randomBytes(6).toString('hex')}`;
   const admin = new pg.Client({ connectionString: serverUrl });
@@ -31,7 +31,8 @@ export async function freshDatabase(): Promise<TestDatabase> {
     database,
     url: url.href,
     async drop() {
-      await database.close();
+      // A test may have closed it already, to see what happens when the database goes away.
+      await database.close().catch(() => {});
       const cleanup = new pg.Client({ connectionString: serverUrl });
       await cleanup.connect();
       await cleanup.query(`drop database if exists ${name} with (force)`);
