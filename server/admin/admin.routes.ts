@@ -9,6 +9,7 @@ import { text, type FieldErrors } from '../validation.ts';
 import { approveMember, declineMember, listMembers, listPending, pageSize, setRole, suspendMember, unsuspendMember } from './members.service.ts';
 import { saveAndRedirect } from '../web/session.ts';
 import { getSettings, updateSettings } from './settings.service.ts';
+import { registrationPolicies } from './settings.tables.ts';
 
 function statusFilter(value: unknown): UserStatus | undefined {
   return (userStatuses as readonly unknown[]).includes(value) ? (value as UserStatus) : undefined;
@@ -53,14 +54,14 @@ export function adminRouter({ database, config }: AppContext): Router {
   // @route GET /admin — node settings
   router.get('/', async (req, res) => {
     const settings = await getSettings(db);
-    res.render('admin/settings', { title: 'admin.settings.title', policies: ['open', 'approval', 'invite'], ...formView(req, settings) });
+    res.render('admin/settings', { title: 'admin.settings.title', policies: registrationPolicies, ...formView(req, settings) });
   });
 
   // @route POST /admin/settings
   router.post('/settings', async (req, res) => {
     const result = await updateSettings(db, req.body);
     if (!result.ok) {
-      return res.status(422).render('admin/settings', { title: 'admin.settings.title', policies: ['open', 'approval', 'invite'], ...formView(req, req.body, result.errors) });
+      return res.status(422).render('admin/settings', { title: 'admin.settings.title', policies: registrationPolicies, ...formView(req, req.body, result.errors) });
     }
     await saveAndRedirect(req, res, '/admin', 'admin.settings.saved');
   });

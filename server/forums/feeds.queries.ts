@@ -1,7 +1,8 @@
-import { and, desc, eq, isNull, sql } from 'drizzle-orm';
+import { and, desc, eq, isNull } from 'drizzle-orm';
 import type { DatabaseLike } from '../db/client.ts';
 import { users } from '../accounts/accounts.tables.ts';
 import { forums, posts, threads } from './forums.tables.ts';
+import { authorName } from './authors.ts';
 
 /** The newest live threads of a public forum with their opening posts; the visibility is checked again here. */
 export function latestPublicThreads(db: DatabaseLike, forumId: string) {
@@ -12,7 +13,7 @@ export function latestPublicThreads(db: DatabaseLike, forumId: string) {
       createdAt: threads.createdAt,
       bodyHtml: posts.bodyHtml,
       contentWarning: posts.contentWarning,
-      authorName: sql<string | null>`case when ${users.status} = 'deleted' then null else ${users.displayName} end`,
+      authorName,
     })
     .from(threads)
     .innerJoin(forums, eq(forums.id, threads.forumId))

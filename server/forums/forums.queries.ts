@@ -6,13 +6,11 @@ import { visibleForumKinds, type Viewer } from '../access.ts';
 import { categories, forums, postRevisions, posts, reactions, threadReads, threads } from './forums.tables.ts';
 import type { Forum } from './forums.service.ts';
 import type { Thread } from './threads.service.ts';
+import { authorName, authorUsername } from './authors.ts';
 
 export const threadsPerPage = 25;
 export const postsPerPage = 20;
 
-/** "deleted member" is decided here, once, for every place that shows an author. */
-const authorName = sql<string | null>`case when ${users.status} = 'deleted' then null else ${users.displayName} end`;
-const authorUsername = sql<string | null>`case when ${users.status} = 'deleted' then null else ${users.username} end`;
 
 /** True when the thread has posts the viewer has not read (and that came after they joined). */
 function unreadFor(viewer: Viewer) {

@@ -1,7 +1,8 @@
-import { and, count, desc, eq, inArray, isNull, sql } from 'drizzle-orm';
+import { and, count, desc, eq, inArray, isNull } from 'drizzle-orm';
 import type { Db, DatabaseLike } from '../db/client.ts';
 import { users } from '../accounts/accounts.tables.ts';
 import { notifications, notificationSettings, notificationKinds, posts, threads, type NotificationKind } from './forums.tables.ts';
+import { authorName } from './authors.ts';
 
 export type NotificationPreferences = Record<NotificationKind, boolean>;
 const defaults: NotificationPreferences = { reply: true, quote: true, mention: true, reaction: true };
@@ -68,7 +69,8 @@ export async function unreadCount(db: DatabaseLike, userId: string): Promise<num
 export type NotificationItem = {
   ids: string[];
   kind: NotificationKind;
-  actors: string[];
+  /** Null for a deleted member. */
+  actors: (string | null)[];
   threadId: string;
   threadTitle: string;
   postId: string;
@@ -88,7 +90,7 @@ export async function listNotifications(db: Db, userId: string): Promise<Notific
       postId: notifications.postId,
       readAt: notifications.readAt,
       createdAt: notifications.createdAt,
-      actor: sql<string>`case when ${users.status} = 'deleted' then '' else ${users.displayName} end`,
+      actor: authorName,
       threadId: threads.id,
       threadTitle: threads.title,
     })

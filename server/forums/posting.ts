@@ -3,6 +3,7 @@ import { z } from 'zod';
 import type { DatabaseLike } from '../db/client.ts';
 import { users } from '../accounts/accounts.tables.ts';
 import { mentionedNames, renderMarkdown } from '../markup/markup.ts';
+import type { Locale } from '../config.ts';
 
 export const titleMaxLength = 200;
 export const bodyMaxLength = 20_000;
@@ -15,6 +16,10 @@ export const body = z.preprocess(clean, z.string().trim().min(1, 'errors.body.mi
 export const contentWarning = z
   .preprocess(clean, z.string().trim().max(100, 'errors.contentWarning.tooLong'))
   .transform((value) => value || null);
+
+/** PostgreSQL's text-search configuration for each language of the node. */
+export const searchConfigByLocale: Record<Locale, string> = { fi: 'finnish', sv: 'swedish', en: 'english', da: 'danish' };
+const searchConfigs = Object.values(searchConfigByLocale);
 
 export type Rendered = { html: string; mentioned: { id: string; username: string }[] };
 
@@ -35,18 +40,16 @@ export async function renderPost(db: DatabaseLike, source: string): Promise<Rend
  * Swedish, Danish, English), so "ryhmä" finds "ryhmässä"; an opening post also carries its title.
  */
 export function searchDocument(text: string, threadTitle: string | null): SQL {
-  const configs = ['finnish', 'swedish', 'danish', 'english'];
   const weighted = (value: string, weight: 'A' | 'B') =>
-    configs.map((config) => sql`setweight(to_tsvector(${sql.raw(`'${config}'`)}::regconfig, ${value}), ${weight})`);
+    searchConfigs.map((config) => sql`setweight(to_tsvector(${sql.raw(`'${config}'`)}::regconfig, ${value}), ${weight})`);
   const parts = [...(threadTitle ? weighted(threadTitle, 'A') : []), ...weighted(text, 'B')];
   return sql.join(parts, sql` || `);
 }
 
 /** The reader's words as a query in every language, any of which may match. */
 export function searchQuery(words: string): SQL {
-  const configs = ['finnish', 'swedish', 'danish', 'english'];
   return sql.join(
-    configs.map((config) => sql`websearch_to_tsquery(${sql.raw(`'${config}'`)}::regconfig, ${words})`),
+    searchConfigs.map((config) => sql`websearch_to_tsquery(${sql.raw(`'${config}'`)}::regconfig, ${words})`),
     sql` || `,
   );
 }

@@ -4,12 +4,12 @@ import { users } from '../accounts/accounts.tables.ts';
 import { visibleForumKinds, type Viewer } from '../access.ts';
 import type { Locale } from '../config.ts';
 import { forums, posts, threads } from './forums.tables.ts';
-import { searchQuery } from './posting.ts';
+import { searchConfigByLocale, searchQuery } from './posting.ts';
+import { authorName } from './authors.ts';
 
 export const resultsPerPage = 20;
 export const countLimit = 1000;
 
-const headlineConfig: Record<Locale, string> = { fi: 'finnish', sv: 'swedish', en: 'english', da: 'danish' };
 // Control characters cannot appear in posts, so they mark the highlights safely until the text is escaped.
 const start = '\u0001';
 const stop = '\u0002';
@@ -41,7 +41,8 @@ export async function search(
     sql`${posts.search} @@ (${query})`,
   );
   // Highlight with the reader's language first; the first language whose stems match the text wins.
-  const configs = [headlineConfig[options.locale], ...Object.values(headlineConfig).filter((c) => c !== headlineConfig[options.locale])];
+  const own = searchConfigByLocale[options.locale];
+  const configs = [own, ...Object.values(searchConfigByLocale).filter((c) => c !== own)];
   const headlines = sql.join(
     configs.map((config) => sql`ts_headline(${sql.raw(`'${config}'`)}::regconfig, ${posts.body}, (${query}), ${`StartSel=${start}, StopSel=${stop}, MaxWords=35, MinWords=15, MaxFragments=2`})`),
     sql`, `,
@@ -70,7 +71,7 @@ export async function search(
       forumSlug: forums.slug,
       number: posts.number,
       excerpt,
-      authorName: sql<string | null>`case when ${users.status} = 'deleted' then null else ${users.displayName} end`,
+      authorName,
       createdAt: posts.createdAt,
       total: sql<number>`(count(*) over ())::int`,
     })

@@ -10,7 +10,6 @@ import type { Forum } from '../../server/forums/forums.service.ts';
 describe('forums: writing, permissions and bad input', () => {
   let node: TestNode;
   let forum: Forum;
-  let announcements: Forum;
   const db = () => node.database.db;
   const threadCount = async () => (await db().select().from(threads)).length;
   const postCount = async () => (await db().select().from(posts)).length;
@@ -22,7 +21,7 @@ describe('forums: writing, permissions and bad input', () => {
     await makeUser(node.database.db, 'toinen');
     await makeUser(node.database.db, 'modi', 'moderator');
     forum = await makeForum(node.database.db, 'vertaistuki', 'members');
-    announcements = await makeForum(node.database.db, 'tiedotteet', 'public', { startPolicy: 'moderators' });
+    await makeForum(node.database.db, 'tiedotteet', 'public', { startPolicy: 'moderators' });
   });
   after(() => node.close());
 
