@@ -48,19 +48,37 @@ export function requireAdmin(req: Request, res: Response, next: NextFunction): v
 }
 
 // Forums. Rows are passed as plain shapes so this file does not depend on the forums feature.
-export type ForumAccess = { visibility: 'public' | 'members'; archived: boolean; startPolicy: PostingPolicyName; replyPolicy: PostingPolicyName };
+export type ForumAccess = {
+  visibility: 'public' | 'members' | 'group';
+  archived: boolean;
+  startPolicy: PostingPolicyName;
+  replyPolicy: PostingPolicyName;
+  /** For a closed group's space: whether the viewer is one of its accepted participants or facilitators. */
+  inGroup?: boolean;
+};
 export type PostingPolicyName = 'members' | 'members_and_remote' | 'moderators';
 export type ThreadAccess = { locked: boolean; deletedAt: Date | null };
 export type PostAccess = { authorId: string; deletedAt: Date | null };
 
-/** Public forums are for anyone; members-only forums for signed-in members of this node. */
-export function canSeeForum(viewer: Viewer, forum: Pick<ForumAccess, 'visibility'>): boolean {
+/**
+ * Public forums are for anyone; members-only forums for signed-in members of this node; a closed
+ * group's space for its accepted participants, its facilitators and admins (not moderators: what is
+ * said in the group stays in the group).
+ */
+export function canSeeForum(viewer: Viewer, forum: Pick<ForumAccess, 'visibility' | 'inGroup'>): boolean {
+  if (forum.visibility === 'group') return isSignedIn(viewer) && (isAdmin(viewer) || forum.inGroup === true);
   return forum.visibility === 'public' || isSignedIn(viewer);
 }
 
-/** Which forum visibilities this viewer may read: used to filter lists, search and counts in SQL. */
+/** Which forum visibilities this viewer may read in lists (group spaces are found through their group). */
 export function visibleForumKinds(viewer: Viewer): ('public' | 'members')[] {
   return isSignedIn(viewer) ? ['public', 'members'] : ['public'];
+}
+
+/** Which closed groups' spaces search and notifications may draw from: every group's, the viewer's own, or none. */
+export function groupSpacesVisibleTo(viewer: Viewer): 'all' | 'own' | 'none' {
+  if (!isSignedIn(viewer)) return 'none';
+  return isAdmin(viewer) ? 'all' : 'own';
 }
 
 function allowedBy(viewer: Viewer, policy: PostingPolicyName): boolean {
@@ -100,3 +118,28 @@ export function canModerate(viewer: Viewer): boolean {
 export function canReact(viewer: Viewer, forum: ForumAccess, post: PostAccess): boolean {
   return isSignedIn(viewer) && canSeeForum(viewer, forum) && !post.deletedAt;
 }
+
+// Groups. A viewer's relation to a group is their row in its member list, if any.
+export type GroupRelation = { role: 'facilitator' | 'participant'; status: 'pending' | 'accepted' | 'declined' } | undefined;
+export type GroupAccess = { joinPolicy: 'open' | 'closed' };
+
+export function isInGroup(relation: GroupRelation): boolean {
+  return relation?.status === 'accepted';
+}
+
+/** Admins and the group's own facilitators edit its listing and meetings and answer requests. */
+export function canManageGroup(viewer: Viewer, relation: GroupRelation): boolean {
+  return isAdmin(viewer) || (isSignedIn(viewer) && relation?.role === 'facilitator' && relation.status === 'accepted');
+}
+
+/** Who is in a group, and who asked to be, is for those who run it; other members never see it. */
+export const canSeeGroupMembers = canManageGroup;
+
+/** A closed group's address and video link are for its accepted participants; an open group's for anyone. */
+export function canSeeMeetingPlace(viewer: Viewer, group: GroupAccess, relation: GroupRelation): boolean {
+  if (group.joinPolicy === 'open') return true;
+  return canManageGroup(viewer, relation) || (isSignedIn(viewer) && isInGroup(relation));
+}
+
+/** Admins create groups, remove them and name facilitators. */
+export const canCreateGroup = isAdmin;

@@ -1,3 +1,6 @@
+import { groupsRouter } from './groups/groups.routes.ts';
+import { manageRouter } from './groups/manage.routes.ts';
+import { groupsAdminRouter } from './groups/groups.admin.routes.ts';
 import express from 'express';
 import { engine } from 'express-handlebars';
 import session from 'express-session';
@@ -93,11 +96,14 @@ export function buildApp(context: AppContext): { app: express.Express; close(): 
   app.use(setupRouter(context));
   app.use(pagesRouter(context));
   app.use(accountsRouter(context, authenticator));
+  app.use(groupsRouter(context));
+  app.use(manageRouter(context));
   app.use(forumsRouter(context));
   app.use(threadsRouter(context));
   app.use(searchRouter(context));
   app.use(notificationsRouter(context));
   app.use('/admin/forums', forumsAdminRouter(context));
+  app.use('/admin/groups', groupsAdminRouter(context));
   app.use('/admin', adminRouter(context));
   app.use(handleNotFound);
   app.use(handleErrors(context));

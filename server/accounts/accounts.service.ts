@@ -1,3 +1,4 @@
+import { groupMembers, groups } from '../groups/groups.tables.ts';
 import { and, count, eq, ne, sql } from 'drizzle-orm';
 import type { Db, DatabaseLike } from '../db/client.ts';
 import { invalid, parseForm, type Invalid } from '../validation.ts';
@@ -228,6 +229,8 @@ export async function deleteAccount(db: Db, user: User, password: string): Promi
         deletedAt: new Date(),
       })
       .where(eq(users.id, user.id));
+    // Being in a peer-support group says something about one's health: it goes with the account.
+    await tx.delete(groupMembers).where(eq(groupMembers.userId, user.id));
     await signOutEverywhere(tx, user.id);
   });
   return { ok: true };
@@ -238,6 +241,11 @@ export async function exportAccountData(db: Db, userId: string): Promise<Record<
   const user = await findUserById(db, userId);
   if (!user) return {};
   const activeSessions = await db.select({ expiresAt: sessions.expiresAt }).from(sessions).where(eq(sessions.userId, userId));
+  const memberships = await db
+    .select({ group: groups.name, role: groupMembers.role, status: groupMembers.status, message: groupMembers.message, reply: groupMembers.reply, since: groupMembers.createdAt })
+    .from(groupMembers)
+    .innerJoin(groups, eq(groups.id, groupMembers.groupId))
+    .where(eq(groupMembers.userId, userId));
   return {
     exportedAt: new Date().toISOString(),
     account: {
@@ -253,5 +261,6 @@ export async function exportAccountData(db: Db, userId: string): Promise<Record<
       rulesAcceptedAt: user.rulesAcceptedAt,
     },
     sessions: activeSessions.map((s) => ({ expiresAt: s.expiresAt })),
+    groups: memberships,
   };
 }

@@ -15,7 +15,7 @@ import { startThread } from './threads.service.ts';
 
 /** A forum the viewer may read, or a 404 that says nothing about whether it exists. */
 async function visibleForum(context: AppContext, req: Request): Promise<Forum> {
-  const forum = await findForumBySlug(context.database.db, textParam(req, 'slug'));
+  const forum = await findForumBySlug(context.database.db, textParam(req, 'slug'), req.user?.id);
   if (!forum || !canSeeForum(req.user, forum)) throw new NotFoundError();
   return forum;
 }

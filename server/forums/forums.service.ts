@@ -1,11 +1,13 @@
 import { and, asc, count, eq, ne } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Db, DatabaseLike } from '../db/client.ts';
+import { inGroupOf } from './spaces.ts';
 import { invalid, parseForm, type Invalid } from '../validation.ts';
 import { categories, forums, forumVisibilities, postingPolicies, threads } from './forums.tables.ts';
 
 export type Category = typeof categories.$inferSelect;
-export type Forum = typeof forums.$inferSelect;
+/** inGroup: loaded for a reader when the forum is a closed group's space (server/access.ts decides with it). */
+export type Forum = typeof forums.$inferSelect & { inGroup?: boolean };
 
 const checkbox = z.preprocess((value) => value === 'on' || value === 'true' || value === true, z.boolean());
 const position = z.coerce.number('errors.position.invalid').int('errors.position.invalid').min(0, 'errors.position.invalid').max(10_000, 'errors.position.invalid');
@@ -41,11 +43,15 @@ export function listCategories(db: DatabaseLike): Promise<Category[]> {
 }
 
 export function listForums(db: DatabaseLike): Promise<Forum[]> {
-  return db.select().from(forums).orderBy(asc(forums.position), asc(forums.name));
+  return db.select().from(forums).where(ne(forums.visibility, 'group')).orderBy(asc(forums.position), asc(forums.name));
 }
 
-export function findForumBySlug(db: DatabaseLike, slug: string): Promise<Forum | undefined> {
-  return db.query.forums.findFirst({ where: eq(forums.slug, slug.toLowerCase()) });
+export async function findForumBySlug(db: DatabaseLike, slug: string, readerId?: string): Promise<Forum | undefined> {
+  const [row] = await db
+    .select({ forum: forums, inGroup: inGroupOf(readerId) })
+    .from(forums)
+    .where(eq(forums.slug, slug.toLowerCase()));
+  return row && { ...row.forum, inGroup: row.inGroup };
 }
 
 export async function saveCategory(db: Db, id: string | null, form: unknown): Promise<{ ok: true; category: Category } | Invalid> {
@@ -74,7 +80,8 @@ export async function saveForum(db: Db, id: string | null, form: unknown): Promi
     return { ok: true, forum: forum! };
   }
   const existing = await db.query.forums.findFirst({ where: eq(forums.id, id) });
-  if (!existing) return invalid('form', 'errors.forum.unknown');
+  // A closed group's space is managed through its group, never turned into an ordinary forum.
+  if (!existing || existing.visibility === 'group') return invalid('form', 'errors.forum.unknown');
   if (existing.visibility === 'members' && input.visibility === 'public') {
     const [row] = await db.select({ n: count() }).from(threads).where(eq(threads.forumId, id));
     if ((row?.n ?? 0) > 0) return invalid('visibility', 'errors.visibility.cannotOpen');

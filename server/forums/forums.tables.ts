@@ -1,11 +1,14 @@
 import { boolean, customType, index, integer, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 import { users } from '../accounts/accounts.tables.ts';
+import { groups } from '../groups/groups.tables.ts';
 
 /** PostgreSQL's full-text document type; written only through SQL expressions in the service. */
 const tsvector = customType<{ data: string }>({ dataType: () => 'tsvector' });
 
+/** What an admin can choose for a forum; a closed group's own space is the third kind, made by the group. */
 export const forumVisibilities = ['public', 'members'] as const;
-export type ForumVisibility = (typeof forumVisibilities)[number];
+export const spaceVisibilities = [...forumVisibilities, 'group'] as const;
+export type ForumVisibility = (typeof spaceVisibilities)[number];
 
 /** Who may start threads or reply. Remote people (federation) are counted in when federation comes. */
 export const postingPolicies = ['members', 'members_and_remote', 'moderators'] as const;
@@ -24,14 +27,15 @@ export const forums = pgTable(
   'forums',
   {
     id: uuid('id').primaryKey().defaultRandom(),
-    categoryId: uuid('category_id')
-      .notNull()
-      .references(() => categories.id),
+    /** Null for a closed group's space, which lives on the group's page rather than in the forum list. */
+    categoryId: uuid('category_id').references(() => categories.id),
+    /** The closed group whose space this is. */
+    groupId: uuid('group_id').references(() => groups.id),
     name: text('name').notNull(),
     slug: text('slug').notNull(),
     description: text('description').notNull().default(''),
     rules: text('rules').notNull().default(''),
-    visibility: text('visibility', { enum: forumVisibilities }).notNull(),
+    visibility: text('visibility', { enum: spaceVisibilities }).notNull(),
     startPolicy: text('start_policy', { enum: postingPolicies }).notNull().default('members'),
     replyPolicy: text('reply_policy', { enum: postingPolicies }).notNull().default('members'),
     position: integer('position').notNull().default(0),
@@ -144,6 +148,9 @@ export const threadReads = pgTable(
 
 export const notificationKinds = ['reply', 'quote', 'mention', 'reaction'] as const;
 export type NotificationKind = (typeof notificationKinds)[number];
+/** About a group rather than a post: always sent, as they answer something the person did or must act on. */
+export const groupNoticeKinds = ['join_request', 'join_accepted', 'join_declined'] as const;
+export type GroupNoticeKind = (typeof groupNoticeKinds)[number];
 
 export const notifications = pgTable(
   'notifications',
@@ -152,10 +159,11 @@ export const notifications = pgTable(
     userId: uuid('user_id')
       .notNull()
       .references(() => users.id),
-    kind: text('kind', { enum: notificationKinds }).notNull(),
-    postId: uuid('post_id')
-      .notNull()
-      .references(() => posts.id),
+    kind: text('kind', { enum: [...notificationKinds, ...groupNoticeKinds] }).notNull(),
+    /** Set for the post kinds. */
+    postId: uuid('post_id').references(() => posts.id),
+    /** Set for the group kinds. */
+    groupId: uuid('group_id').references(() => groups.id, { onDelete: 'cascade' }),
     actorId: uuid('actor_id')
       .notNull()
       .references(() => users.id),

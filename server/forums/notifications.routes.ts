@@ -14,7 +14,7 @@ export function notificationsRouter({ database }: AppContext): Router {
 
   // @route GET /notifications
   router.get('/notifications', async (req, res) => {
-    const [items, preferences] = await Promise.all([listNotifications(db, req.user!.id), getPreferences(db, req.user!.id)]);
+    const [items, preferences] = await Promise.all([listNotifications(db, req.user!), getPreferences(db, req.user!.id)]);
     res.render('forums/notifications', {
       title: 'notifications.title',
       items: items.map((item) => ({ ...item, others: item.actors.length - 1, actor: item.actors[0], key: item.kind === 'reaction' && item.actors.length > 1 ? 'reactionMany' : item.kind })),
@@ -24,9 +24,9 @@ export function notificationsRouter({ database }: AppContext): Router {
 
   // @route GET /notifications/:id — marks it read and goes to the post
   router.get('/notifications/:id', async (req, res) => {
-    const postId = await openNotification(db, req.user!.id, idParam(req));
-    if (!postId) throw new NotFoundError();
-    res.redirect(303, `/posts/${postId}`);
+    const target = await openNotification(db, req.user!.id, idParam(req));
+    if (!target) throw new NotFoundError();
+    res.redirect(303, target);
   });
 
   // @route POST /notifications/read — mark everything read

@@ -1,8 +1,11 @@
-import { and, count, desc, eq, inArray, isNull } from 'drizzle-orm';
+import { and, count, desc, eq, inArray, isNotNull, isNull, or } from 'drizzle-orm';
 import type { Db, DatabaseLike } from '../db/client.ts';
 import { users } from '../accounts/accounts.tables.ts';
-import { notifications, notificationSettings, notificationKinds, posts, threads, type NotificationKind } from './forums.tables.ts';
+import { groupMembers, groups } from '../groups/groups.tables.ts';
+import type { User } from '../accounts/accounts.service.ts';
+import { forums, notifications, notificationSettings, notificationKinds, posts, threads, type GroupNoticeKind, type NotificationKind } from './forums.tables.ts';
 import { authorName } from './authors.ts';
+import { readableForums } from './spaces.ts';
 
 export type NotificationPreferences = Record<NotificationKind, boolean>;
 const defaults: NotificationPreferences = { reply: true, quote: true, mention: true, reaction: true };
@@ -38,7 +41,21 @@ export async function notify(db: DatabaseLike, actorId: string, postId: string, 
     db.select().from(notificationSettings).where(inArray(notificationSettings.userId, ids)),
     db.select({ id: users.id }).from(users).where(and(inArray(users.id, ids), eq(users.status, 'active'))),
   ]);
-  const activeIds = new Set(active.map((u) => u.id));
+  let activeIds = new Set(active.map((u) => u.id));
+  // In a closed group's space only its people are told anything, even when someone else is mentioned.
+  const [space] = await db
+    .select({ groupId: forums.groupId })
+    .from(posts)
+    .innerJoin(threads, eq(threads.id, posts.threadId))
+    .innerJoin(forums, eq(forums.id, threads.forumId))
+    .where(and(eq(posts.id, postId), eq(forums.visibility, 'group')));
+  if (space?.groupId) {
+    const inGroup = await db
+      .select({ id: groupMembers.userId })
+      .from(groupMembers)
+      .where(and(eq(groupMembers.groupId, space.groupId), eq(groupMembers.status, 'accepted'), inArray(groupMembers.userId, [...activeIds])));
+    activeIds = new Set(inGroup.map((m) => m.id));
+  }
   const wanted = [...strongest].filter(([userId, kind]) => {
     if (!activeIds.has(userId)) return false;
     const row = settings.find((s) => s.userId === userId);
@@ -68,21 +85,21 @@ export async function unreadCount(db: DatabaseLike, userId: string): Promise<num
 
 export type NotificationItem = {
   ids: string[];
-  kind: NotificationKind;
+  kind: NotificationKind | GroupNoticeKind;
   /** Null for a deleted member. */
   actors: (string | null)[];
-  threadId: string;
-  threadTitle: string;
-  postId: string;
+  /** What the notice is about: a conversation's title or a group's name, and where to go. */
+  subject: string;
   unread: boolean;
   createdAt: Date;
 };
 
 /**
  * The latest notifications, reactions to the same post grouped into one line
- * ("Sini and 2 others sent strength"). Deleted posts and threads drop out.
+ * ("Sini and 2 others sent strength"). Deleted posts and threads, and posts in places the person
+ * can no longer read (a closed group they left), drop out.
  */
-export async function listNotifications(db: Db, userId: string): Promise<NotificationItem[]> {
+export async function listNotifications(db: Db, reader: User): Promise<NotificationItem[]> {
   const rows = await db
     .select({
       id: notifications.id,
@@ -91,20 +108,27 @@ export async function listNotifications(db: Db, userId: string): Promise<Notific
       readAt: notifications.readAt,
       createdAt: notifications.createdAt,
       actor: authorName,
-      threadId: threads.id,
       threadTitle: threads.title,
+      groupName: groups.name,
     })
     .from(notifications)
-    .innerJoin(posts, eq(posts.id, notifications.postId))
-    .innerJoin(threads, eq(threads.id, posts.threadId))
+    .leftJoin(posts, eq(posts.id, notifications.postId))
+    .leftJoin(threads, eq(threads.id, posts.threadId))
+    .leftJoin(forums, eq(forums.id, threads.forumId))
+    .leftJoin(groups, eq(groups.id, notifications.groupId))
     .innerJoin(users, eq(users.id, notifications.actorId))
-    .where(and(eq(notifications.userId, userId), isNull(posts.deletedAt), isNull(threads.deletedAt)))
+    .where(
+      and(
+        eq(notifications.userId, reader.id),
+        or(and(isNotNull(notifications.postId), isNull(posts.deletedAt), isNull(threads.deletedAt), readableForums(reader)), isNotNull(groups.id)),
+      ),
+    )
     .orderBy(desc(notifications.createdAt))
     .limit(100);
   const items: NotificationItem[] = [];
   const reactionGroups = new Map<string, NotificationItem>();
   for (const row of rows) {
-    const group = row.kind === 'reaction' ? reactionGroups.get(row.postId) : undefined;
+    const group = row.kind === 'reaction' && row.postId ? reactionGroups.get(row.postId) : undefined;
     if (group) {
       group.ids.push(row.id);
       group.actors.push(row.actor);
@@ -115,28 +139,40 @@ export async function listNotifications(db: Db, userId: string): Promise<Notific
       ids: [row.id],
       kind: row.kind,
       actors: [row.actor],
-      threadId: row.threadId,
-      threadTitle: row.threadTitle,
-      postId: row.postId,
+      subject: row.threadTitle ?? row.groupName ?? '',
       unread: row.readAt === null,
       createdAt: row.createdAt,
     };
-    if (row.kind === 'reaction') reactionGroups.set(row.postId, item);
+    if (row.kind === 'reaction' && row.postId) reactionGroups.set(row.postId, item);
     items.push(item);
   }
   return items;
 }
 
-/** Marks one notification (and its group) read and says which post it is about. */
+/** Tells a person about a group: a join request for its facilitators, or the answer to one. */
+export async function notifyGroup(db: DatabaseLike, actorId: string, groupId: string, kind: GroupNoticeKind, userIds: string[]): Promise<void> {
+  const to = userIds.filter((id) => id !== actorId);
+  if (!to.length) return;
+  await db.insert(notifications).values(to.map((userId) => ({ userId, kind, groupId, actorId })));
+}
+
+/** Marks one notification (and its group) read and says where it leads. */
 export async function openNotification(db: Db, userId: string, id: string): Promise<string | null> {
-  const row = await db.query.notifications.findFirst({ where: and(eq(notifications.id, id), eq(notifications.userId, userId)) });
+  const [row] = await db
+    .select({ notice: notifications, groupSlug: groups.slug })
+    .from(notifications)
+    .leftJoin(groups, eq(groups.id, notifications.groupId))
+    .where(and(eq(notifications.id, id), eq(notifications.userId, userId)));
   if (!row) return null;
-  const sameGroup = row.kind === 'reaction' ? and(eq(notifications.postId, row.postId), eq(notifications.kind, 'reaction')) : eq(notifications.id, id);
+  const { notice, groupSlug } = row;
+  const sameGroup = notice.kind === 'reaction' && notice.postId ? and(eq(notifications.postId, notice.postId), eq(notifications.kind, 'reaction')) : eq(notifications.id, id);
   await db
     .update(notifications)
     .set({ readAt: new Date() })
     .where(and(eq(notifications.userId, userId), sameGroup, isNull(notifications.readAt)));
-  return row.postId;
+  if (notice.postId) return `/posts/${notice.postId}`;
+  if (!groupSlug) return null;
+  return notice.kind === 'join_request' ? `/groups/${groupSlug}/requests` : `/groups/${groupSlug}`;
 }
 
 export async function markAllRead(db: DatabaseLike, userId: string): Promise<void> {

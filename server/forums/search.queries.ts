@@ -1,7 +1,8 @@
 import { and, desc, eq, inArray, isNull, sql } from 'drizzle-orm';
 import type { DatabaseLike } from '../db/client.ts';
 import { users } from '../accounts/accounts.tables.ts';
-import { visibleForumKinds, type Viewer } from '../access.ts';
+import type { Viewer } from '../access.ts';
+import { readableForums } from './spaces.ts';
 import type { Locale } from '../config.ts';
 import { forums, posts, threads } from './forums.tables.ts';
 import { searchConfigByLocale, searchQuery } from './posting.ts';
@@ -34,7 +35,7 @@ export async function search(
 ): Promise<{ hits: SearchHit[]; total: number; more: boolean }> {
   const query = searchQuery(words);
   const where = and(
-    inArray(forums.visibility, visibleForumKinds(viewer)),
+    readableForums(viewer),
     isNull(posts.deletedAt),
     isNull(threads.deletedAt),
     options.forumId ? eq(forums.id, options.forumId) : undefined,

@@ -13,7 +13,7 @@ export function searchRouter({ database }: AppContext): Router {
   router.get('/search', async (req, res) => {
     const q = typeof req.query.q === 'string' ? req.query.q.trim().slice(0, 200) : '';
     const forumSlug = typeof req.query.forum === 'string' ? req.query.forum : '';
-    const forum = forumSlug ? await findForumBySlug(db, forumSlug) : undefined;
+    const forum = forumSlug ? await findForumBySlug(db, forumSlug, req.user?.id) : undefined;
     const scope = forum && canSeeForum(req.user, forum) ? forum : undefined;
     const page = pageNumber(req);
     const forums = (await listForums(db)).filter((f) => canSeeForum(req.user, f) && !f.archived);

@@ -83,7 +83,7 @@ export function threadsRouter(context: AppContext): Router {
 
   // @route GET /threads/:id/posts/:number — a stable link to one post, wherever its page is
   router.get('/threads/:id/posts/:number', async (req, res) => {
-    const found = visible(req, await findThread(db, idParam(req)));
+    const found = visible(req, await findThread(db, idParam(req), req.user?.id));
     const number = Number.parseInt(String(req.params.number), 10);
     if (!Number.isInteger(number) || number < 1 || number > found.thread.postCount) throw new NotFoundError();
     res.redirect(303, postUrl(found.thread, number));
@@ -91,10 +91,10 @@ export function threadsRouter(context: AppContext): Router {
 
   // @route GET /threads/:id/reply?quote=postId — the reply composer, with a quote filled in
   router.get('/threads/:id/reply', requireSignedIn, async (req, res) => {
-    const found = visible(req, await findThread(db, idParam(req)));
+    const found = visible(req, await findThread(db, idParam(req), req.user?.id));
     if (!canReply(req.user, found.forum, found.thread)) throw new ForbiddenError();
     const quoteId = typeof req.query.quote === 'string' ? req.query.quote : '';
-    const quoted = quoteId ? await findPost(db, quoteId).catch(() => undefined) : undefined;
+    const quoted = quoteId ? await findPost(db, quoteId, req.user?.id).catch(() => undefined) : undefined;
     const usable = quoted && quoted.thread.id === found.thread.id && !quoted.post.deletedAt ? quoted.post : undefined;
     const author = usable ? await db.query.users.findFirst({ where: (u, { eq }) => eq(u.id, usable.authorId) }) : undefined;
     const values = usable ? { body: quoteOf(usable, author?.status === 'deleted' ? null : (author?.username ?? null)), quote: usable.id } : {};
@@ -103,7 +103,7 @@ export function threadsRouter(context: AppContext): Router {
 
   // @route POST /threads/:id/replies
   router.post('/threads/:id/replies', requireSignedIn, async (req, res) => {
-    const found = visible(req, await findThread(db, idParam(req)));
+    const found = visible(req, await findThread(db, idParam(req), req.user?.id));
     const result = await reply(db, req.user!, found.forum, found.thread, req.body);
     if (!result.ok && 'reason' in result) {
       if (result.reason === 'locked') return res.status(409).render('forums/reply', { titleText: found.thread.title, ...found, locked: true, ...formView(req, req.body) });
@@ -113,7 +113,7 @@ export function threadsRouter(context: AppContext): Router {
     res.redirect(303, postUrl(found.thread, result.post.number));
   });
 
-  const postOr404 = async (req: Request) => visible(req, await findPost(db, idParam(req)));
+  const postOr404 = async (req: Request) => visible(req, await findPost(db, idParam(req), req.user?.id));
   const editView = (req: Request, found: Found & { post: Post }, values: Record<string, unknown>, errors: FieldErrors = {}) => ({
     title: 'forums.editPost',
     ...found,
@@ -182,7 +182,7 @@ export function threadsRouter(context: AppContext): Router {
   });
 
   const flagRoute = (flag: 'pinned' | 'locked') => async (req: Request, res: Response) => {
-    const found = visible(req, await findThread(db, idParam(req)));
+    const found = visible(req, await findThread(db, idParam(req), req.user?.id));
     const result = await setThreadFlag(db, req.user!, found.thread, flag, req.body.value === 'true');
     if (!result.ok) return refuse(result);
     res.redirect(303, `/threads/${found.thread.id}`);

@@ -7,6 +7,7 @@ import { invalid, parseForm, type Invalid } from '../validation.ts';
 import { forums, postRevisions, posts, reactions, threadReads, threads } from './forums.tables.ts';
 import type { Forum } from './forums.service.ts';
 import { body, contentWarning, renderPost, searchDocument, title } from './posting.ts';
+import { inGroupOf } from './spaces.ts';
 import { notify, withdrawReactionNotice, type Notice } from './notifications.service.ts';
 
 export type Thread = typeof threads.$inferSelect;
@@ -20,22 +21,22 @@ const editForm = z.object({ title: title.optional(), body, contentWarning });
 /** A thread with its forum, and how far the given member has read it (0 for none or a visitor). */
 export async function findThread(db: DatabaseLike, id: string, readerId?: string): Promise<{ thread: Thread; forum: Forum; lastRead: number } | undefined> {
   const [row] = await db
-    .select({ thread: threads, forum: forums, lastRead: sql<number>`coalesce(${threadReads.lastReadNumber}, 0)` })
+    .select({ thread: threads, forum: forums, inGroup: inGroupOf(readerId), lastRead: sql<number>`coalesce(${threadReads.lastReadNumber}, 0)` })
     .from(threads)
     .innerJoin(forums, eq(forums.id, threads.forumId))
     .leftJoin(threadReads, and(eq(threadReads.threadId, threads.id), eq(threadReads.userId, readerId ?? sql`null`)))
     .where(eq(threads.id, id));
-  return row;
+  return row && { thread: row.thread, forum: { ...row.forum, inGroup: row.inGroup }, lastRead: row.lastRead };
 }
 
-export async function findPost(db: DatabaseLike, id: string): Promise<{ post: Post; thread: Thread; forum: Forum } | undefined> {
+export async function findPost(db: DatabaseLike, id: string, readerId?: string): Promise<{ post: Post; thread: Thread; forum: Forum } | undefined> {
   const [row] = await db
-    .select({ post: posts, thread: threads, forum: forums })
+    .select({ post: posts, thread: threads, forum: forums, inGroup: inGroupOf(readerId) })
     .from(posts)
     .innerJoin(threads, eq(threads.id, posts.threadId))
     .innerJoin(forums, eq(forums.id, threads.forumId))
     .where(eq(posts.id, id));
-  return row;
+  return row && { post: row.post, thread: row.thread, forum: { ...row.forum, inGroup: row.inGroup } };
 }
 
 function mentionNotices(mentioned: { id: string }[]): Notice[] {

@@ -1,7 +1,10 @@
 // npm run bench [-- NAME …]: runs the named benchmarks, or all of them.
-import { runForumBench } from './forum.bench.ts';
+import { runPageBench } from './pages.bench.ts';
 
-const benches: Record<string, () => Promise<void>> = { forum: runForumBench };
+const benches: Record<string, () => Promise<void>> = {
+  forum: () => runPageBench('./forum-server.ts'),
+  groups: () => runPageBench('./groups-server.ts'),
+};
 const chosen = process.argv.slice(2);
 const unknown = chosen.filter((name) => !(name in benches));
 if (unknown.length) {

@@ -59,7 +59,7 @@ describe('forums: the admin page for categories and forums', () => {
     const form = await admin.get(`/admin/forums/${forum!.id}`);
     assert.equal(form.$('#visibility-members').attr('checked'), 'checked');
     const page = await admin.submit(`/admin/forums/${forum!.id}`, {
-      categoryId: forum!.categoryId, name: forum!.name, slug: forum!.slug, description: '', rules: '',
+      categoryId: forum!.categoryId!, name: forum!.name, slug: forum!.slug, description: '', rules: '',
       visibility: 'public', startPolicy: 'members', replyPolicy: 'members', position: '0',
     });
     assert.equal(page.status, 422);
@@ -71,7 +71,7 @@ describe('forums: the admin page for categories and forums', () => {
     const admin = await signedIn(node.url, 'admin_anna');
     const forum = await node.database.db.query.forums.findFirst({ where: eq(forums.slug, 'vertaistuki') });
     await admin.submit(`/admin/forums/${forum!.id}`, {
-      categoryId: forum!.categoryId, name: forum!.name, slug: forum!.slug, description: '', rules: '',
+      categoryId: forum!.categoryId!, name: forum!.name, slug: forum!.slug, description: '', rules: '',
       visibility: 'members', startPolicy: 'members', replyPolicy: 'members', position: '0', archived: 'on',
     });
     const member = await signedIn(node.url, 'jasen');

@@ -1,5 +1,6 @@
 import * as cheerio from 'cheerio';
 
+export type Fields = Record<string, string | string[]>;
 export type Page = { status: number; url: string; headers: Headers; html: string; $: cheerio.CheerioAPI };
 
 /** A cookie-keeping HTTP client that fills in forms the way a browser without JavaScript would. */
@@ -50,10 +51,12 @@ export class Client {
   }
 
   /** POST a form as-is (no redirects followed), e.g. to test a forged or tokenless post. */
-  async post(path: string, fields: Record<string, string>): Promise<Page> {
+  async post(path: string, fields: Fields): Promise<Page> {
+    // A list sends the name once per value, as ticked checkboxes do.
+    const pairs = Object.entries(fields).flatMap(([name, value]) => (Array.isArray(value) ? value.map((v) => [name, v]) : [[name, value]]));
     return this.request(path, {
       method: 'POST',
-      body: new URLSearchParams(fields),
+      body: new URLSearchParams(pairs),
       headers: { 'content-type': 'application/x-www-form-urlencoded' },
     });
   }
@@ -62,7 +65,7 @@ export class Client {
    * Opens `pagePath`, takes the CSRF token from its form (the one posting to `action` if given),
    * posts `fields`, and follows the redirect if there is one.
    */
-  async submit(pagePath: string, fields: Record<string, string>, action?: string): Promise<Page> {
+  async submit(pagePath: string, fields: Fields, action?: string): Promise<Page> {
     const page = await this.get(pagePath);
     const form = action ? page.$(`form[action="${action}"]`).first() : page.$('form[method="post"]').last();
     const token = form.find('input[name="_csrf"]').attr('value') ?? page.$('input[name="_csrf"]').attr('value');

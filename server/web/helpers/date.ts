@@ -21,3 +21,20 @@ export function date(value: unknown, options: HelperOptions): string {
   const root = options.data?.root as { locale?: Locale; timeZone?: string } | undefined;
   return formatter(root?.locale ?? 'fi', root?.timeZone ?? 'Europe/Helsinki').format(new Date(value));
 }
+
+const rangeFormatters = new Map<string, Intl.DateTimeFormat>();
+
+/** {{meeting start end}}: "ti 14.5. klo 18.00–19.30", in the reader's language and the node's time zone. */
+export function meeting(start: unknown, end: unknown, options: HelperOptions): string {
+  if (!(start instanceof Date) || !(end instanceof Date)) return '';
+  const root = options.data?.root as { locale?: Locale; timeZone?: string } | undefined;
+  const locale = root?.locale ?? 'fi';
+  const timeZone = root?.timeZone ?? 'Europe/Helsinki';
+  const key = `${locale} ${timeZone}`;
+  let format = rangeFormatters.get(key);
+  if (!format) {
+    format = new Intl.DateTimeFormat(tags[locale], { weekday: 'short', day: 'numeric', month: 'numeric', hour: '2-digit', minute: '2-digit', timeZone });
+    rangeFormatters.set(key, format);
+  }
+  return format.formatRange(start, end);
+}

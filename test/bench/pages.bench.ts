@@ -1,5 +1,7 @@
-// The forum benchmark: requests per second and p99 latency at 32 connections for a thread page,
-// a forum's thread list and a search, each beside a bare Express + Handlebars route serving the same HTML.
+// The page benchmarks: requests per second and p99 latency at 32 connections for each page a
+// bench server names, each beside a bare Express + Handlebars route serving the same HTML.
+// forum: a thread page, a forum's thread list and a search; groups: the directory, a filtered
+// directory and a group page.
 import autocannon from 'autocannon';
 import { spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
@@ -12,8 +14,8 @@ function load(url: string, headers: Record<string, string> = {}) {
   return autocannon({ url, connections: 32, duration: seconds, headers });
 }
 
-export async function runForumBench(): Promise<void> {
-  const child = spawn(process.execPath, [new URL('./forum-server.ts', import.meta.url).pathname], { stdio: ['ignore', 'pipe', 'inherit'] });
+export async function runPageBench(serverScript: string): Promise<void> {
+  const child = spawn(process.execPath, [new URL(serverScript, import.meta.url).pathname], { stdio: ['ignore', 'pipe', 'inherit'] });
   const first = await new Promise<string>((resolve, reject) => {
     createInterface({ input: child.stdout! }).once('line', resolve);
     child.once('exit', (code) => reject(new Error(`bench server exited with ${code}`)));

@@ -1,0 +1,32 @@
+// A group's meetings as iCalendar, one event per meeting (a subscribed calendar drops cancelled ones). The public feed never carries a closed group's place; a
+// participant's own feed (secret address) does.
+import ical from 'ical-generator';
+import type { Group } from './groups.service.ts';
+import type { Meeting } from './schedule.ts';
+
+export type FeedOptions = {
+  baseUrl: URL;
+  nodeName: string;
+  /** The address and video link, only when the reader may see them. */
+  place: { address: string; municipality: string; videoUrl: string } | null;
+};
+
+export function calendarOf(group: Group, meetings: Meeting[], options: FeedOptions): string {
+  const url = new URL(`/groups/${group.slug}`, options.baseUrl).href;
+  const host = options.baseUrl.host;
+  const calendar = ical({ name: `${group.name} – ${options.nodeName}`, prodId: { company: 'Kohtaamo', product: 'groups', language: 'FI' }, url, ttl: 3600 });
+  const location = options.place ? [options.place.address, options.place.municipality].filter(Boolean).join(', ') : '';
+  const summaryLine = group.summary ? `${group.summary}\n\n` : '';
+  for (const meeting of meetings) {
+    calendar.createEvent({
+      id: `${group.id}-${meeting.on}@${host}`,
+      start: meeting.start,
+      end: meeting.end,
+      summary: group.name,
+      description: `${summaryLine}${meeting.note ? `${meeting.note}\n\n` : ''}${url}`,
+      location: location || (options.place?.videoUrl ?? null),
+      url: options.place?.videoUrl || url,
+    });
+  }
+  return calendar.toString();
+}

@@ -1,0 +1,167 @@
+import { and, eq } from 'drizzle-orm';
+import { Router, type Request, type Response } from 'express';
+import type { AppContext } from '../app.ts';
+import { canManageGroup, canSeeForum, canSeeMeetingPlace, isInGroup, isSignedIn, requireSignedIn } from '../access.ts';
+import { NotFoundError } from '../errors.ts';
+import { formView } from '../web/forms.ts';
+import { pageNumber, pager } from '../web/pagination.ts';
+import { textParam } from '../web/params.ts';
+import { saveAndRedirect } from '../web/session.ts';
+import type { FieldErrors } from '../validation.ts';
+import { calendarOf } from './calendar.ts';
+import { directory, filterQuery, parseFilters } from './directory.queries.ts';
+import { cardOf, pageOf, weekdayNames } from './group-view.ts';
+import { findGroupBySlug, listChanges, listFacilitators, listTopics, relationOf, spaceOf, topicName, type Group } from './groups.service.ts';
+import { audiences, groupKinds, groupLanguages, groupMembers } from './groups.tables.ts';
+import { ask, isFull, join, leave, takesNewPeople, type JoinRefusal } from './membership.service.ts';
+import { findMunicipality, municipalityOptions, placeName, regionOptions } from './municipalities.ts';
+import { upcomingMeetings } from './schedule.ts';
+
+/** How far ahead a calendar feed reaches. */
+const feedHorizonDays = 180;
+
+export function groupsRouter(context: AppContext): Router {
+  const { config } = context;
+  const db = context.database.db;
+  const router = Router();
+
+  const findGroup = async (req: Request): Promise<Group> => {
+    const group = await findGroupBySlug(db, textParam(req, 'slug'));
+    if (!group) throw new NotFoundError();
+    return group;
+  };
+
+  // @route GET /groups — the directory; the filters are a GET form kept in the address
+  router.get('/groups', async (req, res) => {
+    const filters = parseFilters(req.query);
+    const page = pageNumber(req);
+    const [result, topics] = await Promise.all([directory(db, filters, page), listTopics(db)]);
+    const query = filterQuery(filters);
+    const regions = regionOptions(req.locale);
+    const places = municipalityOptions(req.locale);
+    res.render('groups/directory', {
+      title: 'groups.title',
+      filters,
+      filtered: query !== '',
+      groups: result.entries.map((entry) => ({ ...cardOf(entry.group, topics, req.locale, config.defaultLocale), next: entry.next, nextIso: entry.next?.start.toISOString(), full: entry.full })),
+      total: result.total,
+      pager: pager(`/groups${query ? `?${query}` : ''}`, page, result.pages),
+      options: {
+        regions,
+        municipalityGroups: regions.map((region) => ({ ...region, municipalities: places.filter((m) => m.region === region.code) })),
+        kinds: groupKinds,
+        topics: topics.map((topic) => ({ id: topic.id, name: topicName(topic, req.locale, config.defaultLocale) })),
+        languages: groupLanguages,
+        audiences,
+        weekdays: weekdayNames(req.locale).map((name, i) => ({ value: i + 1, name })),
+      },
+    });
+  });
+
+  const groupPage = async (req: Request, res: Response, group: Group, extra: { askErrors?: FieldErrors; askValues?: Record<string, unknown>; refusal?: JoinRefusal } = {}) => {
+    const viewer = req.user;
+    const relation = await relationOf(db, group.id, viewer?.id);
+    const showPlace = canSeeMeetingPlace(viewer, group, relation);
+    const [topics, changes, facilitators, space, full] = await Promise.all([
+      listTopics(db),
+      listChanges(db, group.id),
+      isSignedIn(viewer) ? listFacilitators(db, group.id) : Promise.resolve([]),
+      group.joinPolicy === 'closed' ? spaceOf(db, group.id) : Promise.resolve(undefined),
+      isFull(db, group),
+    ]);
+    const meetings = upcomingMeetings(group, changes, new Date(), { limit: 5 });
+    const inGroup = isInGroup(relation);
+    const municipality = findMunicipality(group.municipalityCode);
+    res.status(extra.askErrors ? 422 : extra.refusal ? 409 : 200).render('groups/group', {
+      titleText: group.name,
+      group: { ...pageOf(group, topics, meetings, req.locale, config.defaultLocale, showPlace), municipality: municipality ? placeName(municipality, req.locale) : '' },
+      relation,
+      inGroup,
+      pending: relation?.status === 'pending',
+      declined: relation?.status === 'declined',
+      isFacilitator: relation?.role === 'facilitator',
+      canManage: canManageGroup(viewer, relation),
+      facilitators,
+      spaceSlug: space && canSeeForum(viewer, { visibility: 'group', inGroup }) ? space.slug : null,
+      privateFeed: inGroup && relation && group.joinPolicy === 'closed' ? `/groups/${group.slug}/calendar/${relation.feedToken}.ics` : null,
+      takesNewPeople: takesNewPeople(group),
+      full,
+      refusal: extra.refusal,
+      ...(isSignedIn(viewer) ? formView(req, extra.askValues ?? {}, extra.askErrors ?? {}) : {}),
+    });
+  };
+
+  // @route GET /groups/:slug
+  router.get('/groups/:slug', async (req, res) => groupPage(req, res, await findGroup(req)));
+
+  // @route GET /groups/:slug/calendar.ics — the public feed: a closed group's place is left out
+  router.get('/groups/:slug/calendar.ics', async (req, res) => {
+    const group = await findGroup(req);
+    await sendCalendar(res, group, canSeeMeetingPlace(undefined, group, undefined));
+  });
+
+  // @route GET /groups/:slug/calendar/:token.ics — a participant's own feed, with the place
+  router.get('/groups/:slug/calendar/:token.ics', async (req, res) => {
+    const group = await findGroup(req);
+    const row = await db.query.groupMembers.findFirst({
+      where: and(eq(groupMembers.groupId, group.id), eq(groupMembers.feedToken, textParam(req, 'token')), eq(groupMembers.status, 'accepted')),
+    });
+    const owner = row && (await db.query.users.findFirst({ where: (u, { eq }) => eq(u.id, row.userId) }));
+    if (!row || owner?.status !== 'active') throw new NotFoundError();
+    await sendCalendar(res, group, true);
+  });
+
+  async function sendCalendar(res: Response, group: Group, withPlace: boolean) {
+    const now = new Date();
+    const meetings = upcomingMeetings(group, await listChanges(db, group.id), now, { limit: 100, until: new Date(now.getTime() + feedHorizonDays * 86_400_000) });
+    const municipality = findMunicipality(group.municipalityCode);
+    const body = calendarOf(group, meetings, {
+      baseUrl: config.baseUrl,
+      nodeName: res.locals.node.name,
+      place: withPlace ? { address: group.inPerson ? group.address : '', municipality: municipality && group.inPerson ? municipality.fi : '', videoUrl: group.remote ? group.videoUrl : '' } : null,
+    });
+    res.set('Cache-Control', 'private, no-store').type('text/calendar; charset=utf-8').send(body);
+  }
+
+  // @route GET /groups/:slug/space — the closed group's discussion space, for its people
+  router.get('/groups/:slug/space', requireSignedIn, async (req, res) => {
+    const group = await findGroup(req);
+    const [relation, space] = await Promise.all([relationOf(db, group.id, req.user!.id), spaceOf(db, group.id)]);
+    if (!space || !canSeeForum(req.user, { visibility: 'group', inGroup: isInGroup(relation) })) throw new NotFoundError();
+    res.redirect(303, `/forums/${space.slug}`);
+  });
+
+  // @route POST /groups/:slug/join — an open group, one button
+  router.post('/groups/:slug/join', requireSignedIn, async (req, res) => {
+    const group = await findGroup(req);
+    const outcome = await join(db, req.user!, group);
+    if (!outcome.ok) return groupPage(req, res, group, { refusal: outcome.refusal });
+    await saveAndRedirect(req, res, `/groups/${group.slug}`, 'groups.notices.joined');
+  });
+
+  // @route POST /groups/:slug/ask — a closed group: a request with an optional message
+  router.post('/groups/:slug/ask', requireSignedIn, async (req, res) => {
+    const group = await findGroup(req);
+    const outcome = await ask(db, req.user!, group, req.body);
+    if (!outcome.ok && 'errors' in outcome) return groupPage(req, res, group, { askErrors: outcome.errors, askValues: req.body });
+    if (!outcome.ok) return groupPage(req, res, group, { refusal: outcome.refusal, askValues: req.body });
+    await saveAndRedirect(req, res, `/groups/${group.slug}`, 'groups.notices.asked');
+  });
+
+  // @route GET /groups/:slug/leave — an honest confirmation page (no modal, no JavaScript)
+  router.get('/groups/:slug/leave', requireSignedIn, async (req, res) => {
+    const group = await findGroup(req);
+    const relation = await relationOf(db, group.id, req.user!.id);
+    if (!relation || relation.status === 'declined' || relation.role === 'facilitator') return res.redirect(303, `/groups/${group.slug}`);
+    res.render('groups/leave', { titleText: group.name, group, pending: relation.status === 'pending', open: group.joinPolicy === 'open', ...formView(req) });
+  });
+
+  // @route POST /groups/:slug/leave — leave the group, or take back a request
+  router.post('/groups/:slug/leave', requireSignedIn, async (req, res) => {
+    const group = await findGroup(req);
+    const outcome = await leave(db, req.user!, group);
+    await saveAndRedirect(req, res, `/groups/${group.slug}`, outcome.ok ? 'groups.notices.left' : undefined);
+  });
+
+  return router;
+}

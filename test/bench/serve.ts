@@ -1,0 +1,53 @@
+// What every benchmark server does once its data is in: serve our node and, beside it, a bare
+// Express + Handlebars app sending the same bytes, sign in a member, and tell the load generator
+// (over stdout, one JSON line) where everything is.
+import express from 'express';
+import Handlebars from 'handlebars';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { TestDatabase } from '../support/database.ts';
+import { loadConfig } from '../../server/config.ts';
+import { buildApp } from '../../server/app.ts';
+import { ensureSettings } from '../../server/admin/setup.service.ts';
+import { createUser } from '../../server/accounts/accounts.service.ts';
+
+async function listen(app: express.Express): Promise<string> {
+  const server = createServer(app);
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+}
+
+export async function serveWithBaseline(fresh: TestDatabase, paths: Record<string, string>): Promise<void> {
+  await createUser(fresh.database.db, { username: 'bench_admin', password: 'bench admin password', role: 'admin' });
+  await ensureSettings(fresh.database.db, 'Bench ry');
+  const config = loadConfig({ DATA_DIR: 'memory://', SESSION_SECRET: 'bench-secret-bench-secret-bench-secret', LOG_LEVEL: 'silent', DEFAULT_LOCALE: 'fi' });
+  const ours = await listen(buildApp({ config, database: fresh.database, mailer: { send: async () => {} }, log: () => {} }).app);
+
+  const bare = express();
+  for (const path of Object.values(paths)) {
+    const html = await (await fetch(`${ours}${path}`)).text();
+    // The same bytes, as a Handlebars template with nothing to look up.
+    const template = Handlebars.compile(html.replaceAll('{{', '\\{{'));
+    bare.get(path.split('?')[0]!, (_req, res) => {
+      res.type('html').send(template({}));
+    });
+  }
+  const bareUrl = await listen(bare);
+
+  // A signed-in member's session, for the same pages without the visitor cache.
+  const loginPage = await fetch(`${ours}/login`);
+  const cookie = loginPage.headers.getSetCookie()[0]!.split(';')[0]!;
+  const token = /name="_csrf" value="([^"]+)"/.exec(await loginPage.text())![1]!;
+  const signIn = await fetch(`${ours}/login`, {
+    method: 'POST',
+    redirect: 'manual',
+    headers: { cookie, 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams({ _csrf: token, login: 'bench_admin', password: 'bench admin password', next: '/' }),
+  });
+  const memberCookie = signIn.headers.getSetCookie()[0]!.split(';')[0]!;
+  process.stdout.write(`${JSON.stringify({ ours, bare: bareUrl, paths, memberCookie, database: fresh.database.kind })}\n`);
+  process.on('SIGTERM', async () => {
+    await fresh.drop();
+    process.exit(0);
+  });
+}
