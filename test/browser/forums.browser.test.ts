@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { startNode, type TestNode } from '../support/node.ts';
-import { assertAccessible, launchBrowser } from '../support/browser.ts';
+import { assertAccessible, launchBrowser, signedInPage } from '../support/browser.ts';
 import { makeUser, password, setUpNode } from '../support/fixtures.ts';
 import { makeForum } from '../support/forums.ts';
 import { xssPayloads } from '../support/xss.ts';
@@ -9,20 +9,8 @@ import { xssPayloads } from '../support/xss.ts';
 describe('in Chromium: the forums', () => {
   let node: TestNode;
   let browser: Browser;
-  const contexts: BrowserContext[] = [];
 
-  /** A signed-in page. bypassCSP lets axe in, and makes the XSS check test the sanitiser, not the CSP. */
-  const signedInPage = async (username: string): Promise<Page> => {
-    const context = await browser.newContext({ bypassCSP: true, locale: 'en-GB' });
-    contexts.push(context);
-    const page = await context.newPage();
-    await page.goto(`${node.url}/login`);
-    await page.getByLabel('Username or e-mail').fill(username);
-    await page.getByLabel('Password').fill(password);
-    await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.waitForSelector('button:has-text("Sign out")');
-    return page;
-  };
+  const signIn = (username: string): Promise<Page> => signedInPage(browser, node.url, username, password);
 
   before(async () => {
     node = await startNode();
@@ -34,13 +22,12 @@ describe('in Chromium: the forums', () => {
     browser = await launchBrowser();
   });
   after(async () => {
-    for (const context of contexts) await context.close();
     await browser?.close();
     await node?.close();
   });
 
   it('start a thread, reply, quote, edit, send strength and follow a notification', async () => {
-    const sini = await signedInPage('sini');
+    const sini = await signIn('sini');
     await sini.getByRole('link', { name: 'Forums' }).first().click();
     await assertAccessible(sini, 'forum index');
     await sini.getByRole('link', { name: 'Forum vertaistuki' }).click();
@@ -59,7 +46,7 @@ describe('in Chromium: the forums', () => {
     await assertAccessible(sini, 'thread');
     const threadUrl = sini.url();
 
-    const toinen = await signedInPage('toinen');
+    const toinen = await signIn('toinen');
     await toinen.goto(threadUrl);
     await toinen.locator('details.content-warning summary').click();
     await toinen.getByRole('link', { name: 'Quote' }).first().click();
@@ -91,7 +78,7 @@ describe('in Chromium: the forums', () => {
   });
 
   it('passes axe on the other pages members, moderators and admins use', async () => {
-    const admin = await signedInPage('admin_anna');
+    const admin = await signIn('admin_anna');
     await admin.goto(`${node.url}/forums/vertaistuki`);
     await admin.locator('.thread-title a').first().click();
     const thread = admin.url().split('?')[0]!;
@@ -120,7 +107,7 @@ describe('in Chromium: the forums', () => {
   });
 
   it('runs no script from a post made of the XSS corpus', async () => {
-    const page = await signedInPage('sini');
+    const page = await signIn('sini');
     let dialogs = 0;
     page.on('dialog', async (dialog) => {
       dialogs++;

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { startNode, type TestNode } from '../support/node.ts';
-import { assertAccessible, launchBrowser } from '../support/browser.ts';
+import { assertAccessible, launchBrowser, signedInPage } from '../support/browser.ts';
 import { makeUser, password, setUpNode } from '../support/fixtures.ts';
 import { makeGroup } from '../support/groups.ts';
 import { spaceOf } from '../../server/groups/groups.service.ts';
@@ -10,19 +10,8 @@ import { makeThread } from '../support/forums.ts';
 describe('in Chromium: finding and joining a group', () => {
   let node: TestNode;
   let browser: Browser;
-  const contexts: BrowserContext[] = [];
 
-  const signedInPage = async (username: string): Promise<Page> => {
-    const context = await browser.newContext({ bypassCSP: true, locale: 'en-GB' });
-    contexts.push(context);
-    const page = await context.newPage();
-    await page.goto(`${node.url}/login`);
-    await page.getByLabel('Username or e-mail').fill(username);
-    await page.getByLabel('Password').fill(password);
-    await page.getByRole('button', { name: 'Sign in' }).click();
-    await page.waitForSelector('button:has-text("Sign out")');
-    return page;
-  };
+  const signIn = (username: string): Promise<Page> => signedInPage(browser, node.url, username, password);
 
   before(async () => {
     node = await startNode();
@@ -38,13 +27,12 @@ describe('in Chromium: finding and joining a group', () => {
     browser = await launchBrowser();
   });
   after(async () => {
-    for (const context of contexts) await context.close();
     await browser?.close();
     await node?.close();
   });
 
   it('find a group with filters, ask to join, be accepted, and read the closed space', async () => {
-    const sini = await signedInPage('sini');
+    const sini = await signIn('sini');
     await sini.getByRole('link', { name: 'Groups' }).first().click();
     await assertAccessible(sini, 'directory');
     await sini.getByLabel('Region').selectOption({ label: 'North Savo' });
@@ -60,7 +48,7 @@ describe('in Chromium: finding and joining a group', () => {
     await sini.getByRole('button', { name: 'Ask to join' }).click();
     await sini.waitForSelector('text=Your request was sent');
 
-    const oona = await signedInPage('ohjaaja_oona');
+    const oona = await signIn('ohjaaja_oona');
     await oona.goto(`${node.url}/notifications`);
     await oona.getByRole('link', { name: /sini asked to join Kuopion iltaryhmä/ }).click();
     await oona.waitForSelector('h1:has-text("Participants and requests")');
@@ -81,7 +69,6 @@ describe('in Chromium: finding and joining a group', () => {
 
   it('the directory, filters and joining work without JavaScript', async () => {
     const context = await browser.newContext({ bypassCSP: true, locale: 'en-GB', javaScriptEnabled: false });
-    contexts.push(context);
     const page = await context.newPage();
     await page.goto(`${node.url}/groups`);
     await page.getByLabel('In person or online').selectOption('remote');

@@ -28,3 +28,15 @@ export async function assertAccessible(page: Page, label: string): Promise<void>
   });
   assert.deepEqual(violations, [], `${label}: ${JSON.stringify(violations, null, 2)}`);
 }
+
+/** A signed-in page in a context of its own; bypassCSP lets axe in, and makes the XSS checks test the sanitiser, not the CSP. */
+export async function signedInPage(browser: Browser, nodeUrl: string, username: string, password: string): Promise<Page> {
+  const context = await browser.newContext({ bypassCSP: true, locale: 'en-GB' });
+  const page = await context.newPage();
+  await page.goto(`${nodeUrl}/login`);
+  await page.getByLabel('Username or e-mail').fill(username);
+  await page.getByLabel('Password').fill(password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.waitForSelector('button:has-text("Sign out")');
+  return page;
+}
