@@ -58,7 +58,7 @@ export type ForumAccess = {
 };
 export type PostingPolicyName = 'members' | 'members_and_remote' | 'moderators';
 export type ThreadAccess = { locked: boolean; deletedAt: Date | null };
-export type PostAccess = { authorId: string; deletedAt: Date | null };
+export type PostAccess = { authorId: string; deletedAt: Date | null; heldAt?: Date | null; removedAt?: Date | null };
 
 /**
  * Public forums are for anyone; members-only forums for signed-in members of this node; a closed
@@ -99,7 +99,7 @@ export function canReply(viewer: Viewer, forum: ForumAccess, thread: ThreadAcces
 export function canEditPost(viewer: Viewer, forum: ForumAccess, thread: ThreadAccess, post: PostAccess): boolean {
   if (!isSignedIn(viewer) || post.deletedAt || !canSeeForum(viewer, forum)) return false;
   if (isStaff(viewer)) return true;
-  return post.authorId === viewer.id && !thread.locked && !forum.archived;
+  return post.authorId === viewer.id && !post.removedAt && !thread.locked && !forum.archived;
 }
 
 export const canDeletePost = canEditPost;
@@ -116,8 +116,34 @@ export function canModerate(viewer: Viewer): boolean {
 }
 
 export function canReact(viewer: Viewer, forum: ForumAccess, post: PostAccess): boolean {
-  return isSignedIn(viewer) && canSeeForum(viewer, forum) && !post.deletedAt;
+  return isSignedIn(viewer) && canSeeForum(viewer, forum) && !post.deletedAt && !post.heldAt && !post.removedAt;
 }
+
+// Moderation.
+
+/** A post waiting for a moderator, or removed by one, is for its author and those who may moderate it. */
+export function canSeeHiddenPost(viewer: Viewer, forum: Pick<ForumAccess, 'visibility' | 'inGroup'>, post: Pick<PostAccess, 'authorId'>): boolean {
+  return isSignedIn(viewer) && (post.authorId === viewer.id || canModeratePost(viewer, forum));
+}
+
+/** Moderators act on what they can read: so a closed group's space is moderated by admins only. */
+export function canModeratePost(viewer: Viewer, forum: Pick<ForumAccess, 'visibility' | 'inGroup'>): boolean {
+  return isStaff(viewer) && canSeeForum(viewer, forum);
+}
+
+/** Moderators act on members; only admins act on moderators and other admins; nobody on themselves. */
+export function canModerateMember(viewer: Viewer, member: { id: string; role: string }): boolean {
+  if (!isSignedIn(viewer) || !isStaff(viewer) || viewer.id === member.id) return false;
+  return isAdmin(viewer) || member.role === 'member';
+}
+
+/** Any member may report what they can read, except their own words. */
+export function canReport(viewer: Viewer, subject: { authorId: string }): boolean {
+  return isSignedIn(viewer) && subject.authorId !== viewer.id;
+}
+
+/** The published log (if the node publishes it) is for anyone; the full log and the queue for moderators. */
+export const canReadModerationLog = isStaff;
 
 // Groups. A viewer's relation to a group is their row in its member list, if any.
 export type GroupRelation = { role: 'facilitator' | 'participant'; status: 'pending' | 'accepted' | 'declined' } | undefined;

@@ -1,6 +1,8 @@
 import { groupsRouter } from './groups/groups.routes.ts';
 import { manageRouter } from './groups/manage.routes.ts';
 import { groupsAdminRouter } from './groups/groups.admin.routes.ts';
+import { moderationRouter } from './moderation/moderation.routes.ts';
+import { moderationAdminRouter } from './moderation/moderation.admin.routes.ts';
 import express from 'express';
 import { engine } from 'express-handlebars';
 import session from 'express-session';
@@ -102,8 +104,10 @@ export function buildApp(context: AppContext): { app: express.Express; close(): 
   app.use(threadsRouter(context));
   app.use(searchRouter(context));
   app.use(notificationsRouter(context));
+  app.use(moderationRouter(context));
   app.use('/admin/forums', forumsAdminRouter(context));
   app.use('/admin/groups', groupsAdminRouter(context));
+  app.use('/admin/moderation', moderationAdminRouter(context));
   app.use('/admin', adminRouter(context));
   app.use(handleNotFound);
   app.use(handleErrors(context));

@@ -66,7 +66,8 @@ export function accountsRouter(context: AppContext, passport: Authenticator): Ro
       if (!user) {
         const errors = { login: failure ? `login.failed.${failure.reason}` : 'login.failed.wrong' };
         const until = failure?.reason === 'locked' ? failure.until : undefined;
-        return res.status(401).render('accounts/login', { title: 'login.title', next: goTo, until, ...formView(req, req.body, errors) });
+        const suspension = failure?.reason === 'suspended' || failure?.reason === 'banned' ? failure : undefined;
+        return res.status(401).render('accounts/login', { title: 'login.title', next: goTo, until, suspension, ...formView(req, req.body, errors) });
       }
       await signIn(req, user).catch(next);
       res.redirect(303, goTo);
@@ -116,7 +117,9 @@ export function accountsRouter(context: AppContext, passport: Authenticator): Ro
   router.get('/members/:username', requireSignedIn, async (req, res) => {
     const member = await findUserByName(db, textParam(req, 'username'));
     if (!member || !canSeeProfile(req.user, member)) throw new NotFoundError();
-    res.render('accounts/profile', { titleText: member.displayName, member, bio: renderMarkdown(member.bio) });
+    const own = member.id === req.user!.id;
+    const muted = !own && (await db.query.mutes.findFirst({ where: (m, { and, eq }) => and(eq(m.userId, req.user!.id), eq(m.mutedId, member.id)) })) !== undefined;
+    res.render('accounts/profile', { titleText: member.displayName, member, bio: renderMarkdown(member.bio), own, muted });
   });
 
   settingsRoutes(router, context);

@@ -120,7 +120,9 @@ class InviteUsedUp extends Error {}
 
 export type SignInResult =
   | { ok: true; user: User }
-  | { ok: false; reason: 'wrong' | 'pending' | 'suspended' }
+  | { ok: false; reason: 'wrong' | 'pending' }
+  /** Suspended until a time, or banned (until null); the moderators' reason is told to the person. */
+  | { ok: false; reason: 'suspended' | 'banned'; until: Date | null; why: string }
   | { ok: false; reason: 'locked'; until: Date };
 
 /** Checks a username (or e-mail) and password; repeated failures lock the account for a while. */
@@ -148,7 +150,14 @@ export async function authenticate(db: Db, login: string, password: string, now 
     await db.update(users).set({ failedLogins: 0, lockedUntil: null }).where(eq(users.id, user.id));
   }
   if (user.status === 'pending') return { ok: false, reason: 'pending' };
-  if (user.status === 'suspended') return { ok: false, reason: 'suspended' };
+  if (user.status === 'suspended') {
+    if (!user.suspendedUntil || user.suspendedUntil > now) {
+      return { ok: false, reason: user.suspendedUntil ? 'suspended' : 'banned', until: user.suspendedUntil, why: user.suspendedReason ?? '' };
+    }
+    // A suspension that has run out ends at the next sign-in.
+    const [back] = await db.update(users).set({ status: 'active', suspendedReason: null, suspendedUntil: null }).where(eq(users.id, user.id)).returning();
+    return { ok: true, user: back! };
+  }
   return { ok: true, user };
 }
 

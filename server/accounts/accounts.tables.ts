@@ -23,6 +23,8 @@ export const users = pgTable(
     failedLogins: integer('failed_logins').notNull().default(0),
     lockedUntil: timestamp('locked_until', { withTimezone: true }),
     suspendedReason: text('suspended_reason'),
+    /** The end of a suspension; null while suspended means banned (until someone lifts it). */
+    suspendedUntil: timestamp('suspended_until', { withTimezone: true }),
     inviteId: uuid('invite_id'),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
     approvedAt: timestamp('approved_at', { withTimezone: true }),

@@ -5,8 +5,10 @@ import { userStatuses, type UserStatus } from '../accounts/accounts.tables.ts';
 import { createInvite, listInvites, revokeInvite } from '../accounts/invites.service.ts';
 import { formView } from '../web/forms.ts';
 import { idParam } from '../web/params.ts';
-import { text, type FieldErrors } from '../validation.ts';
-import { approveMember, declineMember, listMembers, listPending, pageSize, setRole, suspendMember, unsuspendMember } from './members.service.ts';
+import { invalid, text, type FieldErrors, type Invalid } from '../validation.ts';
+import { approveMember, declineMember, listMembers, listPending, pageSize, setRole } from './members.service.ts';
+import { liftSuspension, logMemberDecision, suspendMember } from '../moderation/moderation.service.ts';
+import type { User } from '../accounts/accounts.service.ts';
 import { saveAndRedirect } from '../web/session.ts';
 import { getSettings, updateSettings } from './settings.service.ts';
 import { registrationPolicies } from './settings.tables.ts';
@@ -19,6 +21,14 @@ function statusFilter(value: unknown): UserStatus | undefined {
 export function adminRouter({ database, config }: AppContext): Router {
   const db = database.db;
   const router = Router();
+
+  /** Suspending from the members page is a ban until lifted; it goes through moderation so the log keeps it. */
+  const moderateMember = async (actor: User, id: string, suspend: boolean, form: unknown): Promise<{ ok: true } | Invalid> => {
+    const member = await db.query.users.findFirst({ where: (u, { eq }) => eq(u.id, id) });
+    if (!member) return invalid('user', 'errors.member.unknown');
+    const result = suspend ? await suspendMember(db, actor, member, form, true) : await liftSuspension(db, actor, member, form);
+    return !result.ok && 'reason' in result ? invalid('user', 'errors.moderation.forbidden') : result;
+  };
 
   const membersView = async (req: Request, errors: FieldErrors = {}) => {
     const q = text(req.query.q).trim();
@@ -45,8 +55,13 @@ export function adminRouter({ database, config }: AppContext): Router {
 
   // @route POST /admin/approvals/:id
   router.post('/approvals/:id', requireStaff, async (req, res) => {
-    const done = req.body.decision === 'approve' ? await approveMember(db, idParam(req)) : await declineMember(db, idParam(req));
-    await saveAndRedirect(req, res, '/admin/approvals', done ? `admin.approvals.${req.body.decision === 'approve' ? 'approved' : 'declined'}` : 'admin.approvals.gone');
+    const id = idParam(req);
+    const approve = req.body.decision === 'approve';
+    const person = await db.query.users.findFirst({ where: (u, { eq }) => eq(u.id, id) });
+    const done = approve ? await approveMember(db, id) : await declineMember(db, id);
+    if (done && person) await logMemberDecision(db, req.user!, id, approve, person.username);
+    const back = req.body.back === 'queue' ? '/moderation' : '/admin/approvals';
+    await saveAndRedirect(req, res, back, done ? `admin.approvals.${approve ? 'approved' : 'declined'}` : 'admin.approvals.gone');
   });
 
   router.use(requireAdmin);
@@ -76,9 +91,7 @@ export function adminRouter({ database, config }: AppContext): Router {
     const result =
       action === 'role'
         ? await setRole(db, id, text(req.body.role))
-        : action === 'suspend'
-          ? await suspendMember(db, id, text(req.body.reason))
-          : (await unsuspendMember(db, id), { ok: true as const });
+        : await moderateMember(req.user!, id, action === 'suspend', req.body);
     if (!result.ok) return res.status(422).render('admin/members', await membersView(req, result.errors));
     await saveAndRedirect(req, res, '/admin/members', `admin.members.done.${action === 'role' || action === 'suspend' ? action : 'unsuspend'}`);
   });

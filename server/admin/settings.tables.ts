@@ -1,7 +1,10 @@
-import { integer, pgTable, text, timestamp } from 'drizzle-orm/pg-core';
+import { boolean, integer, jsonb, pgTable, text, timestamp } from 'drizzle-orm/pg-core';
 
 export const registrationPolicies = ['open', 'approval', 'invite'] as const;
 export type RegistrationPolicy = (typeof registrationPolicies)[number];
+
+/** A crisis line: language is who it answers (fi, sv, en, da), country where it is (FI, SE, DK). */
+export type CrisisLine = { name: string; phone: string; hours: string; language: string; country: string };
 
 /** One row (id 1): what the admin sets in the browser. Server settings come from the environment instead. */
 export const nodeSettings = pgTable('node_settings', {
@@ -13,5 +16,12 @@ export const nodeSettings = pgTable('node_settings', {
   /** Where "Exit quickly" goes: a neutral page such as a weather forecast. */
   quickExitUrl: text('quick_exit_url').notNull().default('https://www.foreca.fi/'),
   registrationPolicy: text('registration_policy', { enum: registrationPolicies }).notNull().default('approval'),
+  /** How many of a new member's first posts wait for a moderator (0: none). */
+  premoderatedPosts: integer('premoderated_posts').notNull().default(3),
+  /** Whether anyone may read the moderation log, without names. */
+  publishModerationLog: boolean('publish_moderation_log').notNull().default(false),
+  emergencyNumber: text('emergency_number').notNull().default('112'),
+  /** The crisis lines on the help page; null until an admin edits them, meaning the national lines in moderation/crisis.ts. */
+  crisisLines: jsonb('crisis_lines').$type<CrisisLine[]>(),
   updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
 });

@@ -4,3 +4,4 @@ export * from '../accounts/accounts.tables.ts';
 export * from '../admin/settings.tables.ts';
 export * from '../forums/forums.tables.ts';
 export * from '../groups/groups.tables.ts';
+export * from '../moderation/moderation.tables.ts';

@@ -1,5 +1,5 @@
 // Page-shaped reads: each page is a fixed, small number of queries however much it shows.
-import { and, asc, count, desc, eq, inArray, isNull, max, sql } from 'drizzle-orm';
+import { and, asc, count, desc, eq, inArray, isNull, max, or, sql } from 'drizzle-orm';
 import type { DatabaseLike } from '../db/client.ts';
 import { users } from '../accounts/accounts.tables.ts';
 import { visibleForumKinds, type Viewer } from '../access.ts';
@@ -7,6 +7,8 @@ import { categories, forums, postRevisions, posts, reactions, threadReads, threa
 import type { Forum } from './forums.service.ts';
 import type { Thread } from './threads.service.ts';
 import { authorName, authorUsername } from './authors.ts';
+import { shownThread, threadsListedFor } from './shown.ts';
+import { mutes } from '../moderation/moderation.tables.ts';
 
 export const threadsPerPage = 25;
 export const postsPerPage = 20;
@@ -36,7 +38,7 @@ export async function forumIndex(db: DatabaseLike, viewer: Viewer, archived = fa
         hasNew: sql<boolean>`coalesce(bool_or(${unreadFor(viewer)}), false)`,
       })
       .from(forums)
-      .leftJoin(threads, and(eq(threads.forumId, forums.id), isNull(threads.deletedAt)))
+      .leftJoin(threads, and(eq(threads.forumId, forums.id), isNull(threads.deletedAt), shownThread))
       .leftJoin(threadReads, readsJoin(viewer))
       .where(and(inArray(forums.visibility, visibleForumKinds(viewer)), eq(forums.archived, archived)))
       .groupBy(forums.id)
@@ -53,8 +55,8 @@ export async function forumIndex(db: DatabaseLike, viewer: Viewer, archived = fa
 }
 
 /** One page of a forum's threads: pinned first, then by last activity. */
-export async function threadList(db: DatabaseLike, viewer: Viewer, forum: Forum, page: number) {
-  const where = and(eq(threads.forumId, forum.id), isNull(threads.deletedAt));
+export async function threadList(db: DatabaseLike, viewer: Viewer, forum: Forum, page: number, moderates = false) {
+  const where = and(eq(threads.forumId, forum.id), isNull(threads.deletedAt), threadsListedFor(viewer?.id, moderates));
   const [rows, [total]] = await Promise.all([
     db
       .select({
@@ -62,6 +64,8 @@ export async function threadList(db: DatabaseLike, viewer: Viewer, forum: Forum,
         title: threads.title,
         pinned: threads.pinned,
         locked: threads.locked,
+        waiting: sql<boolean>`${threads.heldAt} is not null`,
+        removed: sql<boolean>`${threads.removedAt} is not null`,
         postCount: threads.postCount,
         lastPostAt: threads.lastPostAt,
         authorName,
@@ -91,13 +95,24 @@ export type PostView = {
   createdAt: Date;
   editedAt: Date | null;
   deleted: boolean;
+  /** Waiting for a moderator; only its author and moderators get such posts at all. */
+  waiting: boolean;
+  /** Removed by moderators: the body and reason reach only its author and moderators. */
+  removed: boolean;
+  removedReason: string | null;
+  /** The reader muted its author: the page folds it away. */
+  muted: boolean;
   supportCount: number;
   supportedByViewer: boolean;
   quotedNumber: number | null;
 };
 
-/** One page of a thread's posts with authors and support counts. Deleted posts keep only their place. */
-export async function postPage(db: DatabaseLike, viewer: Viewer, thread: Thread, page: number): Promise<PostView[]> {
+/**
+ * One page of a thread's posts with authors and support counts. Deleted posts keep only their
+ * place, and so do removed ones for everyone but their author and moderators; posts waiting for a
+ * moderator are left out for everyone else.
+ */
+export async function postPage(db: DatabaseLike, viewer: Viewer, thread: Thread, page: number, moderates = false): Promise<PostView[]> {
   const quoted = sql`(select q.number from posts q where q.id = ${posts.quotedPostId})`;
   const rows = await db
     .select({
@@ -116,21 +131,31 @@ export async function postPage(db: DatabaseLike, viewer: Viewer, thread: Thread,
         ? sql<boolean>`exists (select 1 from reactions r where r.post_id = ${posts.id} and r.user_id = ${viewer.id})`
         : sql<boolean>`false`,
       quotedNumber: sql<number | null>`${quoted}`,
+      heldAt: posts.heldAt,
+      removedAt: posts.removedAt,
+      removedReason: posts.removedReason,
+      muted: viewer ? sql<boolean>`exists (select 1 from ${mutes} m where m.user_id = ${viewer.id} and m.muted_id = ${posts.authorId})` : sql<boolean>`false`,
     })
     .from(posts)
     .innerJoin(users, eq(users.id, posts.authorId))
-    .where(eq(posts.threadId, thread.id))
+    .where(and(eq(posts.threadId, thread.id), moderates ? undefined : viewer ? or(isNull(posts.heldAt), eq(posts.authorId, viewer.id)) : isNull(posts.heldAt)))
     .orderBy(asc(posts.number))
     .limit(postsPerPage)
     .offset((page - 1) * postsPerPage);
-  return rows.map(({ body, deletedAt, ...row }) => ({
-    ...row,
-    deleted: deletedAt !== null,
-    bodyHtml: deletedAt ? null : body,
-    contentWarning: deletedAt ? null : row.contentWarning,
-    authorName: deletedAt ? null : row.authorName,
-    authorUsername: deletedAt ? null : row.authorUsername,
-  }));
+  return rows.map(({ body, deletedAt, heldAt, removedAt, removedReason, ...row }) => {
+    const hidden = deletedAt !== null || (removedAt !== null && !moderates && row.authorId !== viewer?.id);
+    return {
+      ...row,
+      deleted: deletedAt !== null,
+      waiting: heldAt !== null,
+      removed: removedAt !== null,
+      removedReason: hidden ? null : removedReason,
+      bodyHtml: hidden ? null : body,
+      contentWarning: hidden ? null : row.contentWarning,
+      authorName: hidden ? null : row.authorName,
+      authorUsername: hidden ? null : row.authorUsername,
+    };
+  });
 }
 
 export function pageOfPost(number: number): number {

@@ -1,7 +1,7 @@
 import { Router, type Request } from 'express';
 import { Feed } from 'feed';
 import type { AppContext } from '../app.ts';
-import { canSeeForum, canStartThread, requireSignedIn } from '../access.ts';
+import { canModeratePost, canSeeForum, canStartThread, requireSignedIn } from '../access.ts';
 import { NotFoundError } from '../errors.ts';
 import { renderMarkdown } from '../markup/markup.ts';
 import { formView } from '../web/forms.ts';
@@ -12,6 +12,7 @@ import { findForumBySlug, type Forum } from './forums.service.ts';
 import { forumIndex, threadList } from './forums.queries.ts';
 import { latestPublicThreads } from './feeds.queries.ts';
 import { startThread } from './threads.service.ts';
+import { redirectAfterPosting } from '../moderation/outcome.ts';
 
 /** A forum the viewer may read, or a 404 that says nothing about whether it exists. */
 async function visibleForum(context: AppContext, req: Request): Promise<Forum> {
@@ -41,7 +42,7 @@ export function forumsRouter(context: AppContext): Router {
   router.get('/forums/:slug', async (req, res) => {
     const forum = await visibleForum(context, req);
     const page = pageNumber(req);
-    const list = await threadList(db, req.user, forum, page);
+    const list = await threadList(db, req.user, forum, page, canModeratePost(req.user, forum));
     res.render('forums/forum', {
       titleText: forum.name,
       forum,
@@ -64,8 +65,8 @@ export function forumsRouter(context: AppContext): Router {
     const forum = await visibleForum(context, req);
     const result = await startThread(db, req.user!, forum, req.body);
     if (!result.ok && 'reason' in result) throw new NotFoundError();
-    if (!result.ok) return res.status(422).render('forums/new-thread', composerView(req, forum, req.body, result.errors));
-    res.redirect(303, `/threads/${result.thread.id}`);
+    if (!result.ok) return res.status(422).render('forums/new-thread', { ...composerView(req, forum, req.body, result.errors), refusal: 'message' in result ? result.message : null });
+    await redirectAfterPosting(req, res, `/threads/${result.thread.id}`, result);
   });
 
   // @route GET /forums/:slug/feed.atom — public forums only

@@ -17,6 +17,7 @@ const categoryForm = z.object({
   description: z.string().trim().max(500, 'errors.description.tooLong'),
   position,
   archived: checkbox,
+  requireApproval: checkbox,
 });
 
 const forumForm = z.object({

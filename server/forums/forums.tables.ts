@@ -14,6 +14,10 @@ export type ForumVisibility = (typeof spaceVisibilities)[number];
 export const postingPolicies = ['members', 'members_and_remote', 'moderators'] as const;
 export type PostingPolicy = (typeof postingPolicies)[number];
 
+/** Why a post waits for a moderator. */
+export const heldReasons = ['new_member', 'forum', 'word_rule'] as const;
+export type HeldReason = (typeof heldReasons)[number];
+
 export const categories = pgTable('categories', {
   id: uuid('id').primaryKey().defaultRandom(),
   name: text('name').notNull(),
@@ -40,6 +44,8 @@ export const forums = pgTable(
     replyPolicy: text('reply_policy', { enum: postingPolicies }).notNull().default('members'),
     position: integer('position').notNull().default(0),
     archived: boolean('archived').notNull().default(false),
+    /** Every new post waits for a moderator before others see it. */
+    requireApproval: boolean('require_approval').notNull().default(false),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [uniqueIndex('forums_slug').on(t.slug), index('forums_category').on(t.categoryId)],
@@ -63,6 +69,9 @@ export const threads = pgTable(
     lastPostAt: timestamp('last_post_at', { withTimezone: true }).notNull().defaultNow(),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
     deletedAt: timestamp('deleted_at', { withTimezone: true }),
+    /** Set while the opening post waits for a moderator, or after moderators removed it: then only its author and moderators see the thread. */
+    heldAt: timestamp('held_at', { withTimezone: true }),
+    removedAt: timestamp('removed_at', { withTimezone: true }),
   },
   (t) => [index('threads_forum_order').on(t.forumId, t.pinned, t.lastPostAt)],
 );
@@ -89,6 +98,12 @@ export const posts = pgTable(
     editedAt: timestamp('edited_at', { withTimezone: true }),
     deletedAt: timestamp('deleted_at', { withTimezone: true }),
     deletedBy: uuid('deleted_by'),
+    /** Waiting for a moderator (pre-moderation): only the author and moderators see it. */
+    heldAt: timestamp('held_at', { withTimezone: true }),
+    heldReason: text('held_reason', { enum: heldReasons }),
+    /** Removed by moderators: others see a placeholder, the author sees the post and why. Restoring clears it. */
+    removedAt: timestamp('removed_at', { withTimezone: true }),
+    removedReason: text('removed_reason'),
   },
   (t) => [
     uniqueIndex('posts_thread_number').on(t.threadId, t.number),
@@ -151,6 +166,9 @@ export type NotificationKind = (typeof notificationKinds)[number];
 /** About a group rather than a post: always sent, as they answer something the person did or must act on. */
 export const groupNoticeKinds = ['join_request', 'join_accepted', 'join_declined'] as const;
 export type GroupNoticeKind = (typeof groupNoticeKinds)[number];
+/** From the moderators: a message (warning), or that a held post was let through. Always sent. */
+export const moderationNoticeKinds = ['moderator_message', 'post_approved', 'post_removed'] as const;
+export type ModerationNoticeKind = (typeof moderationNoticeKinds)[number];
 
 export const notifications = pgTable(
   'notifications',
@@ -159,7 +177,7 @@ export const notifications = pgTable(
     userId: uuid('user_id')
       .notNull()
       .references(() => users.id),
-    kind: text('kind', { enum: [...notificationKinds, ...groupNoticeKinds] }).notNull(),
+    kind: text('kind', { enum: [...notificationKinds, ...groupNoticeKinds, ...moderationNoticeKinds] }).notNull(),
     /** Set for the post kinds. */
     postId: uuid('post_id').references(() => posts.id),
     /** Set for the group kinds. */

@@ -3,7 +3,8 @@ import type { Db, DatabaseLike } from '../db/client.ts';
 import { users } from '../accounts/accounts.tables.ts';
 import { groupMembers, groups } from '../groups/groups.tables.ts';
 import type { User } from '../accounts/accounts.service.ts';
-import { forums, notifications, notificationSettings, notificationKinds, posts, threads, type GroupNoticeKind, type NotificationKind } from './forums.tables.ts';
+import { forums, notifications, notificationSettings, notificationKinds, posts, threads, type GroupNoticeKind, type ModerationNoticeKind, type NotificationKind } from './forums.tables.ts';
+import { mutes } from '../moderation/moderation.tables.ts';
 import { authorName } from './authors.ts';
 import { readableForums } from './spaces.ts';
 
@@ -37,11 +38,14 @@ export async function notify(db: DatabaseLike, actorId: string, postId: string, 
   }
   if (!strongest.size) return;
   const ids = [...strongest.keys()];
-  const [settings, active] = await Promise.all([
+  const [settings, active, muting] = await Promise.all([
     db.select().from(notificationSettings).where(inArray(notificationSettings.userId, ids)),
     db.select({ id: users.id }).from(users).where(and(inArray(users.id, ids), eq(users.status, 'active'))),
+    db.select({ id: mutes.userId }).from(mutes).where(and(eq(mutes.mutedId, actorId), inArray(mutes.userId, ids))),
   ]);
-  let activeIds = new Set(active.map((u) => u.id));
+  // Someone who muted the writer hears nothing of them.
+  const mutedBy = new Set(muting.map((m) => m.id));
+  let activeIds = new Set(active.map((u) => u.id).filter((id) => !mutedBy.has(id)));
   // In a closed group's space only its people are told anything, even when someone else is mentioned.
   const [space] = await db
     .select({ groupId: forums.groupId })
@@ -85,7 +89,7 @@ export async function unreadCount(db: DatabaseLike, userId: string): Promise<num
 
 export type NotificationItem = {
   ids: string[];
-  kind: NotificationKind | GroupNoticeKind;
+  kind: NotificationKind | GroupNoticeKind | ModerationNoticeKind;
   /** Null for a deleted member. */
   actors: (string | null)[];
   /** What the notice is about: a conversation's title or a group's name, and where to go. */
@@ -120,7 +124,11 @@ export async function listNotifications(db: Db, reader: User): Promise<Notificat
     .where(
       and(
         eq(notifications.userId, reader.id),
-        or(and(isNotNull(notifications.postId), isNull(posts.deletedAt), isNull(threads.deletedAt), readableForums(reader)), isNotNull(groups.id)),
+        or(
+          and(isNotNull(notifications.postId), isNull(posts.deletedAt), isNull(threads.deletedAt), readableForums(reader)),
+          isNotNull(groups.id),
+          eq(notifications.kind, 'moderator_message'),
+        ),
       ),
     )
     .orderBy(desc(notifications.createdAt))
@@ -156,6 +164,12 @@ export async function notifyGroup(db: DatabaseLike, actorId: string, groupId: st
   await db.insert(notifications).values(to.map((userId) => ({ userId, kind, groupId, actorId })));
 }
 
+/** Tells a member something from the moderators: a message, or what became of their post. */
+export async function notifyModeration(db: DatabaseLike, actorId: string, userId: string, kind: ModerationNoticeKind, postId: string | null = null): Promise<void> {
+  if (userId === actorId) return;
+  await db.insert(notifications).values({ userId, kind, postId, actorId });
+}
+
 /** Marks one notification (and its group) read and says where it leads. */
 export async function openNotification(db: Db, userId: string, id: string): Promise<string | null> {
   const [row] = await db
@@ -170,6 +184,7 @@ export async function openNotification(db: Db, userId: string, id: string): Prom
     .update(notifications)
     .set({ readAt: new Date() })
     .where(and(eq(notifications.userId, userId), sameGroup, isNull(notifications.readAt)));
+  if (notice.kind === 'moderator_message') return '/moderator-messages';
   if (notice.postId) return `/posts/${notice.postId}`;
   if (!groupSlug) return null;
   return notice.kind === 'join_request' ? `/groups/${groupSlug}/requests` : `/groups/${groupSlug}`;

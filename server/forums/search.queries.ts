@@ -7,6 +7,7 @@ import type { Locale } from '../config.ts';
 import { forums, posts, threads } from './forums.tables.ts';
 import { searchConfigByLocale, searchQuery } from './posting.ts';
 import { authorName } from './authors.ts';
+import { shownPost, shownThread } from './shown.ts';
 
 export const resultsPerPage = 20;
 export const countLimit = 1000;
@@ -38,6 +39,8 @@ export async function search(
     readableForums(viewer),
     isNull(posts.deletedAt),
     isNull(threads.deletedAt),
+    shownPost,
+    shownThread,
     options.forumId ? eq(forums.id, options.forumId) : undefined,
     sql`${posts.search} @@ (${query})`,
   );

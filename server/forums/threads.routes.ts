@@ -1,6 +1,6 @@
 import { Router, type Request, type Response } from 'express';
 import type { AppContext } from '../app.ts';
-import { canDeletePost, canEditPost, canModerate, canReact, canReply, canSeeForum, canSeeHistory, isSignedIn, requireSignedIn } from '../access.ts';
+import { canDeletePost, canEditPost, canModerate, canModeratePost, canReact, canReply, canReport, canSeeForum, canSeeHiddenPost, canSeeHistory, isSignedIn, requireSignedIn } from '../access.ts';
 import { ForbiddenError, NotFoundError } from '../errors.ts';
 import { formView } from '../web/forms.ts';
 import { pageNumber, pager } from '../web/pagination.ts';
@@ -10,13 +10,20 @@ import type { Forum } from './forums.service.ts';
 import { pageOfPost, postPage, postsPerPage, revisionsOf, supporters } from './forums.queries.ts';
 import { saveAndRedirect } from '../web/session.ts';
 import { deletePost, editPost, findPost, findThread, markRead, reply, setThreadFlag, toggleSupport, type Post, type Thread } from './threads.service.ts';
+import { redirectAfterPosting } from '../moderation/outcome.ts';
+import { lockThread } from '../moderation/moderation.service.ts';
 
 type Found = { thread: Thread; forum: Forum };
 
-/** Thread and post pages answer 404 alike for what does not exist and what the viewer may not see. */
-function visible<T extends Found>(req: Request, found: T | undefined): T {
+/**
+ * Thread and post pages answer 404 alike for what does not exist and what the viewer may not see:
+ * a thread or post waiting for a moderator, or a thread moderators removed, is its author's and the moderators' only.
+ */
+function visible<T extends Found & { post?: Post }>(req: Request, found: T | undefined): T {
   if (!found || !canSeeForum(req.user, found.forum)) throw new NotFoundError();
   if (found.thread.deletedAt && !canModerate(req.user)) throw new NotFoundError();
+  if ((found.thread.heldAt || found.thread.removedAt) && !canSeeHiddenPost(req.user, found.forum, found.thread)) throw new NotFoundError();
+  if (found.post?.heldAt && !canSeeHiddenPost(req.user, found.forum, found.post)) throw new NotFoundError();
   return found;
 }
 
@@ -39,7 +46,8 @@ export function threadsRouter(context: AppContext): Router {
     const mayReply = canReply(req.user, forum, thread);
     const pages = Math.max(1, Math.ceil(thread.postCount / postsPerPage));
     const page = Math.min(pageNumber(req), pages);
-    const postsOnPage = await postPage(db, req.user, thread, page);
+    const moderates = canModeratePost(req.user, forum);
+    const postsOnPage = await postPage(db, req.user, thread, page, moderates);
     const lastShown = postsOnPage.at(-1)?.number ?? 0;
     if (isSignedIn(req.user) && lastShown > found.lastRead) await markRead(db, req.user.id, thread.id, lastShown);
     return {
@@ -47,19 +55,25 @@ export function threadsRouter(context: AppContext): Router {
       thread,
       forum,
       posts: postsOnPage.map((post) => {
-        const access = { authorId: post.authorId, deletedAt: post.deleted ? new Date() : null };
+        const access = {
+          authorId: post.authorId,
+          deletedAt: post.deleted ? new Date() : null,
+          heldAt: post.waiting ? new Date() : null,
+          removedAt: post.removed ? new Date() : null,
+        };
         return {
           ...post,
           canEdit: canEditPost(req.user, forum, thread, access),
           canDelete: canDeletePost(req.user, forum, thread, access),
           canReact: canReact(req.user, forum, access),
-          canQuote: mayReply && !post.deleted,
+          canQuote: mayReply && !post.deleted && !post.removed && !post.waiting,
+          canReport: !post.deleted && !post.removed && canReport(req.user, post),
           quotedUrl: post.quotedNumber ? postUrl(thread, post.quotedNumber) : null,
         };
       }),
       pager: pager(`/threads/${thread.id}`, page, pages),
       canReply: mayReply,
-      canModerate: canModerate(req.user),
+      canModerate: moderates,
       // Only a reader who can reply gets a form token: a visitor's read starts no session.
       ...(mayReply ? formView(req) : {}),
     };
@@ -95,7 +109,7 @@ export function threadsRouter(context: AppContext): Router {
     if (!canReply(req.user, found.forum, found.thread)) throw new ForbiddenError();
     const quoteId = typeof req.query.quote === 'string' ? req.query.quote : '';
     const quoted = quoteId ? await findPost(db, quoteId, req.user?.id).catch(() => undefined) : undefined;
-    const usable = quoted && quoted.thread.id === found.thread.id && !quoted.post.deletedAt ? quoted.post : undefined;
+    const usable = quoted && quoted.thread.id === found.thread.id && !quoted.post.deletedAt && !quoted.post.removedAt && !quoted.post.heldAt ? quoted.post : undefined;
     const author = usable ? await db.query.users.findFirst({ where: (u, { eq }) => eq(u.id, usable.authorId) }) : undefined;
     const values = usable ? { body: quoteOf(usable, author?.status === 'deleted' ? null : (author?.username ?? null)), quote: usable.id } : {};
     res.render('forums/reply', { titleText: found.thread.title, ...found, ...formView(req, values) });
@@ -109,8 +123,8 @@ export function threadsRouter(context: AppContext): Router {
       if (result.reason === 'locked') return res.status(409).render('forums/reply', { titleText: found.thread.title, ...found, locked: true, ...formView(req, req.body) });
       return refuse(result);
     }
-    if (!result.ok) return res.status(422).render('forums/reply', { titleText: found.thread.title, ...found, ...formView(req, req.body, result.errors) });
-    res.redirect(303, postUrl(found.thread, result.post.number));
+    if (!result.ok) return res.status(422).render('forums/reply', { titleText: found.thread.title, ...found, ...formView(req, req.body, result.errors), refusal: 'message' in result ? result.message : null });
+    await redirectAfterPosting(req, res, postUrl(found.thread, result.post.number), result);
   });
 
   const postOr404 = async (req: Request) => visible(req, await findPost(db, idParam(req), req.user?.id));
@@ -140,8 +154,8 @@ export function threadsRouter(context: AppContext): Router {
     const found = await postOr404(req);
     const result = await editPost(db, req.user!, found, req.body);
     if (!result.ok && 'reason' in result) return refuse(result);
-    if (!result.ok) return res.status(422).render('forums/edit', editView(req, found, req.body, result.errors));
-    res.redirect(303, postUrl(found.thread, found.post.number));
+    if (!result.ok) return res.status(422).render('forums/edit', { ...editView(req, found, req.body, result.errors), refusal: 'message' in result ? result.message : null });
+    await redirectAfterPosting(req, res, postUrl(found.thread, found.post.number), result);
   });
 
   // @route GET /posts/:id/history — earlier versions, for the author and moderators
@@ -177,19 +191,25 @@ export function threadsRouter(context: AppContext): Router {
   // @route GET /posts/:id/support — who sent strength (members only)
   router.get('/posts/:id/support', requireSignedIn, async (req, res) => {
     const found = await postOr404(req);
-    if (found.post.deletedAt) throw new NotFoundError();
+    if (found.post.deletedAt || found.post.removedAt) throw new NotFoundError();
     res.render('forums/supporters', { title: 'forums.supporters', ...found, people: await supporters(db, found.post.id) });
   });
 
-  const flagRoute = (flag: 'pinned' | 'locked') => async (req: Request, res: Response) => {
+  // @route POST /threads/:id/pin (moderators)
+  router.post('/threads/:id/pin', requireSignedIn, async (req: Request, res: Response) => {
     const found = visible(req, await findThread(db, idParam(req), req.user?.id));
-    const result = await setThreadFlag(db, req.user!, found.thread, flag, req.body.value === 'true');
+    const result = await setThreadFlag(db, req.user!, found.thread, 'pinned', req.body.value === 'true');
     if (!result.ok) return refuse(result);
     res.redirect(303, `/threads/${found.thread.id}`);
-  };
-  // @route POST /threads/:id/pin and /threads/:id/lock (moderators)
-  router.post('/threads/:id/pin', requireSignedIn, flagRoute('pinned'));
-  router.post('/threads/:id/lock', requireSignedIn, flagRoute('locked'));
+  });
+
+  // @route POST /threads/:id/lock (moderators; the moderation log keeps it)
+  router.post('/threads/:id/lock', requireSignedIn, async (req: Request, res: Response) => {
+    const found = visible(req, await findThread(db, idParam(req), req.user?.id));
+    const result = await lockThread(db, req.user!, found, req.body.value === 'true', req.body);
+    if (!result.ok && 'reason' in result) return refuse(result);
+    res.redirect(303, `/threads/${found.thread.id}`);
+  });
 
   return router;
 }

@@ -9,10 +9,17 @@ import type { Forum } from './forums.service.ts';
 import { body, contentWarning, renderPost, searchDocument, title } from './posting.ts';
 import { inGroupOf } from './spaces.ts';
 import { notify, withdrawReactionNotice, type Notice } from './notifications.service.ts';
+import { judge, type Verdict } from '../moderation/word-rules.ts';
+import { holdReasonFor } from '../moderation/premoderation.ts';
+import { raiseCrisisAlert } from '../moderation/moderation.service.ts';
 
 export type Thread = typeof threads.$inferSelect;
 export type Post = typeof posts.$inferSelect;
 export type Refused = { ok: false; reason: 'forbidden' | 'locked' | 'gone' };
+/** A word rule refused the text: the form comes back with the admin's message. */
+export type RefusedWords = Invalid & { message: string };
+/** What became of a new post: waiting for a moderator, and whether it sounded like a crisis (the writer then sees help). */
+export type Outcome = { held: boolean; crisis: boolean };
 
 const threadForm = z.object({ title, body, contentWarning });
 const replyForm = z.object({ body, contentWarning, quote: z.union([z.literal(''), z.uuid()], 'errors.quote.unavailable').optional() });
@@ -43,6 +50,25 @@ function mentionNotices(mentioned: { id: string }[]): Notice[] {
   return mentioned.map(({ id }) => ({ userId: id, kind: 'mention' }));
 }
 
+function postNotices(threadAuthorId: string | null, quotedAuthorId: string | null, mentioned: { id: string }[]): Notice[] {
+  return [
+    ...(threadAuthorId ? [{ userId: threadAuthorId, kind: 'reply' as const }] : []),
+    ...(quotedAuthorId ? [{ userId: quotedAuthorId, kind: 'quote' as const }] : []),
+    ...mentionNotices(mentioned),
+  ];
+}
+
+/** The notices a post sends when others first see it: at once, or when a moderator lets it through. */
+export async function sendPostNotices(db: DatabaseLike, post: Post, thread: Thread): Promise<void> {
+  const rendered = await renderPost(db, post.body);
+  const quoted = post.quotedPostId ? await db.query.posts.findFirst({ where: eq(posts.id, post.quotedPostId) }) : undefined;
+  await notify(db, post.authorId, post.id, postNotices(post.number > 1 ? thread.authorId : null, quoted?.authorId ?? null, rendered.mentioned));
+}
+
+function refusedWords(verdict: Verdict): RefusedWords | undefined {
+  return verdict.refused && { ok: false, errors: { body: 'errors.wordRule.refused' }, message: verdict.refused.message };
+}
+
 export async function markRead(db: DatabaseLike, userId: string, threadId: string, number: number): Promise<void> {
   await db
     .insert(threadReads)
@@ -55,14 +81,19 @@ export async function markRead(db: DatabaseLike, userId: string, threadId: strin
     });
 }
 
-export async function startThread(db: Db, author: User, forum: Forum, form: unknown): Promise<{ ok: true; thread: Thread } | Invalid | Refused> {
+export async function startThread(db: Db, author: User, forum: Forum, form: unknown): Promise<({ ok: true; thread: Thread } & Outcome) | Invalid | RefusedWords | Refused> {
   if (!canStartThread(author, forum)) return { ok: false, reason: 'forbidden' };
   const parsed = parseForm(threadForm, form);
   if (!parsed.ok) return parsed;
   const input = parsed.value;
+  const verdict = await judge(db, `${input.title}\n${input.body}`);
+  const refused = refusedWords(verdict);
+  if (refused) return refused;
+  const heldReason = await holdReasonFor(db, author, forum, verdict);
+  const heldAt = heldReason ? new Date() : null;
   const rendered = await renderPost(db, input.body);
-  const thread = await db.transaction(async (tx) => {
-    const [created] = await tx.insert(threads).values({ forumId: forum.id, authorId: author.id, title: input.title }).returning();
+  const { thread, post } = await db.transaction(async (tx) => {
+    const [created] = await tx.insert(threads).values({ forumId: forum.id, authorId: author.id, title: input.title, heldAt }).returning();
     const [post] = await tx
       .insert(posts)
       .values({
@@ -73,13 +104,16 @@ export async function startThread(db: Db, author: User, forum: Forum, form: unkn
         bodyHtml: rendered.html,
         contentWarning: input.contentWarning,
         search: searchDocument(input.body, input.title),
+        heldAt,
+        heldReason,
       })
-      .returning({ id: posts.id });
+      .returning();
     await markRead(tx, author.id, created!.id, 1);
-    await notify(tx, author.id, post!.id, mentionNotices(rendered.mentioned));
-    return created!;
+    if (!heldAt) await notify(tx, author.id, post!.id, mentionNotices(rendered.mentioned));
+    if (verdict.crisis) await raiseCrisisAlert(tx, post!);
+    return { thread: created!, post: post! };
   });
-  return { ok: true, thread };
+  return { ok: true, thread, held: post.heldAt !== null, crisis: verdict.crisis };
 }
 
 export async function reply(
@@ -88,21 +122,27 @@ export async function reply(
   forum: Forum,
   thread: Thread,
   form: unknown,
-): Promise<{ ok: true; post: Post } | Invalid | Refused> {
+): Promise<({ ok: true; post: Post } & Outcome) | Invalid | RefusedWords | Refused> {
   if (!canReply(author, forum, thread)) return { ok: false, reason: thread.locked ? 'locked' : 'forbidden' };
   const parsed = parseForm(replyForm, form);
   if (!parsed.ok) return parsed;
   const input = parsed.value;
+  const verdict = await judge(db, input.body);
+  const refused = refusedWords(verdict);
+  if (refused) return refused;
+  const heldReason = await holdReasonFor(db, author, forum, verdict);
+  const heldAt = heldReason ? new Date() : null;
   // A quote comes from the same thread, so it can never carry members-only words elsewhere.
   const quoted = input.quote
     ? await db.query.posts.findFirst({ where: and(eq(posts.id, input.quote), eq(posts.threadId, thread.id)) })
     : undefined;
-  if (input.quote && (!quoted || quoted.deletedAt)) return invalid('body', 'errors.quote.unavailable');
+  if (input.quote && (!quoted || quoted.deletedAt || quoted.removedAt || (quoted.heldAt && quoted.authorId !== author.id))) return invalid('body', 'errors.quote.unavailable');
   const rendered = await renderPost(db, input.body);
   const post = await db.transaction(async (tx) => {
     const [counted] = await tx
       .update(threads)
-      .set({ postCount: sql`${threads.postCount} + 1`, lastPostAt: new Date() })
+      // A waiting post takes its number now but moves the thread up only when let through.
+      .set(heldAt ? { postCount: sql`${threads.postCount} + 1` } : { postCount: sql`${threads.postCount} + 1`, lastPostAt: new Date() })
       .where(eq(threads.id, thread.id))
       .returning({ postCount: threads.postCount });
     const [created] = await tx
@@ -116,17 +156,16 @@ export async function reply(
         contentWarning: input.contentWarning,
         quotedPostId: quoted?.id ?? null,
         search: searchDocument(input.body, null),
+        heldAt,
+        heldReason,
       })
       .returning();
     await markRead(tx, author.id, thread.id, created!.number);
-    await notify(tx, author.id, created!.id, [
-      { userId: thread.authorId, kind: 'reply' },
-      ...(quoted ? [{ userId: quoted.authorId, kind: 'quote' as const }] : []),
-      ...mentionNotices(rendered.mentioned),
-    ]);
+    if (!heldAt) await notify(tx, author.id, created!.id, postNotices(thread.authorId, quoted?.authorId ?? null, rendered.mentioned));
+    if (verdict.crisis) await raiseCrisisAlert(tx, created!);
     return created!;
   });
-  return { ok: true, post };
+  return { ok: true, post, held: heldAt !== null, crisis: verdict.crisis };
 }
 
 /** Edits a post, keeping the version it replaces; the opening post also carries the title. */
@@ -135,7 +174,7 @@ export async function editPost(
   editor: User,
   found: { post: Post; thread: Thread; forum: Forum },
   form: unknown,
-): Promise<{ ok: true } | Invalid | Refused> {
+): Promise<({ ok: true } & Outcome) | Invalid | RefusedWords | Refused> {
   const { post, thread, forum } = found;
   if (!canEditPost(editor, forum, thread, post)) return { ok: false, reason: 'forbidden' };
   const parsed = parseForm(editForm, form);
@@ -143,6 +182,11 @@ export async function editPost(
   const input = parsed.value;
   const opening = post.number === 1;
   if (opening && !input.title) return invalid('title', 'errors.threadTitle.missing');
+  const verdict = await judge(db, `${input.title ?? ''}\n${input.body}`);
+  const refused = refusedWords(verdict);
+  if (refused) return refused;
+  // An edit that brings in held words waits again (a moderator's own edit never does).
+  const holdAgain = verdict.hold && !post.heldAt && (await holdReasonFor(db, editor, { requireApproval: false, visibility: forum.visibility }, verdict)) === 'word_rule';
   const rendered = await renderPost(db, input.body);
   await db.transaction(async (tx) => {
     await tx.insert(postRevisions).values({
@@ -160,12 +204,14 @@ export async function editPost(
         contentWarning: input.contentWarning,
         editedAt: new Date(),
         search: searchDocument(input.body, opening ? input.title! : null),
+        ...(holdAgain ? { heldAt: new Date(), heldReason: 'word_rule' as const } : {}),
       })
       .where(eq(posts.id, post.id));
-    if (opening) await tx.update(threads).set({ title: input.title! }).where(eq(threads.id, thread.id));
-    await notify(tx, editor.id, post.id, mentionNotices(rendered.mentioned));
+    if (opening) await tx.update(threads).set({ title: input.title!, ...(holdAgain ? { heldAt: new Date() } : {}) }).where(eq(threads.id, thread.id));
+    if (!post.heldAt && !holdAgain) await notify(tx, editor.id, post.id, mentionNotices(rendered.mentioned));
+    if (verdict.crisis) await raiseCrisisAlert(tx, post);
   });
-  return { ok: true };
+  return { ok: true, held: holdAgain || post.heldAt !== null, crisis: verdict.crisis };
 }
 
 /** Deletes a post; a placeholder keeps its place so the conversation still reads. The opening post takes the thread with it. */
@@ -180,7 +226,7 @@ export async function deletePost(db: Db, actor: User, found: { post: Post; threa
   return { ok: true };
 }
 
-export async function setThreadFlag(db: Db, actor: User, thread: Thread, flag: 'pinned' | 'locked', value: boolean): Promise<{ ok: true } | Refused> {
+export async function setThreadFlag(db: Db, actor: User, thread: Thread, flag: 'pinned', value: boolean): Promise<{ ok: true } | Refused> {
   if (!canModerate(actor)) return { ok: false, reason: 'forbidden' };
   await db.update(threads).set({ [flag]: value }).where(eq(threads.id, thread.id));
   return { ok: true };

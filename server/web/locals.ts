@@ -6,6 +6,7 @@ import { localeNames } from '../i18n/i18n.ts';
 import { locales } from '../config.ts';
 import { csrf } from './csrf.ts';
 import { unreadCount } from '../forums/notifications.service.ts';
+import { linesFor } from '../moderation/crisis.ts';
 
 /** What every page's layout needs: the node, the reader, the language and the header's forms. */
 export function pageLocals({ database }: AppContext) {
@@ -13,7 +14,8 @@ export function pageLocals({ database }: AppContext) {
     const settings = await getSettings(database.db);
     const user = req.user;
     res.locals.locale = req.locale;
-    res.locals.node = settings ?? { name: 'Kohtaamo', quickExitUrl: 'https://www.foreca.fi/', contact: '' };
+    res.locals.node = settings ?? { name: 'Kohtaamo', quickExitUrl: 'https://www.foreca.fi/', contact: '', emergencyNumber: '112' };
+    res.locals.crisisLines = linesFor(settings, req.locale);
     res.locals.viewer = isSignedIn(user)
       ? {
           username: user.username,
@@ -27,6 +29,10 @@ export function pageLocals({ database }: AppContext) {
     res.locals.currentPath = req.originalUrl;
     // Visitors get a token (and so a session) only on pages with forms; members always have a session.
     if (user) res.locals.csrfToken = csrf.generateToken(req);
+    if (req.session?.crisisHelp) {
+      res.locals.crisisHelp = true;
+      delete req.session.crisisHelp;
+    }
     if (req.session?.notice) {
       res.locals.notice = req.session.notice;
       delete req.session.notice;

@@ -68,11 +68,11 @@ describe('signing in and out', () => {
     assert.equal((await client.get('/settings')).status, 200);
   });
 
-  it('refuses a suspended account with the reason to contact the association', async () => {
+  it('refuses a banned account with the reason to contact the association', async () => {
     await makeUser(node.database.db, 'jaadytetty', 'member', 'suspended');
     const page = await new Client(node.url).submit('/login', { login: 'jaadytetty', password });
     assert.equal(page.status, 401);
-    assert.match(errorsOf(page), /suspended/);
+    assert.match(errorsOf(page), /closed by the moderators.*contact the association/);
   });
 
   it('refuses a form post without a valid CSRF token and changes nothing', async () => {

@@ -3,6 +3,7 @@ import { createUser, type User } from '../../server/accounts/accounts.service.ts
 import type { Role, UserStatus } from '../../server/accounts/accounts.tables.ts';
 import { ensureSettings } from '../../server/admin/setup.service.ts';
 import { updateSettings } from '../../server/admin/settings.service.ts';
+import { saveModerationSettings } from '../../server/moderation/settings.ts';
 import type { RegistrationPolicy } from '../../server/admin/settings.tables.ts';
 import { Client } from './client.ts';
 
@@ -16,10 +17,12 @@ export async function makeUser(db: Db, username: string, role: Role = 'member', 
 }
 
 /** A node that has been set up: named, with an admin, under the given registration policy. */
-export async function setUpNode(db: Db, policy: RegistrationPolicy = 'open'): Promise<User> {
+export async function setUpNode(db: Db, policy: RegistrationPolicy = 'open', premoderatedPosts = 0): Promise<User> {
   const admin = await makeUser(db, 'admin_anna', 'admin');
   await ensureSettings(db, 'Testiyhdistys');
   await updateSettings(db, { name: 'Testiyhdistys', description: '', rules: 'Be kind.', contact: '', registrationPolicy: policy, quickExitUrl: 'https://www.foreca.fi/' });
+  // New members' first posts go straight out in tests, unless a test of pre-moderation asks otherwise.
+  await saveModerationSettings(db, { premoderatedPosts: String(premoderatedPosts), emergencyNumber: '112' });
   return admin;
 }
 

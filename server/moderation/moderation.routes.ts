@@ -1,0 +1,253 @@
+import { Router, type Request, type Response } from 'express';
+import { and, desc, eq, isNull } from 'drizzle-orm';
+import type { AppContext } from '../app.ts';
+import { canModerateMember, canModeratePost, canReport, canSeeForum, canSeeHiddenPost, canSeeProfile, requireSignedIn, requireStaff } from '../access.ts';
+import { findUserByName, type User } from '../accounts/accounts.service.ts';
+import { ForbiddenError, NotFoundError } from '../errors.ts';
+import { findPost, findThread, sendPostNotices } from '../forums/threads.service.ts';
+import { listForums } from '../forums/forums.service.ts';
+import { pageOfPost } from '../forums/forums.queries.ts';
+import { formView } from '../web/forms.ts';
+import { pageNumber, pager } from '../web/pagination.ts';
+import { idParam, textParam } from '../web/params.ts';
+import { saveAndRedirect } from '../web/session.ts';
+import type { FieldErrors } from '../validation.ts';
+import { moderationActions, moderatorMessages, mutes, reportReasons } from './moderation.tables.ts';
+import {
+  approvePost,
+  dismissReports,
+  lockThread,
+  moveThread,
+  removePost,
+  report,
+  restorePost,
+  setContentWarning,
+  suspendMember,
+  liftSuspension,
+  suspensionDays,
+  warnMember,
+  type Done,
+  type Found,
+} from './moderation.service.ts';
+import { moderationLogPage, moderationQueue, publishedLogPage } from './queue.queries.ts';
+import { getSettings } from '../admin/settings.service.ts';
+
+function postUrl(found: Found): string {
+  return `/threads/${found.thread.id}?page=${pageOfPost(found.post.number)}#post-${found.post.number}`;
+}
+
+/** Back to where the moderator acted from: the queue, or the post itself. */
+function backTo(req: Request, fallback: string): string {
+  return req.body?.back === 'queue' ? '/moderation' : fallback;
+}
+
+export function moderationRouter(context: AppContext): Router {
+  const db = context.database.db;
+  const router = Router();
+
+  /** A post the reader may see at all, or 404. */
+  const visiblePost = async (req: Request): Promise<Found> => {
+    const found = await findPost(db, idParam(req), req.user?.id);
+    if (!found || !canSeeForum(req.user, found.forum) || found.post.deletedAt) throw new NotFoundError();
+    if ((found.post.heldAt || found.thread.heldAt || found.thread.removedAt) && !canSeeHiddenPost(req.user, found.forum, found.post)) throw new NotFoundError();
+    return found;
+  };
+  const visibleMember = async (req: Request): Promise<User> => {
+    const member = await findUserByName(db, textParam(req, 'username'));
+    if (!member || !canSeeProfile(req.user, member)) throw new NotFoundError();
+    return member;
+  };
+  const refuse = (result: { reason: string }) => {
+    throw result.reason === 'forbidden' ? new ForbiddenError() : new NotFoundError();
+  };
+
+  // Reports, by any member.
+
+  const reportView = (req: Request, subject: { found?: Found; member: User }, values: Record<string, unknown> = {}, errors: FieldErrors = {}) => ({
+    title: 'moderation.report.title',
+    ...subject,
+    reasons: reportReasons,
+    action: subject.found ? `/posts/${subject.found.post.id}/report` : `/members/${subject.member.username}/report`,
+    ...formView(req, values, errors),
+  });
+
+  // @route GET /posts/:id/report
+  router.get('/posts/:id/report', requireSignedIn, async (req, res) => {
+    const found = await visiblePost(req);
+    if (!canReport(req.user, found.post)) throw new ForbiddenError();
+    const member = (await db.query.users.findFirst({ where: (u, { eq }) => eq(u.id, found.post.authorId) }))!;
+    res.render('moderation/report', reportView(req, { found, member }));
+  });
+
+  // @route POST /posts/:id/report
+  router.post('/posts/:id/report', requireSignedIn, async (req, res) => {
+    const found = await visiblePost(req);
+    const member = (await db.query.users.findFirst({ where: (u, { eq }) => eq(u.id, found.post.authorId) }))!;
+    const result = await report(db, req.user!, { post: found.post, member }, req.body);
+    if (!result.ok && 'reason' in result) return refuse(result);
+    if (!result.ok) return res.status(422).render('moderation/report', reportView(req, { found, member }, req.body, result.errors));
+    await saveAndRedirect(req, res, postUrl(found), 'moderation.report.sent');
+  });
+
+  // @route GET /members/:username/report
+  router.get('/members/:username/report', requireSignedIn, async (req, res) => {
+    const member = await visibleMember(req);
+    if (!canReport(req.user, { authorId: member.id })) throw new ForbiddenError();
+    res.render('moderation/report', reportView(req, { member }));
+  });
+
+  // @route POST /members/:username/report
+  router.post('/members/:username/report', requireSignedIn, async (req, res) => {
+    const member = await visibleMember(req);
+    const result = await report(db, req.user!, { member }, req.body);
+    if (!result.ok && 'reason' in result) return refuse(result);
+    if (!result.ok) return res.status(422).render('moderation/report', reportView(req, { member }, req.body, result.errors));
+    await saveAndRedirect(req, res, `/members/${member.username}`, 'moderation.report.sent');
+  });
+
+  // Muting, by any member.
+
+  const muteRoute = (mute: boolean) => async (req: Request, res: Response) => {
+    const member = await visibleMember(req);
+    if (member.id === req.user!.id) throw new ForbiddenError();
+    if (mute) await db.insert(mutes).values({ userId: req.user!.id, mutedId: member.id }).onConflictDoNothing();
+    else await db.delete(mutes).where(and(eq(mutes.userId, req.user!.id), eq(mutes.mutedId, member.id)));
+    await saveAndRedirect(req, res, `/members/${member.username}`, mute ? 'moderation.mute.muted' : 'moderation.mute.unmuted');
+  };
+  // @route POST /members/:username/mute and /members/:username/unmute
+  router.post('/members/:username/mute', requireSignedIn, muteRoute(true));
+  router.post('/members/:username/unmute', requireSignedIn, muteRoute(false));
+
+  // @route GET /moderator-messages — messages (warnings) from the moderators to the reader
+  router.get('/moderator-messages', requireSignedIn, async (req, res) => {
+    const messages = await db.select().from(moderatorMessages).where(eq(moderatorMessages.userId, req.user!.id)).orderBy(desc(moderatorMessages.createdAt));
+    await db.update(moderatorMessages).set({ readAt: new Date() }).where(and(eq(moderatorMessages.userId, req.user!.id), isNull(moderatorMessages.readAt)));
+    res.render('moderation/messages', { title: 'moderation.messages.title', messages });
+  });
+
+  // @route GET /moderation-log — the published log, without names, if the node publishes it
+  router.get('/moderation-log', async (req, res) => {
+    if (!(await getSettings(db))?.publishModerationLog) throw new NotFoundError();
+    const page = pageNumber(req);
+    const { rows, pages } = await publishedLogPage(db, page);
+    res.render('moderation/public-log', { title: 'moderation.log.publicTitle', rows, pager: pager('/moderation-log', page, pages) });
+  });
+
+  // The moderators' own pages.
+
+  // @route GET /moderation — the queue
+  router.get('/moderation', requireStaff, async (req, res) => {
+    const queue = await moderationQueue(db, req.user!);
+    res.render('moderation/queue', { title: 'moderation.queue.title', ...queue, ...formView(req) });
+  });
+
+  const postAction = (act: (req: Request, found: Found) => Promise<Done>, notice: string) => async (req: Request, res: Response) => {
+    const found = await visiblePost(req);
+    if (!canModeratePost(req.user, found.forum)) throw new ForbiddenError();
+    const result = await act(req, found);
+    if (!result.ok && 'reason' in result) return refuse(result);
+    if (!result.ok) return saveAndRedirect(req, res, backTo(req, postUrl(found)), Object.values(result.errors)[0]);
+    await saveAndRedirect(req, res, backTo(req, postUrl(found)), notice);
+  };
+
+  // @route POST /moderation/posts/:id/approve — let a waiting post through
+  router.post('/moderation/posts/:id/approve', requireStaff, postAction((req, found) => approvePost(db, req.user!, found, (tx) => sendPostNotices(tx, found.post, found.thread)), 'moderation.done.approve'));
+  // @route POST /moderation/posts/:id/remove — with a reason the author sees
+  router.post('/moderation/posts/:id/remove', requireStaff, postAction((req, found) => removePost(db, req.user!, found, req.body), 'moderation.done.remove'));
+  // @route POST /moderation/posts/:id/restore
+  router.post('/moderation/posts/:id/restore', requireStaff, postAction((req, found) => restorePost(db, req.user!, found, req.body), 'moderation.done.restore'));
+  // @route POST /moderation/posts/:id/dismiss — the reports were not a problem
+  router.post('/moderation/posts/:id/dismiss', requireStaff, postAction((req, found) => dismissReports(db, req.user!, { found }, req.body), 'moderation.done.dismiss'));
+  // @route POST /moderation/posts/:id/content-warning
+  router.post('/moderation/posts/:id/content-warning', requireStaff, postAction((req, found) => setContentWarning(db, req.user!, found, req.body), 'moderation.done.content_warning'));
+
+  const visibleThread = async (req: Request) => {
+    const found = await findThread(db, idParam(req), req.user?.id);
+    if (!found || !canModeratePost(req.user, found.forum)) throw new NotFoundError();
+    return found;
+  };
+  const moveView = async (req: Request, found: Awaited<ReturnType<typeof visibleThread>>, values: Record<string, unknown> = {}, errors: FieldErrors = {}) => ({
+    title: 'moderation.move.title',
+    ...found,
+    forums: (await listForums(db)).filter((f) => f.id !== found.forum.id && !f.archived),
+    ...formView(req, values, errors),
+  });
+
+  // @route GET /moderation/threads/:id/move
+  router.get('/moderation/threads/:id/move', requireStaff, async (req, res) => {
+    const found = await visibleThread(req);
+    if (found.forum.visibility === 'group') throw new ForbiddenError();
+    res.render('moderation/move', await moveView(req, found));
+  });
+
+  // @route POST /moderation/threads/:id/move
+  router.post('/moderation/threads/:id/move', requireStaff, async (req, res) => {
+    const found = await visibleThread(req);
+    const result = await moveThread(db, req.user!, found, req.body);
+    if (!result.ok && 'reason' in result) return refuse(result);
+    if (!result.ok) return res.status(422).render('moderation/move', await moveView(req, found, req.body, result.errors));
+    await saveAndRedirect(req, res, `/threads/${found.thread.id}`, 'moderation.done.move');
+  });
+
+  // @route POST /moderation/threads/:id/lock — lock or unlock with a reason, from the queue
+  router.post('/moderation/threads/:id/lock', requireStaff, async (req, res) => {
+    const found = await visibleThread(req);
+    const result = await lockThread(db, req.user!, found, req.body.value === 'true', req.body);
+    if (!result.ok && 'reason' in result) return refuse(result);
+    await saveAndRedirect(req, res, backTo(req, `/threads/${found.thread.id}`), req.body.value === 'true' ? 'moderation.done.lock' : 'moderation.done.unlock');
+  });
+
+  const memberView = async (req: Request, member: User, values: Record<string, unknown> = {}, errors: FieldErrors = {}) => ({
+    titleText: member.displayName,
+    member,
+    // "3 days" in the reader's language, from Intl rather than the locale files.
+    days: suspensionDays.map((value) => ({ value, label: new Intl.NumberFormat(req.locale, { style: 'unit', unit: 'day', unitDisplay: 'long' }).format(value) })),
+    canAct: canModerateMember(req.user, member),
+    history: (await moderationLogPage(db, { member: member.username, page: 1 })).rows,
+    ...formView(req, values, errors),
+  });
+
+  // @route GET /moderation/members/:username — a member's standing, history and the actions on them
+  router.get('/moderation/members/:username', requireStaff, async (req, res) => {
+    res.render('moderation/member', await memberView(req, await visibleMember(req)));
+  });
+
+  const memberActions: Record<string, (actor: User, member: User, form: unknown) => Promise<Done>> = {
+    warn: (actor, member, form) => warnMember(db, actor, member, form),
+    suspend: (actor, member, form) => suspendMember(db, actor, member, form),
+    ban: (actor, member, form) => suspendMember(db, actor, member, form, true),
+    lift: (actor, member, form) => liftSuspension(db, actor, member, form),
+    dismiss: (actor, member, form) => dismissReports(db, actor, { member }, form),
+  };
+
+  // @route POST /moderation/members/:username/:action — warn, suspend, ban, lift, dismiss reports
+  router.post('/moderation/members/:username/:action', requireStaff, async (req, res) => {
+    const member = await visibleMember(req);
+    const action = textParam(req, 'action');
+    const act = memberActions[action];
+    if (!act) throw new NotFoundError();
+    const result = await act(req.user!, member, req.body);
+    if (!result.ok && 'reason' in result) return refuse(result);
+    if (!result.ok) return res.status(422).render('moderation/member', await memberView(req, member, { ...req.body, form: action }, result.errors));
+    await saveAndRedirect(req, res, backTo(req, `/moderation/members/${member.username}`), `moderation.done.${action}`);
+  });
+
+  // @route GET /moderation/log?action=&member=&moderator=&page=
+  router.get('/moderation/log', requireStaff, async (req, res) => {
+    const action = moderationActions.find((a) => a === req.query.action);
+    const member = typeof req.query.member === 'string' ? req.query.member.trim().replace(/^@/, '') : '';
+    const moderator = typeof req.query.moderator === 'string' ? req.query.moderator.trim().replace(/^@/, '') : '';
+    const page = pageNumber(req);
+    const { rows, pages } = await moderationLogPage(db, { action, member: member || undefined, moderator: moderator || undefined, page });
+    const query = new URLSearchParams({ ...(action ? { action } : {}), ...(member ? { member } : {}), ...(moderator ? { moderator } : {}) }).toString();
+    res.render('moderation/log', {
+      title: 'moderation.log.title',
+      rows,
+      actions: moderationActions,
+      filter: { action: action ?? '', member, moderator },
+      pager: pager(`/moderation/log${query ? `?${query}` : ''}`, page, pages),
+    });
+  });
+
+  return router;
+}

@@ -1,0 +1,228 @@
+// Moderators' actions. Each checks access.ts, changes what it should in one transaction and
+// writes its line in the moderation log.
+import { and, eq, isNull } from 'drizzle-orm';
+import { z } from 'zod';
+import type { Db, DatabaseLike } from '../db/client.ts';
+import { users } from '../accounts/accounts.tables.ts';
+import { otherActiveAdmins, signOutEverywhere, type User } from '../accounts/accounts.service.ts';
+import { canModerateMember, canModeratePost, canReport } from '../access.ts';
+import { forums, posts, threads } from '../forums/forums.tables.ts';
+import type { Forum } from '../forums/forums.service.ts';
+import type { Post, Thread } from '../forums/threads.service.ts';
+import { notifyModeration } from '../forums/notifications.service.ts';
+import { contentWarning } from '../forums/posting.ts';
+import { parseForm, type Invalid } from '../validation.ts';
+import { moderationLog, moderatorMessages, reportReasons, reports, type ModerationAction } from './moderation.tables.ts';
+
+export type Found = { post: Post; thread: Thread; forum: Forum };
+export type Done = { ok: true } | { ok: false; reason: 'forbidden' | 'gone' } | Invalid;
+
+const reason = z.string().trim().max(1000, 'errors.moderation.reasonTooLong').default('');
+const neededReason = z.string().trim().min(1, 'errors.moderation.reasonMissing').max(1000, 'errors.moderation.reasonTooLong');
+
+type Entry = { action: ModerationAction; targetUserId?: string | null; postId?: string | null; threadId?: string | null; reason?: string; detail?: string };
+
+export async function log(db: DatabaseLike, actor: User, entry: Entry): Promise<void> {
+  await db.insert(moderationLog).values({ actorId: actor.id, ...entry });
+}
+
+async function resolveReports(db: DatabaseLike, actor: User, where: { postId: string } | { userId: string }): Promise<number> {
+  const rows = await db
+    .update(reports)
+    .set({ resolvedAt: new Date(), resolvedBy: actor.id })
+    .where(and(isNull(reports.resolvedAt), 'postId' in where ? eq(reports.postId, where.postId) : and(eq(reports.subjectUserId, where.userId), isNull(reports.postId))))
+    .returning({ id: reports.id });
+  return rows.length;
+}
+
+// Reports.
+
+const reportForm = z.object({
+  reason: z.enum(reportReasons, 'errors.report.reason'),
+  note: z.string().trim().max(1000, 'errors.report.noteTooLong').default(''),
+});
+
+/** A member reports a post, or (without one) a member's profile. A second report of the same thing by the same person adds nothing. */
+export async function report(db: DatabaseLike, reporter: User, subject: { post?: Post; member: User }, form: unknown): Promise<{ ok: true } | Invalid | { ok: false; reason: 'forbidden' }> {
+  if (!canReport(reporter, { authorId: subject.member.id })) return { ok: false, reason: 'forbidden' };
+  const parsed = parseForm(reportForm, form);
+  if (!parsed.ok) return parsed;
+  const postId = subject.post?.id ?? null;
+  const [already] = await db
+    .select({ id: reports.id })
+    .from(reports)
+    .where(and(eq(reports.reporterId, reporter.id), eq(reports.subjectUserId, subject.member.id), postId ? eq(reports.postId, postId) : isNull(reports.postId), isNull(reports.resolvedAt)));
+  if (!already) await db.insert(reports).values({ postId, subjectUserId: subject.member.id, reporterId: reporter.id, ...parsed.value });
+  return { ok: true };
+}
+
+/** A post that sounds like its writer is in crisis: the moderators hear of it; the post itself goes out as written. */
+export async function raiseCrisisAlert(db: DatabaseLike, post: Post): Promise<void> {
+  const [open] = await db.select({ id: reports.id }).from(reports).where(and(eq(reports.postId, post.id), eq(reports.reason, 'crisis_wording'), isNull(reports.resolvedAt)));
+  if (!open) await db.insert(reports).values({ postId: post.id, subjectUserId: post.authorId, reporterId: null, reason: 'crisis_wording' });
+}
+
+export async function dismissReports(db: Db, actor: User, subject: { found?: Found; member?: User }, form: unknown): Promise<Done> {
+  if (subject.found ? !canModeratePost(actor, subject.found.forum) : !subject.member || !canModerateMember(actor, subject.member)) return { ok: false, reason: 'forbidden' };
+  const parsed = parseForm(z.object({ reason }), form);
+  if (!parsed.ok) return parsed;
+  await db.transaction(async (tx) => {
+    const post = subject.found?.post;
+    const count = await resolveReports(tx, actor, post ? { postId: post.id } : { userId: subject.member!.id });
+    await log(tx, actor, { action: 'dismiss', postId: post?.id, threadId: subject.found?.thread.id, targetUserId: post?.authorId ?? subject.member!.id, reason: parsed.value.reason, detail: String(count) });
+  });
+  return { ok: true };
+}
+
+// Posts.
+
+/** Removes a post (or, for an opening post, its thread) with a reason the author sees; restore undoes it. */
+export async function removePost(db: Db, actor: User, found: Found, form: unknown): Promise<Done> {
+  const { post, thread, forum } = found;
+  if (!canModeratePost(actor, forum)) return { ok: false, reason: 'forbidden' };
+  if (post.deletedAt || post.removedAt) return { ok: false, reason: 'gone' };
+  const parsed = parseForm(z.object({ reason: neededReason }), form);
+  if (!parsed.ok) return parsed;
+  await db.transaction(async (tx) => {
+    const now = new Date();
+    await tx.update(posts).set({ removedAt: now, removedReason: parsed.value.reason, heldAt: null }).where(eq(posts.id, post.id));
+    if (post.number === 1) await tx.update(threads).set({ removedAt: now, heldAt: null }).where(eq(threads.id, thread.id));
+    await resolveReports(tx, actor, { postId: post.id });
+    await log(tx, actor, { action: 'remove', postId: post.id, threadId: thread.id, targetUserId: post.authorId, reason: parsed.value.reason });
+    await notifyModeration(tx, actor.id, post.authorId, 'post_removed', post.id);
+  });
+  return { ok: true };
+}
+
+export async function restorePost(db: Db, actor: User, found: Found, form: unknown): Promise<Done> {
+  const { post, thread, forum } = found;
+  if (!canModeratePost(actor, forum)) return { ok: false, reason: 'forbidden' };
+  if (!post.removedAt) return { ok: false, reason: 'gone' };
+  const parsed = parseForm(z.object({ reason }), form);
+  if (!parsed.ok) return parsed;
+  await db.transaction(async (tx) => {
+    await tx.update(posts).set({ removedAt: null, removedReason: null }).where(eq(posts.id, post.id));
+    if (post.number === 1) await tx.update(threads).set({ removedAt: null }).where(eq(threads.id, thread.id));
+    await log(tx, actor, { action: 'restore', postId: post.id, threadId: thread.id, targetUserId: post.authorId, reason: parsed.value.reason });
+  });
+  return { ok: true };
+}
+
+/**
+ * Lets a held post through: others see it from now on, and the people it replies to, quotes or
+ * mentions hear of it now (the caller passes the notices the post would have sent).
+ */
+export async function approvePost(db: Db, actor: User, found: Found, sendNotices: (tx: DatabaseLike) => Promise<void>): Promise<Done> {
+  const { post, thread, forum } = found;
+  if (!canModeratePost(actor, forum)) return { ok: false, reason: 'forbidden' };
+  if (!post.heldAt || post.removedAt || post.deletedAt) return { ok: false, reason: 'gone' };
+  await db.transaction(async (tx) => {
+    const now = new Date();
+    await tx.update(posts).set({ heldAt: null, heldReason: null }).where(eq(posts.id, post.id));
+    await tx
+      .update(threads)
+      .set(post.number === 1 ? { heldAt: null, lastPostAt: now } : { lastPostAt: now })
+      .where(eq(threads.id, thread.id));
+    await resolveReports(tx, actor, { postId: post.id });
+    await log(tx, actor, { action: 'approve', postId: post.id, threadId: thread.id, targetUserId: post.authorId });
+    await notifyModeration(tx, actor.id, post.authorId, 'post_approved', post.id);
+    await sendNotices(tx);
+  });
+  return { ok: true };
+}
+
+/** Puts (or with an empty field, takes off) a content warning on someone's post. */
+export async function setContentWarning(db: Db, actor: User, found: Found, form: unknown): Promise<Done> {
+  const { post, thread, forum } = found;
+  if (!canModeratePost(actor, forum)) return { ok: false, reason: 'forbidden' };
+  if (post.deletedAt) return { ok: false, reason: 'gone' };
+  const parsed = parseForm(z.object({ contentWarning, reason }), form);
+  if (!parsed.ok) return parsed;
+  await db.transaction(async (tx) => {
+    await tx.update(posts).set({ contentWarning: parsed.value.contentWarning }).where(eq(posts.id, post.id));
+    await log(tx, actor, { action: 'content_warning', postId: post.id, threadId: thread.id, targetUserId: post.authorId, reason: parsed.value.reason, detail: parsed.value.contentWarning ?? '' });
+  });
+  return { ok: true };
+}
+
+export async function lockThread(db: Db, actor: User, found: Omit<Found, 'post'>, locked: boolean, form: unknown): Promise<Done> {
+  if (!canModeratePost(actor, found.forum)) return { ok: false, reason: 'forbidden' };
+  const parsed = parseForm(z.object({ reason }), form);
+  if (!parsed.ok) return parsed;
+  await db.transaction(async (tx) => {
+    await tx.update(threads).set({ locked }).where(eq(threads.id, found.thread.id));
+    await log(tx, actor, { action: locked ? 'lock' : 'unlock', threadId: found.thread.id, targetUserId: found.thread.authorId, reason: parsed.value.reason });
+  });
+  return { ok: true };
+}
+
+/** Moves a thread between the node's forums. A closed group's space is never a source or a target: what is said there stays there. */
+export async function moveThread(db: Db, actor: User, found: Omit<Found, 'post'>, form: unknown): Promise<Done> {
+  const { thread, forum } = found;
+  if (!canModeratePost(actor, forum) || forum.visibility === 'group') return { ok: false, reason: 'forbidden' };
+  const parsed = parseForm(z.object({ forumId: z.uuid('errors.moderation.forum'), reason }), form);
+  if (!parsed.ok) return parsed;
+  const target = await db.query.forums.findFirst({ where: eq(forums.id, parsed.value.forumId) });
+  if (!target || target.visibility === 'group' || target.archived) return { ok: false, errors: { forumId: 'errors.moderation.forum' } };
+  if (target.id === forum.id) return { ok: false, errors: { forumId: 'errors.moderation.sameForum' } };
+  await db.transaction(async (tx) => {
+    await tx.update(threads).set({ forumId: target.id }).where(eq(threads.id, thread.id));
+    await log(tx, actor, { action: 'move', threadId: thread.id, targetUserId: thread.authorId, reason: parsed.value.reason, detail: `${forum.name} → ${target.name}` });
+  });
+  return { ok: true };
+}
+
+// Members.
+
+export async function warnMember(db: Db, actor: User, member: User, form: unknown): Promise<Done> {
+  if (!canModerateMember(actor, member)) return { ok: false, reason: 'forbidden' };
+  const parsed = parseForm(z.object({ message: z.string().trim().min(1, 'errors.moderation.messageMissing').max(4000, 'errors.moderation.reasonTooLong') }), form);
+  if (!parsed.ok) return parsed;
+  await db.transaction(async (tx) => {
+    await tx.insert(moderatorMessages).values({ userId: member.id, body: parsed.value.message });
+    await notifyModeration(tx, actor.id, member.id, 'moderator_message');
+    await log(tx, actor, { action: 'warn', targetUserId: member.id, reason: parsed.value.message });
+  });
+  return { ok: true };
+}
+
+export const suspensionDays = [1, 3, 7, 14, 30, 90] as const;
+
+/**
+ * Suspends a member for some days, or (ban) until someone lifts it. Either way they are signed out
+ * and cannot sign in, post or react; the sign-in page tells them why and until when.
+ */
+export async function suspendMember(db: Db, actor: User, member: User, form: unknown, ban = false): Promise<Done> {
+  if (!canModerateMember(actor, member) || member.status === 'deleted' || member.status === 'pending') return { ok: false, reason: 'forbidden' };
+  const schema = z.object({
+    reason: neededReason,
+    days: z.coerce.number('errors.moderation.days').refine((n) => (suspensionDays as readonly number[]).includes(n), 'errors.moderation.days'),
+  });
+  const parsed = parseForm(ban ? schema.pick({ reason: true }) : schema, form);
+  if (!parsed.ok) return parsed;
+  if (member.role === 'admin' && !(await otherActiveAdmins(db, member.id))) return { ok: false, errors: { reason: 'errors.role.lastAdmin' } };
+  const days = 'days' in parsed.value ? (parsed.value.days as number) : null;
+  const until = days ? new Date(Date.now() + days * 86_400_000) : null;
+  await db.transaction(async (tx) => {
+    await tx.update(users).set({ status: 'suspended', suspendedReason: parsed.value.reason, suspendedUntil: until }).where(eq(users.id, member.id));
+    await signOutEverywhere(tx, member.id);
+    await log(tx, actor, { action: ban ? 'ban' : 'suspend', targetUserId: member.id, reason: parsed.value.reason, detail: until?.toISOString() ?? '' });
+  });
+  return { ok: true };
+}
+
+export async function liftSuspension(db: Db, actor: User, member: User, form: unknown): Promise<Done> {
+  if (!canModerateMember(actor, member) || member.status !== 'suspended') return { ok: false, reason: 'forbidden' };
+  const parsed = parseForm(z.object({ reason }), form);
+  if (!parsed.ok) return parsed;
+  await db.transaction(async (tx) => {
+    await tx.update(users).set({ status: 'active', suspendedReason: null, suspendedUntil: null }).where(eq(users.id, member.id));
+    await log(tx, actor, { action: 'lift', targetUserId: member.id, reason: parsed.value.reason });
+  });
+  return { ok: true };
+}
+
+/** Approving or declining someone waiting to join the node is a moderation action too. */
+export async function logMemberDecision(db: DatabaseLike, actor: User, memberId: string | null, approved: boolean, who: string): Promise<void> {
+  await log(db, actor, { action: approved ? 'approve_member' : 'decline_member', targetUserId: approved ? memberId : null, detail: approved ? '' : who });
+}

@@ -1,0 +1,32 @@
+// Whether a new post waits for a moderator before others see it.
+import { and, count, eq, isNull } from 'drizzle-orm';
+import type { DatabaseLike } from '../db/client.ts';
+import type { User } from '../accounts/accounts.service.ts';
+import { isStaff } from '../access.ts';
+import { getSettings } from '../admin/settings.service.ts';
+import { posts, type HeldReason } from '../forums/forums.tables.ts';
+import type { Verdict } from './word-rules.ts';
+
+/** How many of the member's posts others can see: once it reaches the node's number, their posts go straight out. */
+export async function approvedPostCount(db: DatabaseLike, authorId: string): Promise<number> {
+  const [row] = await db
+    .select({ n: count() })
+    .from(posts)
+    .where(and(eq(posts.authorId, authorId), isNull(posts.heldAt), isNull(posts.removedAt)));
+  return row?.n ?? 0;
+}
+
+/**
+ * A forum that wants every post approved, then a word rule, then a new member's first posts.
+ * Moderators' own posts never wait. In a closed group's space the facilitator already knows
+ * everyone, so only word rules hold posts there.
+ */
+export async function holdReasonFor(db: DatabaseLike, author: User, forum: { requireApproval: boolean; visibility: string }, verdict: Verdict): Promise<HeldReason | null> {
+  if (isStaff(author)) return null;
+  if (forum.requireApproval) return 'forum';
+  if (verdict.hold) return 'word_rule';
+  if (forum.visibility === 'group') return null;
+  const first = (await getSettings(db))?.premoderatedPosts ?? 0;
+  if (first > 0 && (await approvedPostCount(db, author.id)) < first) return 'new_member';
+  return null;
+}

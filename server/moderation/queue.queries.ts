@@ -1,0 +1,169 @@
+// The moderation queue: reported posts and profiles, posts waiting for approval and people waiting
+// to join, as one list, oldest first. Posts come only from forums the moderator may read, so a
+// closed group's space reaches admins alone.
+import { and, asc, desc, eq, inArray, isNotNull, isNull, sql, type SQL } from 'drizzle-orm';
+import { alias } from 'drizzle-orm/pg-core';
+import type { DatabaseLike } from '../db/client.ts';
+import { users } from '../accounts/accounts.tables.ts';
+import type { User } from '../accounts/accounts.service.ts';
+import { forums, posts, threads } from '../forums/forums.tables.ts';
+import { readableForums } from '../forums/spaces.ts';
+import { authorName, authorUsername } from '../forums/authors.ts';
+import { moderationLog, reports, type ModerationAction } from './moderation.tables.ts';
+
+export type ReportLine = { reason: string; note: string; reporter: string | null; createdAt: Date };
+export type QueuedPost = {
+  id: string;
+  number: number;
+  threadId: string;
+  threadTitle: string;
+  threadLocked: boolean;
+  forumName: string;
+  forumVisibility: string;
+  authorId: string;
+  authorName: string | null;
+  authorUsername: string | null;
+  bodyHtml: string;
+  contentWarning: string | null;
+  createdAt: Date;
+  waiting: boolean;
+  heldReason: string | null;
+  removed: boolean;
+};
+export type QueueItem =
+  | { kind: 'post'; since: Date; post: QueuedPost; reports: ReportLine[]; crisis: boolean }
+  | { kind: 'profile'; since: Date; member: Pick<User, 'id' | 'username' | 'displayName' | 'bio'>; reports: ReportLine[] }
+  | { kind: 'joining'; since: Date; member: Pick<User, 'id' | 'username' | 'displayName' | 'createdAt'> };
+
+const reporter = alias(users, 'reporter');
+const shownMax = 100;
+
+function postColumns() {
+  return {
+    id: posts.id,
+    number: posts.number,
+    threadId: threads.id,
+    threadTitle: threads.title,
+    threadLocked: threads.locked,
+    forumName: forums.name,
+    forumVisibility: forums.visibility,
+    authorId: posts.authorId,
+    authorName,
+    authorUsername,
+    bodyHtml: posts.bodyHtml,
+    contentWarning: posts.contentWarning,
+    createdAt: posts.createdAt,
+    waiting: sql<boolean>`${posts.heldAt} is not null`,
+    heldReason: posts.heldReason,
+    removed: sql<boolean>`${posts.removedAt} is not null`,
+  };
+}
+
+export async function moderationQueue(db: DatabaseLike, moderator: User): Promise<{ items: QueueItem[]; total: number }> {
+  const [openReports, held, joining] = await Promise.all([
+    db
+      .select({ report: reports, reporter: sql<string | null>`${reporter.username}` })
+      .from(reports)
+      .leftJoin(reporter, eq(reporter.id, reports.reporterId))
+      .leftJoin(posts, eq(posts.id, reports.postId))
+      .leftJoin(threads, eq(threads.id, posts.threadId))
+      .leftJoin(forums, eq(forums.id, threads.forumId))
+      .where(and(isNull(reports.resolvedAt), sql`(${reports.postId} is null or ${readableForums(moderator)})`))
+      .orderBy(asc(reports.createdAt)),
+    db
+      .select(postColumns())
+      .from(posts)
+      .innerJoin(threads, eq(threads.id, posts.threadId))
+      .innerJoin(forums, eq(forums.id, threads.forumId))
+      .innerJoin(users, eq(users.id, posts.authorId))
+      .where(and(isNotNull(posts.heldAt), isNull(posts.removedAt), isNull(posts.deletedAt), readableForums(moderator)))
+      .orderBy(asc(posts.heldAt)),
+    db.select().from(users).where(eq(users.status, 'pending')).orderBy(asc(users.createdAt)),
+  ]);
+
+  const reportedPostIds = [...new Set(openReports.map((r) => r.report.postId).filter((id): id is string => id !== null))].filter((id) => !held.some((p) => p.id === id));
+  const reportedPosts = reportedPostIds.length
+    ? await db
+        .select(postColumns())
+        .from(posts)
+        .innerJoin(threads, eq(threads.id, posts.threadId))
+        .innerJoin(forums, eq(forums.id, threads.forumId))
+        .innerJoin(users, eq(users.id, posts.authorId))
+        .where(inArray(posts.id, reportedPostIds))
+    : [];
+  const profileIds = [...new Set(openReports.filter((r) => r.report.postId === null).map((r) => r.report.subjectUserId))];
+  const profiles = profileIds.length ? await db.select().from(users).where(inArray(users.id, profileIds)) : [];
+
+  const linesFor = (match: (report: typeof reports.$inferSelect) => boolean) =>
+    openReports.filter((r) => match(r.report)).map((r) => ({ reason: r.report.reason, note: r.report.note, reporter: r.reporter, createdAt: r.report.createdAt }));
+  const items: QueueItem[] = [];
+  for (const post of [...held, ...reportedPosts]) {
+    const lines = linesFor((r) => r.postId === post.id);
+    const since = [post.waiting ? post.createdAt : undefined, ...lines.map((l) => l.createdAt)].filter((d): d is Date => d !== undefined);
+    items.push({ kind: 'post', since: new Date(Math.min(...since.map((d) => d.getTime()))), post, reports: lines, crisis: lines.some((l) => l.reason === 'crisis_wording') });
+  }
+  for (const member of profiles) {
+    const lines = linesFor((r) => r.postId === null && r.subjectUserId === member.id);
+    items.push({ kind: 'profile', since: lines[0]!.createdAt, member, reports: lines });
+  }
+  for (const member of joining) items.push({ kind: 'joining', since: member.createdAt, member });
+  items.sort((a, b) => a.since.getTime() - b.since.getTime());
+  return { items: items.slice(0, shownMax), total: items.length };
+}
+
+export type LogFilter = { action?: ModerationAction; member?: string; moderator?: string; page: number };
+
+const target = alias(users, 'target');
+const logPageSize = 50;
+
+/** The log, newest first, with names; filters by action, the member acted on and the moderator. */
+export async function moderationLogPage(db: DatabaseLike, filter: LogFilter) {
+  const conditions: SQL[] = [];
+  if (filter.action) conditions.push(eq(moderationLog.action, filter.action));
+  if (filter.member) conditions.push(sql`lower(${target.username}) = lower(${filter.member})`);
+  if (filter.moderator) conditions.push(sql`lower(${users.username}) = lower(${filter.moderator})`);
+  const where = conditions.length ? and(...conditions) : undefined;
+  const [rows, [total]] = await Promise.all([
+    db
+      .select({
+        entry: moderationLog,
+        moderator: users.username,
+        member: target.username,
+        threadTitle: threads.title,
+      })
+      .from(moderationLog)
+      .innerJoin(users, eq(users.id, moderationLog.actorId))
+      .leftJoin(target, eq(target.id, moderationLog.targetUserId))
+      .leftJoin(threads, eq(threads.id, moderationLog.threadId))
+      .where(where)
+      .orderBy(desc(moderationLog.createdAt), desc(moderationLog.id))
+      .limit(logPageSize)
+      .offset((filter.page - 1) * logPageSize),
+    db
+      .select({ n: sql<number>`count(*)::int` })
+      .from(moderationLog)
+      .innerJoin(users, eq(users.id, moderationLog.actorId))
+      .leftJoin(target, eq(target.id, moderationLog.targetUserId))
+      .where(where),
+  ]);
+  return { rows, pages: Math.max(1, Math.ceil((total?.n ?? 0) / logPageSize)) };
+}
+
+/** Actions the published log leaves out: a warning is a private message, and joining the node is not moderation of content. */
+const unpublished: ModerationAction[] = ['warn', 'approve_member', 'decline_member'];
+
+/** The log as the node publishes it, if it does: what was done, when and why, without anyone's name. */
+export async function publishedLogPage(db: DatabaseLike, page: number) {
+  const where = sql`${moderationLog.action} not in (${sql.join(unpublished.map((a) => sql`${a}`), sql`, `)})`;
+  const [rows, [total]] = await Promise.all([
+    db
+      .select({ action: moderationLog.action, reason: moderationLog.reason, createdAt: moderationLog.createdAt })
+      .from(moderationLog)
+      .where(where)
+      .orderBy(desc(moderationLog.createdAt), desc(moderationLog.id))
+      .limit(logPageSize)
+      .offset((page - 1) * logPageSize),
+    db.select({ n: sql<number>`count(*)::int` }).from(moderationLog).where(where),
+  ]);
+  return { rows, pages: Math.max(1, Math.ceil((total?.n ?? 0) / logPageSize)) };
+}
