@@ -17,7 +17,6 @@ const categoryForm = z.object({
   description: z.string().trim().max(500, 'errors.description.tooLong'),
   position,
   archived: checkbox,
-  requireApproval: checkbox,
 });
 
 const forumForm = z.object({
@@ -37,6 +36,7 @@ const forumForm = z.object({
   replyPolicy: z.enum(postingPolicies, 'errors.policy.invalid'),
   position,
   archived: checkbox,
+  requireApproval: checkbox,
 });
 
 export function listCategories(db: DatabaseLike): Promise<Category[]> {
