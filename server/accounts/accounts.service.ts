@@ -1,5 +1,6 @@
 import { groupMembers, groups } from '../groups/groups.tables.ts';
-import { and, count, eq, ne, sql } from 'drizzle-orm';
+import { moderatorMessages, mutes, reports } from '../moderation/moderation.tables.ts';
+import { and, count, eq, ne, or, sql } from 'drizzle-orm';
 import type { Db, DatabaseLike } from '../db/client.ts';
 import { invalid, parseForm, type Invalid } from '../validation.ts';
 import type { RegistrationPolicy } from '../admin/settings.tables.ts';
@@ -240,6 +241,9 @@ export async function deleteAccount(db: Db, user: User, password: string): Promi
       .where(eq(users.id, user.id));
     // Being in a peer-support group says something about one's health: it goes with the account.
     await tx.delete(groupMembers).where(eq(groupMembers.userId, user.id));
+    // Whom they muted, who muted them and the moderators' messages to them are about them alone.
+    await tx.delete(mutes).where(or(eq(mutes.userId, user.id), eq(mutes.mutedId, user.id)));
+    await tx.delete(moderatorMessages).where(eq(moderatorMessages.userId, user.id));
     await signOutEverywhere(tx, user.id);
   });
   return { ok: true };
@@ -255,6 +259,11 @@ export async function exportAccountData(db: Db, userId: string): Promise<Record<
     .from(groupMembers)
     .innerJoin(groups, eq(groups.id, groupMembers.groupId))
     .where(eq(groupMembers.userId, userId));
+  const [messages, muted, reported] = await Promise.all([
+    db.select({ message: moderatorMessages.body, sentAt: moderatorMessages.createdAt }).from(moderatorMessages).where(eq(moderatorMessages.userId, userId)),
+    db.select({ username: users.username, since: mutes.createdAt }).from(mutes).innerJoin(users, eq(users.id, mutes.mutedId)).where(eq(mutes.userId, userId)),
+    db.select({ reason: reports.reason, note: reports.note, sentAt: reports.createdAt }).from(reports).where(eq(reports.reporterId, userId)),
+  ]);
   return {
     exportedAt: new Date().toISOString(),
     account: {
@@ -271,5 +280,8 @@ export async function exportAccountData(db: Db, userId: string): Promise<Record<
     },
     sessions: activeSessions.map((s) => ({ expiresAt: s.expiresAt })),
     groups: memberships,
+    messagesFromModerators: messages,
+    muted,
+    reportsYouSent: reported,
   };
 }

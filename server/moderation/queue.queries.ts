@@ -62,7 +62,7 @@ function postColumns() {
 export async function moderationQueue(db: DatabaseLike, moderator: User): Promise<{ items: QueueItem[]; total: number }> {
   const [openReports, held, joining] = await Promise.all([
     db
-      .select({ report: reports, reporter: sql<string | null>`${reporter.username}` })
+      .select({ report: reports, reporter: sql<string | null>`case when ${reporter.status} = 'deleted' then null else ${reporter.username} end` })
       .from(reports)
       .leftJoin(reporter, eq(reporter.id, reports.reporterId))
       .leftJoin(posts, eq(posts.id, reports.postId))

@@ -19,7 +19,19 @@ function isStemmed(pattern: string): boolean {
 
 const letters = '[\\p{L}\\p{N}]';
 
+const compiled = new Map<string, RegExp>();
+
+/** The rule's pattern as a regular expression, compiled once per pattern. */
 export function patternRegex(pattern: string): RegExp {
+  const hit = compiled.get(pattern);
+  if (hit) return hit;
+  const regex = buildRegex(pattern);
+  if (compiled.size > 10_000) compiled.clear();
+  compiled.set(pattern, regex);
+  return regex;
+}
+
+function buildRegex(pattern: string): RegExp {
   const body = pattern
     .trim()
     .split(/\s+/)
@@ -33,16 +45,41 @@ export function listRules(db: DatabaseLike): Promise<WordRule[]> {
 }
 
 /** The rules the text matches: stemmed words in one query, patterns in JavaScript. */
-export async function matchingRules(db: DatabaseLike, text: string): Promise<WordRule[]> {
+// Every post is checked, and rules change rarely: keep them a few seconds, as the settings are.
+// A change in this process is seen at once; other processes see it within the TTL.
+const cacheMs = 5000;
+const cached = new WeakMap<object, { rules: WordRule[]; until: number }>();
+
+async function currentRules(db: DatabaseLike): Promise<WordRule[]> {
+  const hit = cached.get(db);
+  if (hit && hit.until > Date.now()) return hit.rules;
   const rules = await listRules(db);
+  cached.set(db, { rules, until: Date.now() + cacheMs });
+  return rules;
+}
+
+export function forgetRules(db: DatabaseLike): void {
+  cached.delete(db);
+}
+
+export async function matchingRules(db: DatabaseLike, text: string): Promise<WordRule[]> {
+  const rules = await currentRules(db);
   const stemmed = rules.filter((rule) => isStemmed(rule.pattern));
   let stemHits = new Set<string>();
   if (stemmed.length) {
-    const config = sql.raw(`(case locale ${locales.map((l) => `when '${l}' then '${searchConfigByLocale[l]}'`).join(' ')} end)::regconfig`);
+    // The text is stemmed once per language (a VALUES list is computed once), not once per rule.
+    const docs = sql.join(
+      locales.map((locale) => {
+        const config = sql.raw(`'${searchConfigByLocale[locale]}'::regconfig`);
+        return sql`(${locale}, ${config}, to_tsvector(${config}, ${text}))`;
+      }),
+      sql`, `,
+    );
     const rows = await db
       .select({ id: wordRules.id })
       .from(wordRules)
-      .where(sql`${wordRules.pattern} !~ '[*[:space:]]' and to_tsvector(${config}, ${text}) @@ plainto_tsquery(${config}, ${wordRules.pattern})`);
+      .innerJoin(sql`(values ${docs}) as docs(locale, config, doc)`, sql`docs.locale = ${wordRules.locale}`)
+      .where(sql`${wordRules.pattern} !~ '[*[:space:]]' and docs.doc @@ plainto_tsquery(docs.config, ${wordRules.pattern})`);
     stemHits = new Set(rows.map((row) => row.id));
   }
   return rules.filter((rule) => (isStemmed(rule.pattern) ? stemHits.has(rule.id) : patternRegex(rule.pattern).test(text)));
@@ -73,9 +110,11 @@ export async function addRule(db: DatabaseLike, form: unknown): Promise<{ ok: tr
   const parsed = parseForm(ruleForm, form);
   if (!parsed.ok) return parsed;
   const [rule] = await db.insert(wordRules).values({ ...parsed.value, pattern: parsed.value.pattern.toLowerCase() }).returning();
+  forgetRules(db);
   return { ok: true, rule: rule! };
 }
 
 export async function removeRule(db: DatabaseLike, id: string): Promise<void> {
   await db.delete(wordRules).where(sql`${wordRules.id} = ${id}`);
+  forgetRules(db);
 }

@@ -121,6 +121,9 @@ describe('moderation: reports, the queue and muting', () => {
     const page = await siniClient.get(`/threads/${thread.id}`);
     assert.match(page.$('details.muted-post').text(), /Uusi vastaus mykistetyltä/);
     assert.equal((await new Client(node.url).get(`/threads/${thread.id}`)).$('details.muted-post').length, 0, 'others see it as usual');
+    const exported = JSON.parse((await siniClient.get('/settings/export')).html) as { muted: { username: string }[]; reportsYouSent: { note: string }[] };
+    assert.deepEqual(exported.muted.map((m) => m.username), ['toinen'], 'the export holds whom they muted');
+    assert.equal(exported.reportsYouSent.length, 1);
 
     await siniClient.submit('/members/toinen', {}, '/members/toinen/unmute');
     assert.equal((await siniClient.get(`/threads/${thread.id}`)).$('details.muted-post').length, 0);
