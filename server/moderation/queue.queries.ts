@@ -167,3 +167,26 @@ export async function publishedLogPage(db: DatabaseLike, page: number) {
   ]);
   return { rows, pages: Math.max(1, Math.ceil((total?.n ?? 0) / logPageSize)) };
 }
+
+/** How many items wait in the queue, for the moderator's header link: three counts, no rows. */
+export async function queueCount(db: DatabaseLike, moderator: User): Promise<number> {
+  const n = sql<number>`count(*)::int`;
+  const [[reported], [held], [joining]] = await Promise.all([
+    db
+      .select({ n: sql<number>`count(distinct coalesce(${reports.postId}, ${reports.subjectUserId}))::int` })
+      .from(reports)
+      .leftJoin(posts, eq(posts.id, reports.postId))
+      .leftJoin(threads, eq(threads.id, posts.threadId))
+      .leftJoin(forums, eq(forums.id, threads.forumId))
+      // A held post that is also reported is one item, counted with the held ones.
+      .where(and(isNull(reports.resolvedAt), isNull(posts.heldAt), sql`(${reports.postId} is null or ${readableForums(moderator)})`)),
+    db
+      .select({ n })
+      .from(posts)
+      .innerJoin(threads, eq(threads.id, posts.threadId))
+      .innerJoin(forums, eq(forums.id, threads.forumId))
+      .where(and(isNotNull(posts.heldAt), isNull(posts.removedAt), isNull(posts.deletedAt), readableForums(moderator))),
+    db.select({ n }).from(users).where(eq(users.status, 'pending')),
+  ]);
+  return (reported?.n ?? 0) + (held?.n ?? 0) + (joining?.n ?? 0);
+}

@@ -7,6 +7,7 @@ import { locales } from '../config.ts';
 import { csrf } from './csrf.ts';
 import { unreadCount } from '../forums/notifications.service.ts';
 import { linesFor } from '../moderation/crisis.ts';
+import { queueCount } from '../moderation/queue.queries.ts';
 
 /** What every page's layout needs: the node, the reader, the language and the header's forms. */
 export function pageLocals({ database }: AppContext) {
@@ -23,6 +24,7 @@ export function pageLocals({ database }: AppContext) {
           isStaff: isStaff(user),
           isAdmin: isAdmin(user),
           unreadNotifications: await unreadCount(database.db, user.id),
+          queueCount: isStaff(user) ? await queueCount(database.db, user) : 0,
         }
       : null;
     res.locals.languages = locales.map((code) => ({ code, name: localeNames[code], current: code === req.locale }));

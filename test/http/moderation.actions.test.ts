@@ -196,6 +196,7 @@ describe('moderation: actions, who may take them, and the log', () => {
     await adminClient.submit('/admin/moderation', { premoderatedPosts: '0', emergencyNumber: '112', publishModerationLog: 'on' }, '/admin/moderation/settings');
     const published = await new Client(node.url).get('/moderation-log');
     assert.equal(published.status, 200);
+    assert.equal(published.$('footer a[href="/moderation-log"]').length, 1, 'linked from every page');
     const text = published.$('main').text();
     assert.match(text, /Post removed/);
     assert.match(text, /Henkilöön menevä kommentti/);

@@ -62,6 +62,7 @@ describe('moderation: reports, the queue and muting', () => {
     const mod = await signedIn(node.url, 'moderaattori_maija');
     const page = await mod.get('/moderation');
     const items = page.$('.queue-item');
+    assert.match(page.$('header a[href="/moderation"]').text(), /Moderation \(1 waiting\)/, 'the header counts what waits');
     const reported = items.filter((_, el) => page.$(el).text().includes('Tyly kommentti'));
     assert.equal(reported.length, 1, 'two reports, one item');
     assert.match(reported.text(), /Reports: 2/);
