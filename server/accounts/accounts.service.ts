@@ -156,8 +156,14 @@ export async function authenticate(db: Db, login: string, password: string, now 
       return { ok: false, reason: user.suspendedUntil ? 'suspended' : 'banned', until: user.suspendedUntil, why: user.suspendedReason ?? '' };
     }
     // A suspension that has run out ends at the next sign-in.
-    const [back] = await db.update(users).set({ status: 'active', suspendedReason: null, suspendedUntil: null }).where(eq(users.id, user.id)).returning();
-    return { ok: true, user: back! };
+    // Only the suspension that was read ends: a ban given meanwhile stays.
+    const [back] = await db
+      .update(users)
+      .set({ status: 'active', suspendedReason: null, suspendedUntil: null })
+      .where(and(eq(users.id, user.id), eq(users.status, 'suspended'), sql`${users.suspendedUntil} <= ${now}`))
+      .returning();
+    if (!back) return { ok: false, reason: 'banned', until: null, why: '' };
+    return { ok: true, user: back };
   }
   return { ok: true, user };
 }

@@ -57,9 +57,8 @@ export function adminRouter({ database, config }: AppContext): Router {
   router.post('/approvals/:id', requireStaff, async (req, res) => {
     const id = idParam(req);
     const approve = req.body.decision === 'approve';
-    const person = await db.query.users.findFirst({ where: (u, { eq }) => eq(u.id, id) });
     const done = approve ? await approveMember(db, id) : await declineMember(db, id);
-    if (done && person) await logMemberDecision(db, req.user!, id, approve, person.username);
+    if (done) await logMemberDecision(db, req.user!, id, approve);
     const back = req.body.back === 'queue' ? '/moderation' : '/admin/approvals';
     await saveAndRedirect(req, res, back, done ? `admin.approvals.${approve ? 'approved' : 'declined'}` : 'admin.approvals.gone');
   });

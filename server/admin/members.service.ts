@@ -46,7 +46,7 @@ export async function suspendMember(db: Db, userId: string, reason: string): Pro
   if (user.role === 'admin' && (await otherActiveAdmins(db, userId)) === 0) return invalid('user', 'errors.role.lastAdmin');
   if (reason.trim().length > 500) return invalid('reason', 'errors.reason.tooLong');
   await db.transaction(async (tx) => {
-    await tx.update(users).set({ status: 'suspended', suspendedReason: reason.trim() }).where(eq(users.id, userId));
+    await tx.update(users).set({ status: 'suspended', suspendedReason: reason.trim(), suspendedUntil: null }).where(eq(users.id, userId));
     await signOutEverywhere(tx, userId);
   });
   return { ok: true };
@@ -55,7 +55,7 @@ export async function suspendMember(db: Db, userId: string, reason: string): Pro
 export async function unsuspendMember(db: Db, userId: string): Promise<void> {
   await db
     .update(users)
-    .set({ status: 'active', suspendedReason: null })
+    .set({ status: 'active', suspendedReason: null, suspendedUntil: null })
     .where(and(eq(users.id, userId), eq(users.status, 'suspended')));
 }
 

@@ -1,5 +1,5 @@
 // Page-shaped reads: each page is a fixed, small number of queries however much it shows.
-import { and, asc, count, desc, eq, inArray, isNull, max, or, sql } from 'drizzle-orm';
+import { and, asc, count, desc, eq, gte, inArray, isNull, lt, lte, max, or, sql } from 'drizzle-orm';
 import type { DatabaseLike } from '../db/client.ts';
 import { users } from '../accounts/accounts.tables.ts';
 import { visibleForumKinds, type Viewer } from '../access.ts';
@@ -90,6 +90,7 @@ export type PostView = {
   authorName: string | null;
   authorUsername: string | null;
   authorId: string;
+  authorRole: string;
   bodyHtml: string | null;
   contentWarning: string | null;
   createdAt: Date;
@@ -110,15 +111,21 @@ export type PostView = {
 /**
  * One page of a thread's posts with authors and support counts. Deleted posts keep only their
  * place, and so do removed ones for everyone but their author and moderators; posts waiting for a
- * moderator are left out for everyone else.
+ * moderator are left out for everyone else. Pages are ranges of post numbers, so a left-out post
+ * never moves the others; replies still waiting (numbered below zero until let through) follow
+ * the last page's posts for their author and moderators.
  */
 export async function postPage(db: DatabaseLike, viewer: Viewer, thread: Thread, page: number, moderates = false): Promise<PostView[]> {
+  const lastPage = pageOfPost(thread.postCount);
+  const numbered = and(gte(posts.number, (page - 1) * postsPerPage + 1), lte(posts.number, page * postsPerPage));
+  const onPage = page === lastPage ? or(numbered, lt(posts.number, 0)) : numbered;
   const quoted = sql`(select q.number from posts q where q.id = ${posts.quotedPostId})`;
   const rows = await db
     .select({
       id: posts.id,
       number: posts.number,
       authorId: posts.authorId,
+      authorRole: users.role,
       authorName,
       authorUsername,
       body: posts.bodyHtml,
@@ -138,10 +145,8 @@ export async function postPage(db: DatabaseLike, viewer: Viewer, thread: Thread,
     })
     .from(posts)
     .innerJoin(users, eq(users.id, posts.authorId))
-    .where(and(eq(posts.threadId, thread.id), moderates ? undefined : viewer ? or(isNull(posts.heldAt), eq(posts.authorId, viewer.id)) : isNull(posts.heldAt)))
-    .orderBy(asc(posts.number))
-    .limit(postsPerPage)
-    .offset((page - 1) * postsPerPage);
+    .where(and(eq(posts.threadId, thread.id), onPage, moderates ? undefined : viewer ? or(isNull(posts.heldAt), eq(posts.authorId, viewer.id)) : isNull(posts.heldAt)))
+    .orderBy(sql`${posts.number} < 0`, sql`abs(${posts.number})`);
   return rows.map(({ body, deletedAt, heldAt, removedAt, removedReason, ...row }) => {
     const hidden = deletedAt !== null || (removedAt !== null && !moderates && row.authorId !== viewer?.id);
     return {
@@ -160,6 +165,12 @@ export async function postPage(db: DatabaseLike, viewer: Viewer, thread: Thread,
 
 export function pageOfPost(number: number): number {
   return Math.max(1, Math.ceil(number / postsPerPage));
+}
+
+/** Where a post is read: its page and anchor. A post waiting for a moderator has no number yet and sits after the last page's posts. */
+export function postPath(thread: Pick<Thread, 'id' | 'postCount'>, number: number): string {
+  const page = number > 0 ? pageOfPost(number) : pageOfPost(thread.postCount);
+  return `/threads/${thread.id}?page=${page}#post-${number}`;
 }
 
 /** Who sent strength to a post: for members, never a ranking. */

@@ -7,6 +7,7 @@ import { forums, notifications, notificationSettings, notificationKinds, posts, 
 import { mutes } from '../moderation/moderation.tables.ts';
 import { authorName } from './authors.ts';
 import { readableForums } from './spaces.ts';
+import { shownPost, shownThread } from './shown.ts';
 
 export type NotificationPreferences = Record<NotificationKind, boolean>;
 const defaults: NotificationPreferences = { reply: true, quote: true, mention: true, reaction: true };
@@ -125,7 +126,9 @@ export async function listNotifications(db: Db, reader: User): Promise<Notificat
       and(
         eq(notifications.userId, reader.id),
         or(
-          and(isNotNull(notifications.postId), isNull(posts.deletedAt), isNull(threads.deletedAt), readableForums(reader)),
+          and(isNotNull(notifications.postId), isNull(posts.deletedAt), isNull(threads.deletedAt), shownPost, shownThread, readableForums(reader)),
+          // What the moderators did with the reader's own post is theirs to read, removed or not.
+          and(inArray(notifications.kind, ['post_removed', 'post_approved']), isNotNull(posts.id)),
           isNotNull(groups.id),
           eq(notifications.kind, 'moderator_message'),
         ),

@@ -1,13 +1,13 @@
 import { Router, type Request, type Response } from 'express';
 import type { AppContext } from '../app.ts';
-import { canDeletePost, canEditPost, canModerate, canModeratePost, canReact, canReply, canReport, canSeeForum, canSeeHiddenPost, canSeeHistory, isSignedIn, requireSignedIn } from '../access.ts';
+import { canDeletePost, canEditPost, canModerate, canModerateMember, canModeratePost, canReact, canReply, canReport, canSeeForum, canSeeHiddenPost, canSeeHistory, isSignedIn, requireSignedIn } from '../access.ts';
 import { ForbiddenError, NotFoundError } from '../errors.ts';
 import { formView } from '../web/forms.ts';
 import { pageNumber, pager } from '../web/pagination.ts';
 import { idParam } from '../web/params.ts';
 import type { FieldErrors } from '../validation.ts';
 import type { Forum } from './forums.service.ts';
-import { pageOfPost, postPage, postsPerPage, revisionsOf, supporters } from './forums.queries.ts';
+import { postPage, postPath, postsPerPage, revisionsOf, supporters } from './forums.queries.ts';
 import { saveAndRedirect } from '../web/session.ts';
 import { deletePost, editPost, findPost, findThread, markRead, reply, setThreadFlag, toggleSupport, type Post, type Thread } from './threads.service.ts';
 import { redirectAfterPosting } from '../moderation/outcome.ts';
@@ -27,9 +27,6 @@ function visible<T extends Found & { post?: Post }>(req: Request, found: T | und
   return found;
 }
 
-function postUrl(thread: Thread, number: number): string {
-  return `/threads/${thread.id}?page=${pageOfPost(number)}#post-${number}`;
-}
 
 /** The quoted post's Markdown as a blockquote, for the reply composer (no JavaScript needed). */
 function quoteOf(post: Post, author: string | null): string {
@@ -68,7 +65,8 @@ export function threadsRouter(context: AppContext): Router {
           canReact: canReact(req.user, forum, access),
           canQuote: mayReply && !post.deleted && !post.removed && !post.waiting,
           canReport: !post.deleted && !post.removed && canReport(req.user, post),
-          quotedUrl: post.quotedNumber ? postUrl(thread, post.quotedNumber) : null,
+          canModerateThis: moderates && !post.deleted && canModerateMember(req.user, { id: post.authorId, role: post.authorRole }),
+          quotedUrl: post.quotedNumber ? postPath(thread, post.quotedNumber) : null,
         };
       }),
       pager: pager(`/threads/${thread.id}`, page, pages),
@@ -92,7 +90,7 @@ export function threadsRouter(context: AppContext): Router {
   // @route GET /threads/:id/unread — to the first post the member has not read
   router.get('/threads/:id/unread', requireSignedIn, async (req, res) => {
     const found = visible(req, await findThread(db, idParam(req), req.user!.id));
-    res.redirect(303, postUrl(found.thread, Math.min(found.lastRead + 1, found.thread.postCount)));
+    res.redirect(303, postPath(found.thread, Math.min(found.lastRead + 1, found.thread.postCount)));
   });
 
   // @route GET /threads/:id/posts/:number — a stable link to one post, wherever its page is
@@ -100,7 +98,7 @@ export function threadsRouter(context: AppContext): Router {
     const found = visible(req, await findThread(db, idParam(req), req.user?.id));
     const number = Number.parseInt(String(req.params.number), 10);
     if (!Number.isInteger(number) || number < 1 || number > found.thread.postCount) throw new NotFoundError();
-    res.redirect(303, postUrl(found.thread, number));
+    res.redirect(303, postPath(found.thread, number));
   });
 
   // @route GET /threads/:id/reply?quote=postId — the reply composer, with a quote filled in
@@ -124,7 +122,7 @@ export function threadsRouter(context: AppContext): Router {
       return refuse(result);
     }
     if (!result.ok) return res.status(422).render('forums/reply', { titleText: found.thread.title, ...found, ...formView(req, req.body, result.errors), refusal: 'message' in result ? result.message : null });
-    await redirectAfterPosting(req, res, postUrl(found.thread, result.post.number), result);
+    await redirectAfterPosting(req, res, postPath(found.thread, result.post.number), result);
   });
 
   const postOr404 = async (req: Request) => visible(req, await findPost(db, idParam(req), req.user?.id));
@@ -138,7 +136,7 @@ export function threadsRouter(context: AppContext): Router {
   // @route GET /posts/:id — a stable link to one post
   router.get('/posts/:id', async (req, res) => {
     const found = await postOr404(req);
-    res.redirect(303, postUrl(found.thread, found.post.number));
+    res.redirect(303, postPath(found.thread, found.post.number));
   });
 
   // @route GET /posts/:id/edit
@@ -155,7 +153,7 @@ export function threadsRouter(context: AppContext): Router {
     const result = await editPost(db, req.user!, found, req.body);
     if (!result.ok && 'reason' in result) return refuse(result);
     if (!result.ok) return res.status(422).render('forums/edit', { ...editView(req, found, req.body, result.errors), refusal: 'message' in result ? result.message : null });
-    await redirectAfterPosting(req, res, postUrl(found.thread, found.post.number), result);
+    await redirectAfterPosting(req, res, postPath(found.thread, found.post.number), result);
   });
 
   // @route GET /posts/:id/history — earlier versions, for the author and moderators
@@ -177,7 +175,7 @@ export function threadsRouter(context: AppContext): Router {
     const found = await postOr404(req);
     const result = await deletePost(db, req.user!, found);
     if (!result.ok) return refuse(result);
-    await saveAndRedirect(req, res, found.post.number === 1 ? `/forums/${found.forum.slug}` : postUrl(found.thread, found.post.number), 'forums.deleted');
+    await saveAndRedirect(req, res, found.post.number === 1 ? `/forums/${found.forum.slug}` : postPath(found.thread, found.post.number), 'forums.deleted');
   });
 
   // @route POST /posts/:id/support — the support reaction, a toggle
@@ -185,7 +183,7 @@ export function threadsRouter(context: AppContext): Router {
     const found = await postOr404(req);
     const result = await toggleSupport(db, req.user!, found);
     if (!result.ok) return refuse(result);
-    res.redirect(303, postUrl(found.thread, found.post.number));
+    res.redirect(303, postPath(found.thread, found.post.number));
   });
 
   // @route GET /posts/:id/support — who sent strength (members only)

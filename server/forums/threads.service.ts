@@ -1,4 +1,4 @@
-import { and, eq, lt, sql } from 'drizzle-orm';
+import { and, eq, isNull, lt, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Db, DatabaseLike } from '../db/client.ts';
 import type { User } from '../accounts/accounts.service.ts';
@@ -12,6 +12,7 @@ import { notify, withdrawReactionNotice, type Notice } from './notifications.ser
 import { judge, type Verdict } from '../moderation/word-rules.ts';
 import { holdReasonFor } from '../moderation/premoderation.ts';
 import { raiseCrisisAlert } from '../moderation/moderation.service.ts';
+import { reports } from '../moderation/moderation.tables.ts';
 
 export type Thread = typeof threads.$inferSelect;
 export type Post = typeof posts.$inferSelect;
@@ -62,7 +63,27 @@ function postNotices(threadAuthorId: string | null, quotedAuthorId: string | nul
 export async function sendPostNotices(db: DatabaseLike, post: Post, thread: Thread): Promise<void> {
   const rendered = await renderPost(db, post.body);
   const quoted = post.quotedPostId ? await db.query.posts.findFirst({ where: eq(posts.id, post.quotedPostId) }) : undefined;
-  await notify(db, post.authorId, post.id, postNotices(post.number > 1 ? thread.authorId : null, quoted?.authorId ?? null, rendered.mentioned));
+  await notify(db, post.authorId, post.id, postNotices(post.number !== 1 ? thread.authorId : null, quoted?.authorId ?? null, rendered.mentioned));
+}
+
+/** The next number in the thread: the thread row counts its posts, and the update also orders concurrent replies. */
+export async function nextNumber(db: DatabaseLike, threadId: string): Promise<number> {
+  const [counted] = await db
+    .update(threads)
+    .set({ postCount: sql`${threads.postCount} + 1`, lastPostAt: new Date() })
+    .where(eq(threads.id, threadId))
+    .returning({ postCount: threads.postCount });
+  return counted!.postCount;
+}
+
+/**
+ * A reply waiting for a moderator gets a number below zero, so the thread's count, order and
+ * unread markers stay as everyone else sees them; it takes the next real number when let through.
+ */
+async function waitingNumber(db: DatabaseLike, threadId: string): Promise<number> {
+  await db.select({ id: threads.id }).from(threads).where(eq(threads.id, threadId)).for('update');
+  const [row] = await db.select({ lowest: sql<number>`coalesce(min(${posts.number}), 0)::int` }).from(posts).where(and(eq(posts.threadId, threadId), lt(posts.number, 0)));
+  return (row?.lowest ?? 0) - 1;
 }
 
 function refusedWords(verdict: Verdict): RefusedWords | undefined {
@@ -86,7 +107,7 @@ export async function startThread(db: Db, author: User, forum: Forum, form: unkn
   const parsed = parseForm(threadForm, form);
   if (!parsed.ok) return parsed;
   const input = parsed.value;
-  const verdict = await judge(db, `${input.title}\n${input.body}`);
+  const verdict = await judge(db, `${input.title}\n${input.body}\n${input.contentWarning ?? ''}`);
   const refused = refusedWords(verdict);
   if (refused) return refused;
   const heldReason = await holdReasonFor(db, author, forum, verdict);
@@ -124,10 +145,12 @@ export async function reply(
   form: unknown,
 ): Promise<({ ok: true; post: Post } & Outcome) | Invalid | RefusedWords | Refused> {
   if (!canReply(author, forum, thread)) return { ok: false, reason: thread.locked ? 'locked' : 'forbidden' };
+  // A conversation waiting for a moderator, or removed, takes no replies until it is out in the open.
+  if (thread.heldAt || thread.removedAt) return { ok: false, reason: 'forbidden' };
   const parsed = parseForm(replyForm, form);
   if (!parsed.ok) return parsed;
   const input = parsed.value;
-  const verdict = await judge(db, input.body);
+  const verdict = await judge(db, `${input.body}\n${input.contentWarning ?? ''}`);
   const refused = refusedWords(verdict);
   if (refused) return refused;
   const heldReason = await holdReasonFor(db, author, forum, verdict);
@@ -136,21 +159,16 @@ export async function reply(
   const quoted = input.quote
     ? await db.query.posts.findFirst({ where: and(eq(posts.id, input.quote), eq(posts.threadId, thread.id)) })
     : undefined;
-  if (input.quote && (!quoted || quoted.deletedAt || quoted.removedAt || (quoted.heldAt && quoted.authorId !== author.id))) return invalid('body', 'errors.quote.unavailable');
+  if (input.quote && (!quoted || quoted.deletedAt || quoted.removedAt || quoted.heldAt)) return invalid('body', 'errors.quote.unavailable');
   const rendered = await renderPost(db, input.body);
   const post = await db.transaction(async (tx) => {
-    const [counted] = await tx
-      .update(threads)
-      // A waiting post takes its number now but moves the thread up only when let through.
-      .set(heldAt ? { postCount: sql`${threads.postCount} + 1` } : { postCount: sql`${threads.postCount} + 1`, lastPostAt: new Date() })
-      .where(eq(threads.id, thread.id))
-      .returning({ postCount: threads.postCount });
+    const number = heldAt ? await waitingNumber(tx, thread.id) : await nextNumber(tx, thread.id);
     const [created] = await tx
       .insert(posts)
       .values({
         threadId: thread.id,
         authorId: author.id,
-        number: counted!.postCount,
+        number,
         body: input.body,
         bodyHtml: rendered.html,
         contentWarning: input.contentWarning,
@@ -160,8 +178,10 @@ export async function reply(
         heldReason,
       })
       .returning();
-    await markRead(tx, author.id, thread.id, created!.number);
-    if (!heldAt) await notify(tx, author.id, created!.id, postNotices(thread.authorId, quoted?.authorId ?? null, rendered.mentioned));
+    if (!heldAt) {
+      await markRead(tx, author.id, thread.id, created!.number);
+      await notify(tx, author.id, created!.id, postNotices(thread.authorId, quoted?.authorId ?? null, rendered.mentioned));
+    }
     if (verdict.crisis) await raiseCrisisAlert(tx, created!);
     return created!;
   });
@@ -182,11 +202,13 @@ export async function editPost(
   const input = parsed.value;
   const opening = post.number === 1;
   if (opening && !input.title) return invalid('title', 'errors.threadTitle.missing');
-  const verdict = await judge(db, `${input.title ?? ''}\n${input.body}`);
+  const verdict = await judge(db, `${input.title ?? ''}\n${input.body}\n${input.contentWarning ?? ''}`);
   const refused = refusedWords(verdict);
   if (refused) return refused;
-  // An edit that brings in held words waits again (a moderator's own edit never does).
-  const holdAgain = verdict.hold && !post.heldAt && (await holdReasonFor(db, editor, { requireApproval: false, visibility: forum.visibility }, verdict)) === 'word_rule';
+  // An edit waits again for the reasons a new post would (a moderator's edit never does), so an
+  // approved post cannot be turned into something else afterwards.
+  const heldReason = post.heldAt || editor.id !== post.authorId ? null : await holdReasonFor(db, editor, forum, verdict);
+  const holdAgain = heldReason !== null;
   const rendered = await renderPost(db, input.body);
   await db.transaction(async (tx) => {
     await tx.insert(postRevisions).values({
@@ -204,7 +226,7 @@ export async function editPost(
         contentWarning: input.contentWarning,
         editedAt: new Date(),
         search: searchDocument(input.body, opening ? input.title! : null),
-        ...(holdAgain ? { heldAt: new Date(), heldReason: 'word_rule' as const } : {}),
+        ...(heldReason ? { heldAt: new Date(), heldReason } : {}),
       })
       .where(eq(posts.id, post.id));
     if (opening) await tx.update(threads).set({ title: input.title!, ...(holdAgain ? { heldAt: new Date() } : {}) }).where(eq(threads.id, thread.id));
@@ -222,6 +244,8 @@ export async function deletePost(db: Db, actor: User, found: { post: Post; threa
   await db.transaction(async (tx) => {
     await tx.update(posts).set({ deletedAt: now, deletedBy: actor.id }).where(eq(posts.id, post.id));
     if (post.number === 1) await tx.update(threads).set({ deletedAt: now }).where(eq(threads.id, thread.id));
+    // A deleted post leaves the moderation queue: there is nothing left to act on.
+    await tx.update(reports).set({ resolvedAt: now, resolvedBy: actor.id }).where(and(eq(reports.postId, post.id), isNull(reports.resolvedAt)));
   });
   return { ok: true };
 }

@@ -6,7 +6,7 @@ import { findUserByName, type User } from '../accounts/accounts.service.ts';
 import { ForbiddenError, NotFoundError } from '../errors.ts';
 import { findPost, findThread, sendPostNotices } from '../forums/threads.service.ts';
 import { listForums } from '../forums/forums.service.ts';
-import { pageOfPost } from '../forums/forums.queries.ts';
+import { postPath } from '../forums/forums.queries.ts';
 import { formView } from '../web/forms.ts';
 import { pageNumber, pager } from '../web/pagination.ts';
 import { idParam, textParam } from '../web/params.ts';
@@ -33,7 +33,7 @@ import { moderationLogPage, moderationQueue, publishedLogPage } from './queue.qu
 import { getSettings } from '../admin/settings.service.ts';
 
 function postUrl(found: Found): string {
-  return `/threads/${found.thread.id}?page=${pageOfPost(found.post.number)}#post-${found.post.number}`;
+  return postPath(found.thread, found.post.number);
 }
 
 /** Back to where the moderator acted from: the queue, or the post itself. */
@@ -143,7 +143,9 @@ export function moderationRouter(context: AppContext): Router {
 
   const postAction = (act: (req: Request, found: Found) => Promise<Done>, notice: string) => async (req: Request, res: Response) => {
     const found = await visiblePost(req);
-    if (!canModeratePost(req.user, found.forum)) throw new ForbiddenError();
+    // The post's forum must be the moderator's to moderate, and its writer someone they may act on (not themselves, not an admin for a moderator).
+    const author = await db.query.users.findFirst({ where: (u, { eq }) => eq(u.id, found.post.authorId) });
+    if (!canModeratePost(req.user, found.forum) || !author || !canModerateMember(req.user, author)) throw new ForbiddenError();
     const result = await act(req, found);
     if (!result.ok && 'reason' in result) return refuse(result);
     if (!result.ok) return saveAndRedirect(req, res, backTo(req, postUrl(found)), Object.values(result.errors)[0]);
@@ -151,7 +153,7 @@ export function moderationRouter(context: AppContext): Router {
   };
 
   // @route POST /moderation/posts/:id/approve — let a waiting post through
-  router.post('/moderation/posts/:id/approve', requireStaff, postAction((req, found) => approvePost(db, req.user!, found, (tx) => sendPostNotices(tx, found.post, found.thread)), 'moderation.done.approve'));
+  router.post('/moderation/posts/:id/approve', requireStaff, postAction((req, found) => approvePost(db, req.user!, found, (tx, post) => sendPostNotices(tx, post, found.thread)), 'moderation.done.approve'));
   // @route POST /moderation/posts/:id/remove — with a reason the author sees
   router.post('/moderation/posts/:id/remove', requireStaff, postAction((req, found) => removePost(db, req.user!, found, req.body), 'moderation.done.remove'));
   // @route POST /moderation/posts/:id/restore
@@ -203,7 +205,7 @@ export function moderationRouter(context: AppContext): Router {
     // "3 days" in the reader's language, from Intl rather than the locale files.
     days: suspensionDays.map((value) => ({ value, label: new Intl.NumberFormat(req.locale, { style: 'unit', unit: 'day', unitDisplay: 'long' }).format(value) })),
     canAct: canModerateMember(req.user, member),
-    history: (await moderationLogPage(db, { member: member.username, page: 1 })).rows,
+    history: (await moderationLogPage(db, req.user!, { member: member.username, page: 1 })).rows,
     ...formView(req, values, errors),
   });
 
@@ -238,7 +240,7 @@ export function moderationRouter(context: AppContext): Router {
     const member = typeof req.query.member === 'string' ? req.query.member.trim().replace(/^@/, '') : '';
     const moderator = typeof req.query.moderator === 'string' ? req.query.moderator.trim().replace(/^@/, '') : '';
     const page = pageNumber(req);
-    const { rows, pages } = await moderationLogPage(db, { action, member: member || undefined, moderator: moderator || undefined, page });
+    const { rows, pages } = await moderationLogPage(db, req.user!, { action, member: member || undefined, moderator: moderator || undefined, page });
     const query = new URLSearchParams({ ...(action ? { action } : {}), ...(member ? { member } : {}), ...(moderator ? { moderator } : {}) }).toString();
     res.render('moderation/log', {
       title: 'moderation.log.title',

@@ -8,7 +8,7 @@ import { otherActiveAdmins, signOutEverywhere, type User } from '../accounts/acc
 import { canModerateMember, canModeratePost, canReport } from '../access.ts';
 import { forums, posts, threads } from '../forums/forums.tables.ts';
 import type { Forum } from '../forums/forums.service.ts';
-import type { Post, Thread } from '../forums/threads.service.ts';
+import { nextNumber, type Post, type Thread } from '../forums/threads.service.ts';
 import { notifyModeration } from '../forums/notifications.service.ts';
 import { contentWarning } from '../forums/posting.ts';
 import { parseForm, type Invalid } from '../validation.ts';
@@ -85,8 +85,9 @@ export async function removePost(db: Db, actor: User, found: Found, form: unknow
   if (!parsed.ok) return parsed;
   await db.transaction(async (tx) => {
     const now = new Date();
-    await tx.update(posts).set({ removedAt: now, removedReason: parsed.value.reason, heldAt: null }).where(eq(posts.id, post.id));
-    if (post.number === 1) await tx.update(threads).set({ removedAt: now, heldAt: null }).where(eq(threads.id, thread.id));
+    // A waiting post stays waiting underneath: removed, it was never out, and restored it waits again.
+    await tx.update(posts).set({ removedAt: now, removedReason: parsed.value.reason }).where(eq(posts.id, post.id));
+    if (post.number === 1) await tx.update(threads).set({ removedAt: now }).where(eq(threads.id, thread.id));
     await resolveReports(tx, actor, { postId: post.id });
     await log(tx, actor, { action: 'remove', postId: post.id, threadId: thread.id, targetUserId: post.authorId, reason: parsed.value.reason });
     await notifyModeration(tx, actor.id, post.authorId, 'post_removed', post.id);
@@ -112,13 +113,17 @@ export async function restorePost(db: Db, actor: User, found: Found, form: unkno
  * Lets a held post through: others see it from now on, and the people it replies to, quotes or
  * mentions hear of it now (the caller passes the notices the post would have sent).
  */
-export async function approvePost(db: Db, actor: User, found: Found, sendNotices: (tx: DatabaseLike) => Promise<void>): Promise<Done> {
+export async function approvePost(db: Db, actor: User, found: Found, sendNotices: (tx: DatabaseLike, post: Post) => Promise<void>): Promise<Done> {
   const { post, thread, forum } = found;
   if (!canModeratePost(actor, forum)) return { ok: false, reason: 'forbidden' };
   if (!post.heldAt || post.removedAt || post.deletedAt) return { ok: false, reason: 'gone' };
+  // A reply in a conversation that itself waits goes out with (after) its opening post.
+  if (post.number !== 1 && (thread.heldAt || thread.removedAt)) return { ok: false, errors: { post: 'errors.moderation.threadFirst' } };
   await db.transaction(async (tx) => {
     const now = new Date();
-    await tx.update(posts).set({ heldAt: null, heldReason: null }).where(eq(posts.id, post.id));
+    // A waiting reply takes the thread's next number now (an edited post that waited keeps its own).
+    const number = post.number < 0 ? await nextNumber(tx, thread.id) : post.number;
+    await tx.update(posts).set({ heldAt: null, heldReason: null, number }).where(eq(posts.id, post.id));
     await tx
       .update(threads)
       .set(post.number === 1 ? { heldAt: null, lastPostAt: now } : { lastPostAt: now })
@@ -126,7 +131,7 @@ export async function approvePost(db: Db, actor: User, found: Found, sendNotices
     await resolveReports(tx, actor, { postId: post.id });
     await log(tx, actor, { action: 'approve', postId: post.id, threadId: thread.id, targetUserId: post.authorId });
     await notifyModeration(tx, actor.id, post.authorId, 'post_approved', post.id);
-    await sendNotices(tx);
+    await sendNotices(tx, { ...post, number });
   });
   return { ok: true };
 }
@@ -222,7 +227,7 @@ export async function liftSuspension(db: Db, actor: User, member: User, form: un
   return { ok: true };
 }
 
-/** Approving or declining someone waiting to join the node is a moderation action too. */
-export async function logMemberDecision(db: DatabaseLike, actor: User, memberId: string | null, approved: boolean, who: string): Promise<void> {
-  await log(db, actor, { action: approved ? 'approve_member' : 'decline_member', targetUserId: approved ? memberId : null, detail: approved ? '' : who });
+/** Approving or declining someone waiting to join the node is a moderation action too; a declined person leaves no name behind. */
+export async function logMemberDecision(db: DatabaseLike, actor: User, memberId: string, approved: boolean): Promise<void> {
+  await log(db, actor, { action: approved ? 'approve_member' : 'decline_member', targetUserId: approved ? memberId : null });
 }

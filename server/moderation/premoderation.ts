@@ -1,18 +1,21 @@
 // Whether a new post waits for a moderator before others see it.
-import { and, count, eq, isNull } from 'drizzle-orm';
+import { and, count, eq, isNull, ne } from 'drizzle-orm';
 import type { DatabaseLike } from '../db/client.ts';
 import type { User } from '../accounts/accounts.service.ts';
 import { isStaff } from '../access.ts';
 import { getSettings } from '../admin/settings.service.ts';
-import { posts, type HeldReason } from '../forums/forums.tables.ts';
+import { forums, posts, threads, type HeldReason } from '../forums/forums.tables.ts';
 import type { Verdict } from './word-rules.ts';
 
 /** How many of the member's posts others can see: once it reaches the node's number, their posts go straight out. */
 export async function approvedPostCount(db: DatabaseLike, authorId: string): Promise<number> {
+  // Posts in closed groups' spaces are not checked, so they do not count.
   const [row] = await db
     .select({ n: count() })
     .from(posts)
-    .where(and(eq(posts.authorId, authorId), isNull(posts.heldAt), isNull(posts.removedAt)));
+    .innerJoin(threads, eq(threads.id, posts.threadId))
+    .innerJoin(forums, eq(forums.id, threads.forumId))
+    .where(and(eq(posts.authorId, authorId), isNull(posts.heldAt), isNull(posts.removedAt), ne(forums.visibility, 'group')));
   return row?.n ?? 0;
 }
 

@@ -1,7 +1,8 @@
 // The moderation queue: reported posts and profiles, posts waiting for approval and people waiting
 // to join, as one list, oldest first. Posts come only from forums the moderator may read, so a
 // closed group's space reaches admins alone.
-import { and, asc, desc, eq, inArray, isNotNull, isNull, sql, type SQL } from 'drizzle-orm';
+import { and, asc, desc, eq, inArray, isNotNull, isNull, ne, sql, type SQL } from 'drizzle-orm';
+import { canModerateMember, isAdmin } from '../access.ts';
 import { alias } from 'drizzle-orm/pg-core';
 import type { DatabaseLike } from '../db/client.ts';
 import { users } from '../accounts/accounts.tables.ts';
@@ -21,6 +22,7 @@ export type QueuedPost = {
   forumName: string;
   forumVisibility: string;
   authorId: string;
+  authorRole: string;
   authorName: string | null;
   authorUsername: string | null;
   bodyHtml: string;
@@ -32,7 +34,7 @@ export type QueuedPost = {
 };
 export type QueueItem =
   | { kind: 'post'; since: Date; post: QueuedPost; reports: ReportLine[]; crisis: boolean }
-  | { kind: 'profile'; since: Date; member: Pick<User, 'id' | 'username' | 'displayName' | 'bio'>; reports: ReportLine[] }
+  | { kind: 'profile'; since: Date; member: Pick<User, 'id' | 'username' | 'displayName' | 'bio' | 'role'>; reports: ReportLine[] }
   | { kind: 'joining'; since: Date; member: Pick<User, 'id' | 'username' | 'displayName' | 'createdAt'> };
 
 const reporter = alias(users, 'reporter');
@@ -48,6 +50,7 @@ function postColumns() {
     forumName: forums.name,
     forumVisibility: forums.visibility,
     authorId: posts.authorId,
+    authorRole: users.role,
     authorName,
     authorUsername,
     bodyHtml: posts.bodyHtml,
@@ -89,7 +92,7 @@ export async function moderationQueue(db: DatabaseLike, moderator: User): Promis
         .innerJoin(threads, eq(threads.id, posts.threadId))
         .innerJoin(forums, eq(forums.id, threads.forumId))
         .innerJoin(users, eq(users.id, posts.authorId))
-        .where(inArray(posts.id, reportedPostIds))
+        .where(and(inArray(posts.id, reportedPostIds), isNull(posts.deletedAt)))
     : [];
   const profileIds = [...new Set(openReports.filter((r) => r.report.postId === null).map((r) => r.report.subjectUserId))];
   const profiles = profileIds.length ? await db.select().from(users).where(inArray(users.id, profileIds)) : [];
@@ -107,8 +110,13 @@ export async function moderationQueue(db: DatabaseLike, moderator: User): Promis
     items.push({ kind: 'profile', since: lines[0]!.createdAt, member, reports: lines });
   }
   for (const member of joining) items.push({ kind: 'joining', since: member.createdAt, member });
-  items.sort((a, b) => a.since.getTime() - b.since.getTime());
-  return { items: items.slice(0, shownMax), total: items.length };
+  // Nobody handles reports about themselves, and reports about moderators and admins go to admins.
+  const mayHandle = (subject: { id: string; role: string }) => canModerateMember(moderator, subject);
+  const handled = items.filter((item) =>
+    item.kind === 'post' ? mayHandle({ id: item.post.authorId, role: item.post.authorRole }) : item.kind === 'profile' ? mayHandle(item.member) : true,
+  );
+  handled.sort((a, b) => a.since.getTime() - b.since.getTime());
+  return { items: handled.slice(0, shownMax), total: handled.length };
 }
 
 export type LogFilter = { action?: ModerationAction; member?: string; moderator?: string; page: number };
@@ -116,9 +124,12 @@ export type LogFilter = { action?: ModerationAction; member?: string; moderator?
 const target = alias(users, 'target');
 const logPageSize = 50;
 
-/** The log, newest first, with names; filters by action, the member acted on and the moderator. */
-export async function moderationLogPage(db: DatabaseLike, filter: LogFilter) {
-  const conditions: SQL[] = [];
+/**
+ * The log, newest first, with names; filters by action, the member acted on and the moderator.
+ * An action in a forum the reader cannot read (a closed group's space, for a moderator) is left out.
+ */
+export async function moderationLogPage(db: DatabaseLike, reader: User, filter: LogFilter) {
+  const conditions: SQL[] = [sql`(${moderationLog.threadId} is null or ${readableForums(reader)})`];
   if (filter.action) conditions.push(eq(moderationLog.action, filter.action));
   if (filter.member) conditions.push(sql`lower(${target.username}) = lower(${filter.member})`);
   if (filter.moderator) conditions.push(sql`lower(${users.username}) = lower(${filter.moderator})`);
@@ -135,6 +146,7 @@ export async function moderationLogPage(db: DatabaseLike, filter: LogFilter) {
       .innerJoin(users, eq(users.id, moderationLog.actorId))
       .leftJoin(target, eq(target.id, moderationLog.targetUserId))
       .leftJoin(threads, eq(threads.id, moderationLog.threadId))
+      .leftJoin(forums, eq(forums.id, threads.forumId))
       .where(where)
       .orderBy(desc(moderationLog.createdAt), desc(moderationLog.id))
       .limit(logPageSize)
@@ -144,6 +156,8 @@ export async function moderationLogPage(db: DatabaseLike, filter: LogFilter) {
       .from(moderationLog)
       .innerJoin(users, eq(users.id, moderationLog.actorId))
       .leftJoin(target, eq(target.id, moderationLog.targetUserId))
+      .leftJoin(threads, eq(threads.id, moderationLog.threadId))
+      .leftJoin(forums, eq(forums.id, threads.forumId))
       .where(where),
   ]);
   return { rows, pages: Math.max(1, Math.ceil((total?.n ?? 0) / logPageSize)) };
@@ -152,18 +166,32 @@ export async function moderationLogPage(db: DatabaseLike, filter: LogFilter) {
 /** Actions the published log leaves out: a warning is a private message, and joining the node is not moderation of content. */
 const unpublished: ModerationAction[] = ['warn', 'approve_member', 'decline_member'];
 
-/** The log as the node publishes it, if it does: what was done, when and why, without anyone's name. */
+/**
+ * The log as the node publishes it, if it does: what was done and when, and nothing else. Reasons
+ * stay out (they were written for the member and may name people or their health), and so does
+ * anything done in a closed group's space.
+ */
 export async function publishedLogPage(db: DatabaseLike, page: number) {
-  const where = sql`${moderationLog.action} not in (${sql.join(unpublished.map((a) => sql`${a}`), sql`, `)})`;
+  const where = and(
+    sql`${moderationLog.action} not in (${sql.join(unpublished.map((a) => sql`${a}`), sql`, `)})`,
+    sql`(${moderationLog.threadId} is null or ${forums.visibility} <> 'group')`,
+  );
   const [rows, [total]] = await Promise.all([
     db
-      .select({ action: moderationLog.action, reason: moderationLog.reason, createdAt: moderationLog.createdAt })
+      .select({ action: moderationLog.action, createdAt: moderationLog.createdAt })
       .from(moderationLog)
+      .leftJoin(threads, eq(threads.id, moderationLog.threadId))
+      .leftJoin(forums, eq(forums.id, threads.forumId))
       .where(where)
       .orderBy(desc(moderationLog.createdAt), desc(moderationLog.id))
       .limit(logPageSize)
       .offset((page - 1) * logPageSize),
-    db.select({ n: sql<number>`count(*)::int` }).from(moderationLog).where(where),
+    db
+      .select({ n: sql<number>`count(*)::int` })
+      .from(moderationLog)
+      .leftJoin(threads, eq(threads.id, moderationLog.threadId))
+      .leftJoin(forums, eq(forums.id, threads.forumId))
+      .where(where),
   ]);
   return { rows, pages: Math.max(1, Math.ceil((total?.n ?? 0) / logPageSize)) };
 }
@@ -175,11 +203,21 @@ export async function queueCount(db: DatabaseLike, moderator: User): Promise<num
     db
       .select({ n: sql<number>`count(distinct coalesce(${reports.postId}, ${reports.subjectUserId}))::int` })
       .from(reports)
+      .innerJoin(users, eq(users.id, reports.subjectUserId))
       .leftJoin(posts, eq(posts.id, reports.postId))
       .leftJoin(threads, eq(threads.id, posts.threadId))
       .leftJoin(forums, eq(forums.id, threads.forumId))
-      // A held post that is also reported is one item, counted with the held ones.
-      .where(and(isNull(reports.resolvedAt), isNull(posts.heldAt), sql`(${reports.postId} is null or ${readableForums(moderator)})`)),
+      // A held post that is also reported is one item, counted with the held ones; the rest as in the queue.
+      .where(
+        and(
+          isNull(reports.resolvedAt),
+          isNull(posts.heldAt),
+          isNull(posts.deletedAt),
+          sql`(${reports.postId} is null or ${readableForums(moderator)})`,
+          ne(users.id, moderator.id),
+          isAdmin(moderator) ? undefined : eq(users.role, 'member'),
+        ),
+      ),
     db
       .select({ n })
       .from(posts)

@@ -153,7 +153,14 @@ describe('moderation: actions, who may take them, and the log', () => {
     await signedIn(node.url, 'toinen');
   });
 
-  it('lets only admins act on moderators and admins', async () => {
+  it('lets only admins act on moderators and admins, and nobody on their own posts', async () => {
+    const adminPost = await makeReply(node.database.db, admin, open, await makeThread(node.database.db, admin, open, 'Ylläpidon tiedote', 'Tiedote'), 'Ylläpitäjän vastaus');
+    const onAdmin = await mod.post(`/moderation/posts/${adminPost.id}/remove`, { _csrf: await tokenOf(mod, '/moderation'), reason: 'Kokeilu' });
+    assert.equal(onAdmin.status, 403);
+    const ownPost = await makeReply(node.database.db, maija, open, await makeThread(node.database.db, maija, open, 'Moderaattorin ketju', 'Aloitus'), 'Oma vastaus');
+    const onSelf = await mod.post(`/moderation/posts/${ownPost.id}/dismiss`, { _csrf: await tokenOf(mod, '/moderation') });
+    assert.equal(onSelf.status, 403);
+
     const page = await mod.get('/moderation/members/admin_anna');
     assert.match(page.$('main').text(), /Only an admin can act on moderators and admins/);
     const forged = await mod.post('/moderation/members/admin_anna/ban', { _csrf: await tokenOf(mod, '/moderation'), reason: 'Vallankaappaus' });
@@ -199,8 +206,8 @@ describe('moderation: actions, who may take them, and the log', () => {
     assert.equal(published.$('footer a[href="/moderation-log"]').length, 1, 'linked from every page');
     const text = published.$('main').text();
     assert.match(text, /Post removed/);
-    assert.match(text, /Henkilöön menevä kommentti/);
-    for (const name of ['moderaattori_maija', 'toinen', 'sini', 'Muistathan']) assert.doesNotMatch(text, new RegExp(name), name);
+    assert.match(text, /Suspended/);
+    for (const word of ['moderaattori_maija', 'toinen', 'sini', 'Muistathan', 'Henkilöön menevä', 'Toistuvia loukkauksia']) assert.doesNotMatch(text, new RegExp(word), word);
   });
 });
 

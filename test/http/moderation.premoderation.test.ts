@@ -52,10 +52,15 @@ describe('moderation: pre-moderation, word rules and crisis wording', () => {
     }
     assert.doesNotMatch((await visitor.get('/forums/avoin/feed.atom')).html, /Ensimmäinen ajatukseni/);
 
-    // A reply waits too, and does not notify the thread's author yet.
+    // Nobody can reply into a conversation that waits, its writer included.
+    assert.equal((await replyAs(client, held, 'Lisään vielä')).status, 403);
+
+    // A reply waits too: it does not notify the thread's author yet, nor count as new for others.
     const adminClient = await signedIn(node.url, 'admin_anna');
     const noticesBefore = (await adminClient.get('/notifications')).$('main li').length;
+    const countBefore = (await node.database.db.query.threads.findFirst({ where: eq(threads.id, welcome.id) }))!.postCount;
     await replyAs(client, welcome, 'Kiitos tervetulosta!');
+    assert.equal((await node.database.db.query.threads.findFirst({ where: eq(threads.id, welcome.id) }))!.postCount, countBefore, 'the count others see is unchanged');
     assert.doesNotMatch((await other.get(`/threads/${welcome.id}`)).$('main').text(), /Kiitos tervetulosta/);
     assert.match((await client.get(`/threads/${welcome.id}`)).$('main').text(), /Waiting for a moderator/);
 
@@ -70,6 +75,7 @@ describe('moderation: pre-moderation, word rules and crisis wording', () => {
     await mod.submit('/moderation', {}, `/moderation/posts/${reply.id}/approve`);
     assert.equal((await visitor.get(`/threads/${held.id}`)).status, 200);
     assert.match((await other.get(`/threads/${welcome.id}`)).$('main').text(), /Kiitos tervetulosta/);
+    assert.equal((await postByBody('Kiitos tervetulosta!'))?.number, countBefore + 1, 'let through, it takes the next number');
     assert.equal((await adminClient.get('/notifications')).$('main li').length, noticesBefore + 1, 'the reply notice goes out when let through');
     assert.match((await client.get('/notifications')).$('main').text(), /let your post/);
 
@@ -88,7 +94,11 @@ describe('moderation: pre-moderation, word rules and crisis wording', () => {
     await replyAs(client, welcome, 'Nyt ihan asiaa');
     const next = (await postByBody('Nyt ihan asiaa'))!;
     assert.notEqual(next.heldAt, null, 'still a new member: nothing of theirs has been let through');
-    assert.match((await new Client(node.url).get(`/threads/${welcome.id}`)).$('main').text(), /Removed by the moderators/);
+    assert.doesNotMatch((await new Client(node.url).get(`/threads/${welcome.id}`)).$('main').text(), /Removed by the moderators/, 'a refused waiting post was never out: no trace of it');
+    // Restoring a refused waiting post puts it back in the queue, not out in the open.
+    await mod.submit(`/threads/${welcome.id}`, {}, `/moderation/posts/${spam.id}/restore`);
+    assert.doesNotMatch((await new Client(node.url).get(`/threads/${welcome.id}`)).$('main').text(), /Roskapostia/);
+    assert.match((await mod.get('/moderation')).$('main').text(), /Roskapostia/);
   });
 
   it('holds every post in a forum that asks for approval, except moderators\' own', async () => {
@@ -111,6 +121,12 @@ describe('moderation: pre-moderation, word rules and crisis wording', () => {
     const mod = await signedIn(node.url, 'moderaattori_maija');
     await mod.submit('/forums/tarkistettu/new', { title: 'Ohje', body: 'Moderaattorin ohje näkyy heti.' });
     assert.equal((await postByBody('Moderaattorin ohje näkyy heti.'))?.heldAt, null);
+
+    // Once let through, an edit waits again: an approved post cannot be turned into something else.
+    const question = (await postByBody('Onko tämä oikea paikka?'))!;
+    await mod.submit('/moderation', {}, `/moderation/posts/${question.id}/approve`);
+    await siniClient.submit(`/posts/${question.id}/edit`, { title: 'Kysymys', body: 'Muokattu kokonaan toiseksi.' });
+    assert.notEqual((await postByBody('Muokattu kokonaan toiseksi.'))?.heldAt, null);
   });
 
   it('adds word rules on the admin page; bad input says why and keeps what was typed', async () => {
@@ -149,6 +165,8 @@ describe('moderation: pre-moderation, word rules and crisis wording', () => {
     assert.match(errorsOf(refused), /Verkkokauppojen mainokset eivät kuulu tänne/);
     assert.equal(refused.$('#field-body').text(), 'Katsokaa verkkokauppani tarjoukset!');
     assert.equal(await postByBody('Katsokaa verkkokauppani tarjoukset!'), undefined);
+    const inWarning = await siniClient.submit(`/threads/${welcome.id}`, { body: 'Hyvä tarjous', contentWarning: 'verkkokauppani linkki' }, `/threads/${welcome.id}/replies`);
+    assert.equal(inWarning.status, 422, 'the content warning is checked too');
   });
 
   for (const [locale, text, line] of [

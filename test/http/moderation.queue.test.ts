@@ -104,6 +104,14 @@ describe('moderation: reports, the queue and muting', () => {
     assert.match(await queueText(admin), /Ryhmän luottamuksellinen viesti/);
   });
 
+  it('sends reports about a moderator to admins, never to the moderator', async () => {
+    const kolmas = await signedIn(node.url, 'kolmas');
+    await kolmas.submit('/members/moderaattori_maija/report', { reason: 'other', note: 'Moderaattori oli epäreilu' });
+    const mod = await signedIn(node.url, 'moderaattori_maija');
+    assert.doesNotMatch(await queueText(mod), /Moderaattori oli epäreilu/);
+    assert.match(await queueText(await signedIn(node.url, 'admin_anna')), /Moderaattori oli epäreilu/);
+  });
+
   it('dismisses a post\'s reports and removes them from the queue', async () => {
     const mod = await signedIn(node.url, 'moderaattori_maija');
     await mod.submit('/moderation', {}, `/moderation/posts/${rude.id}/dismiss`);
