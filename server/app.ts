@@ -2,6 +2,7 @@ import { groupsRouter } from './groups/groups.routes.ts';
 import { manageRouter } from './groups/manage.routes.ts';
 import { groupsAdminRouter } from './groups/groups.admin.routes.ts';
 import { moderationRouter } from './moderation/moderation.routes.ts';
+import { moderationMembersRouter } from './moderation/members.routes.ts';
 import { moderationAdminRouter } from './moderation/moderation.admin.routes.ts';
 import express from 'express';
 import { engine } from 'express-handlebars';
@@ -104,6 +105,7 @@ export function buildApp(context: AppContext): { app: express.Express; close(): 
   app.use(threadsRouter(context));
   app.use(searchRouter(context));
   app.use(notificationsRouter(context));
+  app.use(moderationMembersRouter(context));
   app.use(moderationRouter(context));
   app.use('/admin/forums', forumsAdminRouter(context));
   app.use('/admin/groups', groupsAdminRouter(context));

@@ -1,40 +1,34 @@
+// The moderators' own pages: the queue, the actions, a member's standing and the log.
 import { Router, type Request, type Response } from 'express';
-import { and, desc, eq, isNull } from 'drizzle-orm';
 import type { AppContext } from '../app.ts';
-import { canModerateMember, canModeratePost, canReport, canSeeForum, canSeeHiddenPost, canSeeProfile, requireSignedIn, requireStaff } from '../access.ts';
-import { findUserByName, type User } from '../accounts/accounts.service.ts';
+import { canModerateMember, canModeratePost, requireStaff } from '../access.ts';
+import type { User } from '../accounts/accounts.service.ts';
 import { ForbiddenError, NotFoundError } from '../errors.ts';
-import { findPost, findThread, sendPostNotices } from '../forums/threads.service.ts';
+import { findThread, sendPostNotices } from '../forums/threads.service.ts';
 import { listForums } from '../forums/forums.service.ts';
-import { postPath } from '../forums/forums.queries.ts';
 import { formView } from '../web/forms.ts';
 import { pageNumber, pager } from '../web/pagination.ts';
 import { idParam, textParam } from '../web/params.ts';
 import { saveAndRedirect } from '../web/session.ts';
 import type { FieldErrors } from '../validation.ts';
-import { moderationActions, moderatorMessages, mutes, reportReasons } from './moderation.tables.ts';
+import { moderationActions } from './moderation.tables.ts';
 import {
   approvePost,
   dismissReports,
+  liftSuspension,
   lockThread,
   moveThread,
   removePost,
-  report,
   restorePost,
   setContentWarning,
   suspendMember,
-  liftSuspension,
   suspensionDays,
   warnMember,
   type Done,
   type Found,
 } from './moderation.service.ts';
-import { moderationLogPage, moderationQueue, publishedLogPage } from './queue.queries.ts';
-import { getSettings } from '../admin/settings.service.ts';
-
-function postUrl(found: Found): string {
-  return postPath(found.thread, found.post.number);
-}
+import { moderationLogPage, moderationQueue } from './queue.queries.ts';
+import { postUrl, refuse, visibleMember, visiblePost } from './lookup.ts';
 
 /** Back to where the moderator acted from: the queue, or the post itself. */
 function backTo(req: Request, fallback: string): string {
@@ -45,96 +39,6 @@ export function moderationRouter(context: AppContext): Router {
   const db = context.database.db;
   const router = Router();
 
-  /** A post the reader may see at all, or 404. */
-  const visiblePost = async (req: Request): Promise<Found> => {
-    const found = await findPost(db, idParam(req), req.user?.id);
-    if (!found || !canSeeForum(req.user, found.forum) || found.post.deletedAt) throw new NotFoundError();
-    if ((found.post.heldAt || found.thread.heldAt || found.thread.removedAt) && !canSeeHiddenPost(req.user, found.forum, found.post)) throw new NotFoundError();
-    return found;
-  };
-  const visibleMember = async (req: Request): Promise<User> => {
-    const member = await findUserByName(db, textParam(req, 'username'));
-    if (!member || !canSeeProfile(req.user, member)) throw new NotFoundError();
-    return member;
-  };
-  const refuse = (result: { reason: string }) => {
-    throw result.reason === 'forbidden' ? new ForbiddenError() : new NotFoundError();
-  };
-
-  // Reports, by any member.
-
-  const reportView = (req: Request, subject: { found?: Found; member: User }, values: Record<string, unknown> = {}, errors: FieldErrors = {}) => ({
-    title: 'moderation.report.title',
-    ...subject,
-    reasons: reportReasons,
-    action: subject.found ? `/posts/${subject.found.post.id}/report` : `/members/${subject.member.username}/report`,
-    ...formView(req, values, errors),
-  });
-
-  // @route GET /posts/:id/report
-  router.get('/posts/:id/report', requireSignedIn, async (req, res) => {
-    const found = await visiblePost(req);
-    if (!canReport(req.user, found.post)) throw new ForbiddenError();
-    const member = (await db.query.users.findFirst({ where: (u, { eq }) => eq(u.id, found.post.authorId) }))!;
-    res.render('moderation/report', reportView(req, { found, member }));
-  });
-
-  // @route POST /posts/:id/report
-  router.post('/posts/:id/report', requireSignedIn, async (req, res) => {
-    const found = await visiblePost(req);
-    const member = (await db.query.users.findFirst({ where: (u, { eq }) => eq(u.id, found.post.authorId) }))!;
-    const result = await report(db, req.user!, { post: found.post, member }, req.body);
-    if (!result.ok && 'reason' in result) return refuse(result);
-    if (!result.ok) return res.status(422).render('moderation/report', reportView(req, { found, member }, req.body, result.errors));
-    await saveAndRedirect(req, res, postUrl(found), 'moderation.report.sent');
-  });
-
-  // @route GET /members/:username/report
-  router.get('/members/:username/report', requireSignedIn, async (req, res) => {
-    const member = await visibleMember(req);
-    if (!canReport(req.user, { authorId: member.id })) throw new ForbiddenError();
-    res.render('moderation/report', reportView(req, { member }));
-  });
-
-  // @route POST /members/:username/report
-  router.post('/members/:username/report', requireSignedIn, async (req, res) => {
-    const member = await visibleMember(req);
-    const result = await report(db, req.user!, { member }, req.body);
-    if (!result.ok && 'reason' in result) return refuse(result);
-    if (!result.ok) return res.status(422).render('moderation/report', reportView(req, { member }, req.body, result.errors));
-    await saveAndRedirect(req, res, `/members/${member.username}`, 'moderation.report.sent');
-  });
-
-  // Muting, by any member.
-
-  const muteRoute = (mute: boolean) => async (req: Request, res: Response) => {
-    const member = await visibleMember(req);
-    if (member.id === req.user!.id) throw new ForbiddenError();
-    if (mute) await db.insert(mutes).values({ userId: req.user!.id, mutedId: member.id }).onConflictDoNothing();
-    else await db.delete(mutes).where(and(eq(mutes.userId, req.user!.id), eq(mutes.mutedId, member.id)));
-    await saveAndRedirect(req, res, `/members/${member.username}`, mute ? 'moderation.mute.muted' : 'moderation.mute.unmuted');
-  };
-  // @route POST /members/:username/mute and /members/:username/unmute
-  router.post('/members/:username/mute', requireSignedIn, muteRoute(true));
-  router.post('/members/:username/unmute', requireSignedIn, muteRoute(false));
-
-  // @route GET /moderator-messages — messages (warnings) from the moderators to the reader
-  router.get('/moderator-messages', requireSignedIn, async (req, res) => {
-    const messages = await db.select().from(moderatorMessages).where(eq(moderatorMessages.userId, req.user!.id)).orderBy(desc(moderatorMessages.createdAt));
-    await db.update(moderatorMessages).set({ readAt: new Date() }).where(and(eq(moderatorMessages.userId, req.user!.id), isNull(moderatorMessages.readAt)));
-    res.render('moderation/messages', { title: 'moderation.messages.title', messages });
-  });
-
-  // @route GET /moderation-log — the published log, without names, if the node publishes it
-  router.get('/moderation-log', async (req, res) => {
-    if (!(await getSettings(db))?.publishModerationLog) throw new NotFoundError();
-    const page = pageNumber(req);
-    const { rows, pages } = await publishedLogPage(db, page);
-    res.render('moderation/public-log', { title: 'moderation.log.publicTitle', rows, pager: pager('/moderation-log', page, pages) });
-  });
-
-  // The moderators' own pages.
-
   // @route GET /moderation — the queue
   router.get('/moderation', requireStaff, async (req, res) => {
     const queue = await moderationQueue(db, req.user!);
@@ -142,7 +46,7 @@ export function moderationRouter(context: AppContext): Router {
   });
 
   const postAction = (act: (req: Request, found: Found) => Promise<Done>, notice: string) => async (req: Request, res: Response) => {
-    const found = await visiblePost(req);
+    const found = await visiblePost(db, req);
     // The post's forum must be the moderator's to moderate, and its writer someone they may act on (not themselves, not an admin for a moderator).
     const author = await db.query.users.findFirst({ where: (u, { eq }) => eq(u.id, found.post.authorId) });
     if (!canModeratePost(req.user, found.forum) || !author || !canModerateMember(req.user, author)) throw new ForbiddenError();
@@ -211,7 +115,7 @@ export function moderationRouter(context: AppContext): Router {
 
   // @route GET /moderation/members/:username — a member's standing, history and the actions on them
   router.get('/moderation/members/:username', requireStaff, async (req, res) => {
-    res.render('moderation/member', await memberView(req, await visibleMember(req)));
+    res.render('moderation/member', await memberView(req, await visibleMember(db, req)));
   });
 
   const memberActions: Record<string, (actor: User, member: User, form: unknown) => Promise<Done>> = {
@@ -224,7 +128,7 @@ export function moderationRouter(context: AppContext): Router {
 
   // @route POST /moderation/members/:username/:action — warn, suspend, ban, lift, dismiss reports
   router.post('/moderation/members/:username/:action', requireStaff, async (req, res) => {
-    const member = await visibleMember(req);
+    const member = await visibleMember(db, req);
     const action = textParam(req, 'action');
     const act = memberActions[action];
     if (!act) throw new NotFoundError();

@@ -133,34 +133,30 @@ export async function moderationLogPage(db: DatabaseLike, reader: User, filter: 
   if (filter.action) conditions.push(eq(moderationLog.action, filter.action));
   if (filter.member) conditions.push(sql`lower(${target.username}) = lower(${filter.member})`);
   if (filter.moderator) conditions.push(sql`lower(${users.username}) = lower(${filter.moderator})`);
-  const where = conditions.length ? and(...conditions) : undefined;
-  const [rows, [total]] = await Promise.all([
-    db
-      .select({
-        entry: moderationLog,
-        moderator: users.username,
-        member: target.username,
-        threadTitle: threads.title,
-      })
-      .from(moderationLog)
-      .innerJoin(users, eq(users.id, moderationLog.actorId))
-      .leftJoin(target, eq(target.id, moderationLog.targetUserId))
-      .leftJoin(threads, eq(threads.id, moderationLog.threadId))
-      .leftJoin(forums, eq(forums.id, threads.forumId))
-      .where(where)
-      .orderBy(desc(moderationLog.createdAt), desc(moderationLog.id))
-      .limit(logPageSize)
-      .offset((filter.page - 1) * logPageSize),
-    db
-      .select({ n: sql<number>`count(*)::int` })
-      .from(moderationLog)
-      .innerJoin(users, eq(users.id, moderationLog.actorId))
-      .leftJoin(target, eq(target.id, moderationLog.targetUserId))
-      .leftJoin(threads, eq(threads.id, moderationLog.threadId))
-      .leftJoin(forums, eq(forums.id, threads.forumId))
-      .where(where),
-  ]);
-  return { rows, pages: Math.max(1, Math.ceil((total?.n ?? 0) / logPageSize)) };
+  const where = and(...conditions);
+  // count(*) over () gives the total with the page, in one query with one set of joins.
+  const found = await db
+    .select({
+      entry: moderationLog,
+      moderator: users.username,
+      member: target.username,
+      threadTitle: threads.title,
+      total: sql<number>`(count(*) over ())::int`,
+    })
+    .from(moderationLog)
+    .innerJoin(users, eq(users.id, moderationLog.actorId))
+    .leftJoin(target, eq(target.id, moderationLog.targetUserId))
+    .leftJoin(threads, eq(threads.id, moderationLog.threadId))
+    .leftJoin(forums, eq(forums.id, threads.forumId))
+    .where(where)
+    .orderBy(desc(moderationLog.createdAt), desc(moderationLog.id))
+    .limit(logPageSize)
+    .offset((filter.page - 1) * logPageSize);
+  return { rows: found, pages: pagesOf(found) };
+}
+
+function pagesOf(rows: { total: number }[]): number {
+  return Math.max(1, Math.ceil((rows[0]?.total ?? 0) / logPageSize));
 }
 
 /** Actions the published log leaves out: a warning is a private message, and joining the node is not moderation of content. */
@@ -176,24 +172,16 @@ export async function publishedLogPage(db: DatabaseLike, page: number) {
     sql`${moderationLog.action} not in (${sql.join(unpublished.map((a) => sql`${a}`), sql`, `)})`,
     sql`(${moderationLog.threadId} is null or ${forums.visibility} <> 'group')`,
   );
-  const [rows, [total]] = await Promise.all([
-    db
-      .select({ action: moderationLog.action, createdAt: moderationLog.createdAt })
-      .from(moderationLog)
-      .leftJoin(threads, eq(threads.id, moderationLog.threadId))
-      .leftJoin(forums, eq(forums.id, threads.forumId))
-      .where(where)
-      .orderBy(desc(moderationLog.createdAt), desc(moderationLog.id))
-      .limit(logPageSize)
-      .offset((page - 1) * logPageSize),
-    db
-      .select({ n: sql<number>`count(*)::int` })
-      .from(moderationLog)
-      .leftJoin(threads, eq(threads.id, moderationLog.threadId))
-      .leftJoin(forums, eq(forums.id, threads.forumId))
-      .where(where),
-  ]);
-  return { rows, pages: Math.max(1, Math.ceil((total?.n ?? 0) / logPageSize)) };
+  const found = await db
+    .select({ action: moderationLog.action, createdAt: moderationLog.createdAt, total: sql<number>`(count(*) over ())::int` })
+    .from(moderationLog)
+    .leftJoin(threads, eq(threads.id, moderationLog.threadId))
+    .leftJoin(forums, eq(forums.id, threads.forumId))
+    .where(where)
+    .orderBy(desc(moderationLog.createdAt), desc(moderationLog.id))
+    .limit(logPageSize)
+    .offset((page - 1) * logPageSize);
+  return { rows: found, pages: pagesOf(found) };
 }
 
 /** How many items wait in the queue, for the moderator's header link: three counts, no rows. */

@@ -6,13 +6,11 @@ import { makeUser, setUpNode, signedIn } from '../support/fixtures.ts';
 import { makeForum, makeThread } from '../support/forums.ts';
 import { posts, threads } from '../../server/forums/forums.tables.ts';
 import { reports } from '../../server/moderation/moderation.tables.ts';
-import type { User } from '../../server/accounts/accounts.service.ts';
 import type { Forum } from '../../server/forums/forums.service.ts';
 import type { Thread } from '../../server/forums/threads.service.ts';
 
 describe('moderation: pre-moderation, word rules and crisis wording', () => {
   let node: TestNode;
-  let sini: User;
   let open: Forum;
   let checked: Forum;
   let welcome: Thread;
@@ -25,7 +23,7 @@ describe('moderation: pre-moderation, word rules and crisis wording', () => {
     node = await startNode();
     const db = node.database.db;
     await setUpNode(db, 'open', 2);
-    sini = await makeUser(db, 'sini');
+    await makeUser(db, 'sini');
     await makeUser(db, 'moderaattori_maija', 'moderator');
     open = await makeForum(db, 'avoin', 'public');
     checked = await makeForum(db, 'tarkistettu', 'members');

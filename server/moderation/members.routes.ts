@@ -1,0 +1,95 @@
+// What every member does about moderation: report, mute, read the moderators' messages and the published log.
+import { Router, type Request, type Response } from 'express';
+import { and, desc, eq, isNull } from 'drizzle-orm';
+import type { AppContext } from '../app.ts';
+import { canReport, requireSignedIn } from '../access.ts';
+import type { User } from '../accounts/accounts.service.ts';
+import { ForbiddenError, NotFoundError } from '../errors.ts';
+import { formView } from '../web/forms.ts';
+import { pageNumber, pager } from '../web/pagination.ts';
+import { saveAndRedirect } from '../web/session.ts';
+import type { FieldErrors } from '../validation.ts';
+import { getSettings } from '../admin/settings.service.ts';
+import { moderatorMessages, mutes, reportReasons } from './moderation.tables.ts';
+import { report, type Found } from './moderation.service.ts';
+import { publishedLogPage } from './queue.queries.ts';
+import { postUrl, refuse, visibleMember, visiblePost } from './lookup.ts';
+
+export function moderationMembersRouter(context: AppContext): Router {
+  const db = context.database.db;
+  const router = Router();
+
+  // Reports, by any member.
+
+  const reportView = (req: Request, subject: { found?: Found; member: User }, values: Record<string, unknown> = {}, errors: FieldErrors = {}) => ({
+    title: 'moderation.report.title',
+    ...subject,
+    reasons: reportReasons,
+    action: subject.found ? `/posts/${subject.found.post.id}/report` : `/members/${subject.member.username}/report`,
+    ...formView(req, values, errors),
+  });
+
+  // @route GET /posts/:id/report
+  router.get('/posts/:id/report', requireSignedIn, async (req, res) => {
+    const found = await visiblePost(db, req);
+    if (!canReport(req.user, found.post)) throw new ForbiddenError();
+    const member = (await db.query.users.findFirst({ where: (u, { eq }) => eq(u.id, found.post.authorId) }))!;
+    res.render('moderation/report', reportView(req, { found, member }));
+  });
+
+  // @route POST /posts/:id/report
+  router.post('/posts/:id/report', requireSignedIn, async (req, res) => {
+    const found = await visiblePost(db, req);
+    const member = (await db.query.users.findFirst({ where: (u, { eq }) => eq(u.id, found.post.authorId) }))!;
+    const result = await report(db, req.user!, { post: found.post, member }, req.body);
+    if (!result.ok && 'reason' in result) return refuse(result);
+    if (!result.ok) return res.status(422).render('moderation/report', reportView(req, { found, member }, req.body, result.errors));
+    await saveAndRedirect(req, res, postUrl(found), 'moderation.report.sent');
+  });
+
+  // @route GET /members/:username/report
+  router.get('/members/:username/report', requireSignedIn, async (req, res) => {
+    const member = await visibleMember(db, req);
+    if (!canReport(req.user, { authorId: member.id })) throw new ForbiddenError();
+    res.render('moderation/report', reportView(req, { member }));
+  });
+
+  // @route POST /members/:username/report
+  router.post('/members/:username/report', requireSignedIn, async (req, res) => {
+    const member = await visibleMember(db, req);
+    const result = await report(db, req.user!, { member }, req.body);
+    if (!result.ok && 'reason' in result) return refuse(result);
+    if (!result.ok) return res.status(422).render('moderation/report', reportView(req, { member }, req.body, result.errors));
+    await saveAndRedirect(req, res, `/members/${member.username}`, 'moderation.report.sent');
+  });
+
+  // Muting, by any member.
+
+  const muteRoute = (mute: boolean) => async (req: Request, res: Response) => {
+    const member = await visibleMember(db, req);
+    if (member.id === req.user!.id) throw new ForbiddenError();
+    if (mute) await db.insert(mutes).values({ userId: req.user!.id, mutedId: member.id }).onConflictDoNothing();
+    else await db.delete(mutes).where(and(eq(mutes.userId, req.user!.id), eq(mutes.mutedId, member.id)));
+    await saveAndRedirect(req, res, `/members/${member.username}`, mute ? 'moderation.mute.muted' : 'moderation.mute.unmuted');
+  };
+  // @route POST /members/:username/mute and /members/:username/unmute
+  router.post('/members/:username/mute', requireSignedIn, muteRoute(true));
+  router.post('/members/:username/unmute', requireSignedIn, muteRoute(false));
+
+  // @route GET /moderator-messages — messages (warnings) from the moderators to the reader
+  router.get('/moderator-messages', requireSignedIn, async (req, res) => {
+    const messages = await db.select().from(moderatorMessages).where(eq(moderatorMessages.userId, req.user!.id)).orderBy(desc(moderatorMessages.createdAt));
+    await db.update(moderatorMessages).set({ readAt: new Date() }).where(and(eq(moderatorMessages.userId, req.user!.id), isNull(moderatorMessages.readAt)));
+    res.render('moderation/messages', { title: 'moderation.messages.title', messages });
+  });
+
+  // @route GET /moderation-log — the published log, without names, if the node publishes it
+  router.get('/moderation-log', async (req, res) => {
+    if (!(await getSettings(db))?.publishModerationLog) throw new NotFoundError();
+    const page = pageNumber(req);
+    const { rows, pages } = await publishedLogPage(db, page);
+    res.render('moderation/public-log', { title: 'moderation.log.publicTitle', rows, pager: pager('/moderation-log', page, pages) });
+  });
+
+  return router;
+}
