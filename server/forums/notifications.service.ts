@@ -1,4 +1,4 @@
-import { and, count, desc, eq, inArray, isNotNull, isNull, or } from 'drizzle-orm';
+import { and, count, desc, eq, inArray, isNotNull, isNull, or, type SQL } from 'drizzle-orm';
 import type { Db, DatabaseLike } from '../db/client.ts';
 import { users } from '../accounts/accounts.tables.ts';
 import { groupMembers, groups } from '../groups/groups.tables.ts';
@@ -80,11 +80,33 @@ export async function withdrawReactionNotice(db: DatabaseLike, actorId: string, 
     .where(and(eq(notifications.actorId, actorId), eq(notifications.postId, postId), eq(notifications.kind, 'reaction'), isNull(notifications.readAt)));
 }
 
-export async function unreadCount(db: DatabaseLike, userId: string): Promise<number> {
+/**
+ * The notices a reader may still open. Deleted, waiting and removed posts, and posts in places the
+ * person can no longer read (a closed group they left), drop out. The list and the header's count
+ * both ask this, so the count never promises what the list does not show.
+ */
+function openableBy(reader: User): SQL {
+  return and(
+    eq(notifications.userId, reader.id),
+    or(
+      and(isNotNull(notifications.postId), isNull(posts.deletedAt), isNull(threads.deletedAt), shownPost, shownThread, readableForums(reader)),
+      // What the moderators did with the reader's own post is theirs to read, removed or not.
+      and(inArray(notifications.kind, ['post_removed', 'post_approved']), isNotNull(posts.id)),
+      isNotNull(groups.id),
+      eq(notifications.kind, 'moderator_message'),
+    ),
+  )!;
+}
+
+export async function unreadCount(db: DatabaseLike, reader: User): Promise<number> {
   const [row] = await db
     .select({ n: count() })
     .from(notifications)
-    .where(and(eq(notifications.userId, userId), isNull(notifications.readAt)));
+    .leftJoin(posts, eq(posts.id, notifications.postId))
+    .leftJoin(threads, eq(threads.id, posts.threadId))
+    .leftJoin(forums, eq(forums.id, threads.forumId))
+    .leftJoin(groups, eq(groups.id, notifications.groupId))
+    .where(and(openableBy(reader), isNull(notifications.readAt)));
   return row?.n ?? 0;
 }
 
@@ -99,11 +121,7 @@ export type NotificationItem = {
   createdAt: Date;
 };
 
-/**
- * The latest notifications, reactions to the same post grouped into one line
- * ("Sini and 2 others sent strength"). Deleted posts and threads, and posts in places the person
- * can no longer read (a closed group they left), drop out.
- */
+/** The latest notifications, reactions to the same post grouped into one line ("Sini and 2 others sent strength"). */
 export async function listNotifications(db: Db, reader: User): Promise<NotificationItem[]> {
   const rows = await db
     .select({
@@ -122,18 +140,7 @@ export async function listNotifications(db: Db, reader: User): Promise<Notificat
     .leftJoin(forums, eq(forums.id, threads.forumId))
     .leftJoin(groups, eq(groups.id, notifications.groupId))
     .innerJoin(users, eq(users.id, notifications.actorId))
-    .where(
-      and(
-        eq(notifications.userId, reader.id),
-        or(
-          and(isNotNull(notifications.postId), isNull(posts.deletedAt), isNull(threads.deletedAt), shownPost, shownThread, readableForums(reader)),
-          // What the moderators did with the reader's own post is theirs to read, removed or not.
-          and(inArray(notifications.kind, ['post_removed', 'post_approved']), isNotNull(posts.id)),
-          isNotNull(groups.id),
-          eq(notifications.kind, 'moderator_message'),
-        ),
-      ),
-    )
+    .where(openableBy(reader))
     .orderBy(desc(notifications.createdAt))
     .limit(100);
   const items: NotificationItem[] = [];

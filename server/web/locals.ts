@@ -23,7 +23,7 @@ export function pageLocals({ database }: AppContext) {
           displayName: user.displayName,
           isStaff: isStaff(user),
           isAdmin: isAdmin(user),
-          unreadNotifications: await unreadCount(database.db, user.id),
+          unreadNotifications: await unreadCount(database.db, user),
           queueCount: isStaff(user) ? await queueCount(database.db, user) : 0,
         }
       : null;

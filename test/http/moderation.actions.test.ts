@@ -45,6 +45,8 @@ describe('moderation: actions, who may take them, and the log', () => {
   after(() => node?.close());
 
   it('removes a post with a reason only its author sees, logs it, and restoring brings it back', async () => {
+    const notificationsLink = async () => (await siniClient.get('/settings')).$('header a[href="/notifications"]').text();
+    assert.match(await notificationsLink(), /\(1/, 'sini hears of the reply');
     const refused = await mod.post(`/moderation/posts/${hurtful.id}/remove`, { _csrf: await tokenOf(mod, `/threads/${thread.id}`), reason: '' });
     assert.equal(refused.status, 303, 'a missing reason sends the moderator back with a notice');
     assert.match(await threadText(new Client(node.url)), /Loukkaava sivuhuomautus/, 'nothing changed without a reason');
@@ -55,6 +57,7 @@ describe('moderation: actions, who may take them, and the log', () => {
     assert.match(visitorView, /Removed by the moderators/);
     assert.doesNotMatch(visitorView, /Henkilöön menevä/, 'the reason is for the author and moderators');
     assert.doesNotMatch(await threadText(siniClient), /Loukkaava sivuhuomautus/);
+    assert.doesNotMatch(await notificationsLink(), /\(/, 'the count drops the removed reply, as the list does');
 
     const author = await signedIn(node.url, 'toinen');
     const own = await threadText(author);
