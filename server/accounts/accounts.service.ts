@@ -1,6 +1,7 @@
 import { groupMembers, groups } from '../groups/groups.tables.ts';
 import { moderatorMessages, mutes, reports } from '../moderation/moderation.tables.ts';
-import { and, count, eq, ne, or, sql } from 'drizzle-orm';
+import { forums, posts, threads } from '../forums/forums.tables.ts';
+import { and, count, eq, isNull, ne, or, sql } from 'drizzle-orm';
 import type { Db, DatabaseLike } from '../db/client.ts';
 import { invalid, parseForm, type Invalid } from '../validation.ts';
 import type { RegistrationPolicy } from '../admin/settings.tables.ts';
@@ -265,7 +266,15 @@ export async function exportAccountData(db: Db, userId: string): Promise<Record<
     .from(groupMembers)
     .innerJoin(groups, eq(groups.id, groupMembers.groupId))
     .where(eq(groupMembers.userId, userId));
-  const [messages, muted, reported] = await Promise.all([
+  const [written, messages, muted, reported] = await Promise.all([
+    // Their own posts, as they wrote them, wherever they are (deleted ones are gone for them too).
+    db
+      .select({ conversation: threads.title, forum: forums.name, text: posts.body, contentWarning: posts.contentWarning, writtenAt: posts.createdAt, editedAt: posts.editedAt })
+      .from(posts)
+      .innerJoin(threads, eq(threads.id, posts.threadId))
+      .innerJoin(forums, eq(forums.id, threads.forumId))
+      .where(and(eq(posts.authorId, userId), isNull(posts.deletedAt)))
+      .orderBy(posts.createdAt),
     db.select({ message: moderatorMessages.body, sentAt: moderatorMessages.createdAt }).from(moderatorMessages).where(eq(moderatorMessages.userId, userId)),
     db.select({ username: users.username, since: mutes.createdAt }).from(mutes).innerJoin(users, eq(users.id, mutes.mutedId)).where(eq(mutes.userId, userId)),
     db.select({ reason: reports.reason, note: reports.note, sentAt: reports.createdAt }).from(reports).where(eq(reports.reporterId, userId)),
@@ -286,6 +295,7 @@ export async function exportAccountData(db: Db, userId: string): Promise<Record<
     },
     sessions: activeSessions.map((s) => ({ expiresAt: s.expiresAt })),
     groups: memberships,
+    posts: written,
     messagesFromModerators: messages,
     muted,
     reportsYouSent: reported,

@@ -4,6 +4,7 @@ import { Client, errorsOf } from '../support/client.ts';
 import { startNode, type TestNode } from '../support/node.ts';
 import { makeUser, password, setUpNode, signedIn } from '../support/fixtures.ts';
 import { sessions, users } from '../../server/accounts/accounts.tables.ts';
+import { makeForum, makeReply, makeThread } from '../support/forums.ts';
 
 describe('profile, settings, data export and account deletion', () => {
   let node: TestNode;
@@ -11,7 +12,11 @@ describe('profile, settings, data export and account deletion', () => {
     node = await startNode();
     await setUpNode(node.database.db);
     await makeUser(node.database.db, 'sini', 'member', 'active', 'sini@example.org');
-    await makeUser(node.database.db, 'toinen', 'member', 'active', 'toinen@example.org');
+    const toinen = await makeUser(node.database.db, 'toinen', 'member', 'active', 'toinen@example.org');
+    const sini = (await node.database.db.query.users.findFirst({ where: eq(users.username, 'sini') }))!;
+    const forum = await makeForum(node.database.db, 'avoin', 'public');
+    const thread = await makeThread(node.database.db, sini, forum, 'Sinin ketju', 'Sinin oma viesti');
+    await makeReply(node.database.db, toinen, forum, thread, 'Toisen vastaus');
   });
   after(() => node.close());
 
@@ -73,11 +78,12 @@ describe('profile, settings, data export and account deletion', () => {
     const response = await client.request('/settings/export');
     assert.equal(response.status, 200);
     assert.match(response.headers.get('content-disposition')!, /attachment; filename="?kohtaamo-sini\.json"?/);
-    const data = JSON.parse(response.html) as { account: Record<string, unknown> };
+    const data = JSON.parse(response.html) as { account: Record<string, unknown>; posts: { conversation: string; text: string }[] };
     assert.equal(data.account.username, 'sini');
+    assert.deepEqual(data.posts.map((p) => [p.conversation, p.text]), [['Sinin ketju', 'Sinin oma viesti']]);
     assert.equal(data.account.email, 'sini@example.org');
     assert.equal(data.account.bio, 'I like *walks*.');
-    assert.doesNotMatch(response.html, /toinen|admin_anna|scrypt\$/);
+    assert.doesNotMatch(response.html, /toinen|Toisen vastaus|admin_anna|scrypt\$/);
     assert.equal((await new Client(node.url).request('/settings/export')).status, 303);
   });
 
