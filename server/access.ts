@@ -57,7 +57,7 @@ export type ForumAccess = {
   inGroup?: boolean;
 };
 export type PostingPolicyName = 'members' | 'members_and_remote' | 'moderators';
-export type ThreadAccess = { locked: boolean; deletedAt: Date | null };
+export type ThreadAccess = { locked: boolean; deletedAt: Date | null; heldAt?: Date | null; removedAt?: Date | null };
 export type PostAccess = { authorId: string; deletedAt: Date | null; heldAt?: Date | null; removedAt?: Date | null };
 
 /**
@@ -89,17 +89,31 @@ export function canStartThread(viewer: Viewer, forum: ForumAccess): boolean {
   return canSeeForum(viewer, forum) && !forum.archived && allowedBy(viewer, forum.startPolicy);
 }
 
-/** A locked thread takes replies only from moderators. */
+/**
+ * A locked thread takes replies only from moderators; a conversation waiting for a moderator, or
+ * removed by one, takes none until it is out in the open.
+ */
 export function canReply(viewer: Viewer, forum: ForumAccess, thread: ThreadAccess): boolean {
-  if (!canSeeForum(viewer, forum) || forum.archived || thread.deletedAt) return false;
+  if (!canSeeForum(viewer, forum) || forum.archived || thread.deletedAt || thread.heldAt || thread.removedAt) return false;
   if (thread.locked && !isStaff(viewer)) return false;
   return allowedBy(viewer, forum.replyPolicy);
 }
 
-export function canEditPost(viewer: Viewer, forum: ForumAccess, thread: ThreadAccess, post: PostAccess): boolean {
+/**
+ * The author edits and deletes their own words while the conversation is open. Staff acting on
+ * someone else's post is moderation: only where they moderate, only on whom they may act (a
+ * moderator never on an admin's or another moderator's post), and always logged.
+ */
+export function canEditPost(viewer: Viewer, forum: ForumAccess, thread: ThreadAccess, post: PostAccess & { authorRole?: string }): boolean {
   if (!isSignedIn(viewer) || post.deletedAt || !canSeeForum(viewer, forum)) return false;
-  if (isStaff(viewer)) return true;
-  return post.authorId === viewer.id && !post.removedAt && !thread.locked && !forum.archived;
+  if (post.authorId === viewer.id && !post.removedAt && (!thread.locked || isStaff(viewer)) && !forum.archived) return true;
+  return isStaffEdit(viewer, forum, post);
+}
+
+/** Whether an edit or deletion by this viewer is a moderator acting on someone else's post. */
+export function isStaffEdit(viewer: Viewer, forum: Pick<ForumAccess, 'visibility' | 'inGroup'>, post: Pick<PostAccess, 'authorId'> & { authorRole?: string }): boolean {
+  if (!isSignedIn(viewer) || post.authorId === viewer.id || !canModeratePost(viewer, forum)) return false;
+  return canModerateMember(viewer, { id: post.authorId, role: post.authorRole ?? 'admin' });
 }
 
 export const canDeletePost = canEditPost;
@@ -124,6 +138,18 @@ export function canReact(viewer: Viewer, forum: ForumAccess, post: PostAccess): 
 /** A post waiting for a moderator, or removed by one, is for its author and those who may moderate it. */
 export function canSeeHiddenPost(viewer: Viewer, forum: Pick<ForumAccess, 'visibility' | 'inGroup'>, post: Pick<PostAccess, 'authorId'>): boolean {
   return isSignedIn(viewer) && (post.authorId === viewer.id || canModeratePost(viewer, forum));
+}
+
+/**
+ * Who may read a forum, from most to fewest: a thread may move only to a forum whose readers are
+ * the same or fewer, so what was written for members never becomes public. A closed group's space
+ * is neither a source nor a target: what is said there stays there.
+ */
+const readersRank: Record<ForumAccess['visibility'], number> = { public: 2, members: 1, group: 0 };
+
+export function canMoveThread(viewer: Viewer, from: Pick<ForumAccess, 'visibility' | 'inGroup'>, to: Pick<ForumAccess, 'visibility' | 'archived'>): boolean {
+  if (!canModeratePost(viewer, from) || from.visibility === 'group' || to.visibility === 'group' || to.archived) return false;
+  return readersRank[to.visibility] <= readersRank[from.visibility];
 }
 
 /** Moderators act on what they can read: so a closed group's space is moderated by admins only. */

@@ -16,7 +16,7 @@ declare module 'express-session' {
     locale?: Locale;
     /** i18n key of a one-time notice shown after a redirect. */
     notice?: string;
-    /** The member's post sounded like a crisis: the next page shows them where help is. */
-    crisisHelp?: boolean;
+    /** The member's post sounded like a crisis: the next page shows them where help is, and whether the post is out or waits. */
+    crisisHelp?: 'published' | 'held';
   }
 }

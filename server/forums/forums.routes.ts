@@ -1,5 +1,4 @@
 import { Router, type Request } from 'express';
-import { Feed } from 'feed';
 import type { AppContext } from '../app.ts';
 import { canModeratePost, canSeeForum, canStartThread, requireSignedIn } from '../access.ts';
 import { NotFoundError } from '../errors.ts';
@@ -11,6 +10,7 @@ import type { FieldErrors } from '../validation.ts';
 import { findForumBySlug, type Forum } from './forums.service.ts';
 import { forumIndex, threadList } from './forums.queries.ts';
 import { latestPublicThreads } from './feeds.queries.ts';
+import { forumFeed } from './feeds.ts';
 import { startThread } from './threads.service.ts';
 import { redirectAfterPosting } from '../moderation/outcome.ts';
 
@@ -64,7 +64,7 @@ export function forumsRouter(context: AppContext): Router {
   router.post('/forums/:slug/threads', requireSignedIn, async (req, res) => {
     const forum = await visibleForum(context, req);
     const result = await startThread(db, req.user!, forum, req.body);
-    if (!result.ok && 'reason' in result) throw new NotFoundError();
+    if (!result.ok && 'reason' in result) return res.status(403).render('forums/new-thread', { ...composerView(req, forum, req.body), refused: 'errors.thread.cannotStart' });
     if (!result.ok) return res.status(422).render('forums/new-thread', { ...composerView(req, forum, req.body, result.errors), refusal: 'message' in result ? result.message : null });
     await redirectAfterPosting(req, res, `/threads/${result.thread.id}`, result);
   });
@@ -73,30 +73,9 @@ export function forumsRouter(context: AppContext): Router {
   router.get('/forums/:slug/feed.atom', async (req, res) => {
     const forum = await findForumBySlug(db, textParam(req, 'slug'));
     if (!forum || forum.visibility !== 'public') throw new NotFoundError();
-    const base = context.config.baseUrl;
-    const feed = new Feed({
-      title: `${forum.name} – ${res.locals.node.name}`,
-      id: new URL(`/forums/${forum.slug}`, base).href,
-      link: new URL(`/forums/${forum.slug}`, base).href,
-      description: forum.description,
-      language: req.locale,
-      copyright: res.locals.node.name,
-      updated: new Date(),
-      feedLinks: { atom: new URL(`/forums/${forum.slug}/feed.atom`, base).href },
-    });
-    for (const item of await latestPublicThreads(db, forum.id)) {
-      const link = new URL(`/threads/${item.id}`, base).href;
-      feed.addItem({
-        title: item.title,
-        id: link,
-        link,
-        date: item.createdAt,
-        content: item.contentWarning ? undefined : item.bodyHtml,
-        description: item.contentWarning ?? undefined,
-        author: item.authorName ? [{ name: item.authorName }] : undefined,
-      });
-    }
-    res.type('application/atom+xml').send(feed.atom1());
+    const items = await latestPublicThreads(db, forum.id);
+    const xml = forumFeed(forum, items, { baseUrl: context.config.baseUrl.href, nodeName: res.locals.node.name, locale: req.locale });
+    res.type('application/atom+xml').send(xml);
   });
 
   return router;

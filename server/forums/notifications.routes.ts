@@ -17,7 +17,13 @@ export function notificationsRouter({ database }: AppContext): Router {
     const [items, preferences] = await Promise.all([listNotifications(db, req.user!), getPreferences(db, req.user!.id)]);
     res.render('forums/notifications', {
       title: 'notifications.title',
-      items: items.map((item) => ({ ...item, others: item.actors.length - 1, actor: item.actors[0], key: item.kind === 'reaction' && item.actors.length > 1 ? 'reactionMany' : item.kind })),
+      // A batch of reactions names one person and counts the others; a batch of approvals counts the posts.
+      items: items.map((item) => ({
+        ...item,
+        actor: item.actors[0],
+        key: item.ids.length > 1 ? `${item.kind}Many` : item.kind,
+        count: item.kind === 'reaction' ? item.actors.length - 1 : item.ids.length,
+      })),
       kinds: notificationKinds.map((kind) => ({ kind, on: preferences[kind] })),
     });
   });

@@ -117,11 +117,23 @@ export type NotificationItem = {
   actors: (string | null)[];
   /** What the notice is about: a conversation's title or a group's name, and where to go. */
   subject: string;
+  /** For an answer to a join request: what the peer leader wrote, if anything. */
+  reply: string | null;
   unread: boolean;
   createdAt: Date;
 };
 
-/** The latest notifications, reactions to the same post grouped into one line ("Sini and 2 others sent strength"). */
+/** Notices that read as one line when they come in a row: reactions to one post, and posts let through. */
+function batchKey(row: { kind: string; postId: string | null }): string | null {
+  if (row.kind === 'reaction' && row.postId) return `reaction ${row.postId}`;
+  if (row.kind === 'post_approved') return 'post_approved';
+  return null;
+}
+
+/**
+ * The latest notifications: reactions to the same post grouped into one line ("Sini and 2 others
+ * sent strength"), and posts a moderator let through into one ("7 of your posts were let through").
+ */
 export async function listNotifications(db: Db, reader: User): Promise<NotificationItem[]> {
   const rows = await db
     .select({
@@ -133,20 +145,24 @@ export async function listNotifications(db: Db, reader: User): Promise<Notificat
       actor: authorName,
       threadTitle: threads.title,
       groupName: groups.name,
+      reply: groupMembers.reply,
     })
     .from(notifications)
     .leftJoin(posts, eq(posts.id, notifications.postId))
     .leftJoin(threads, eq(threads.id, posts.threadId))
     .leftJoin(forums, eq(forums.id, threads.forumId))
     .leftJoin(groups, eq(groups.id, notifications.groupId))
+    // The answer's words are on the reader's own row in the group.
+    .leftJoin(groupMembers, and(eq(groupMembers.groupId, notifications.groupId), eq(groupMembers.userId, reader.id), inArray(notifications.kind, ['join_accepted', 'join_declined'])))
     .innerJoin(users, eq(users.id, notifications.actorId))
     .where(openableBy(reader))
     .orderBy(desc(notifications.createdAt))
     .limit(100);
   const items: NotificationItem[] = [];
-  const reactionGroups = new Map<string, NotificationItem>();
+  const batches = new Map<string, NotificationItem>();
   for (const row of rows) {
-    const group = row.kind === 'reaction' && row.postId ? reactionGroups.get(row.postId) : undefined;
+    const key = batchKey(row);
+    const group = key ? batches.get(key) : undefined;
     if (group) {
       group.ids.push(row.id);
       group.actors.push(row.actor);
@@ -158,10 +174,11 @@ export async function listNotifications(db: Db, reader: User): Promise<Notificat
       kind: row.kind,
       actors: [row.actor],
       subject: row.threadTitle ?? row.groupName ?? '',
+      reply: row.reply || null,
       unread: row.readAt === null,
       createdAt: row.createdAt,
     };
-    if (row.kind === 'reaction' && row.postId) reactionGroups.set(row.postId, item);
+    if (key) batches.set(key, item);
     items.push(item);
   }
   return items;
@@ -189,7 +206,12 @@ export async function openNotification(db: Db, userId: string, id: string): Prom
     .where(and(eq(notifications.id, id), eq(notifications.userId, userId)));
   if (!row) return null;
   const { notice, groupSlug } = row;
-  const sameGroup = notice.kind === 'reaction' && notice.postId ? and(eq(notifications.postId, notice.postId), eq(notifications.kind, 'reaction')) : eq(notifications.id, id);
+  const sameGroup =
+    notice.kind === 'reaction' && notice.postId
+      ? and(eq(notifications.postId, notice.postId), eq(notifications.kind, 'reaction'))
+      : notice.kind === 'post_approved'
+        ? eq(notifications.kind, 'post_approved')
+        : eq(notifications.id, id);
   await db
     .update(notifications)
     .set({ readAt: new Date() })

@@ -54,6 +54,7 @@ export function threadsRouter(context: AppContext): Router {
       posts: postsOnPage.map((post) => {
         const access = {
           authorId: post.authorId,
+          authorRole: post.authorRole,
           deletedAt: post.deleted ? new Date() : null,
           heldAt: post.waiting ? new Date() : null,
           removedAt: post.removed ? new Date() : null,
@@ -117,9 +118,10 @@ export function threadsRouter(context: AppContext): Router {
   router.post('/threads/:id/replies', requireSignedIn, async (req, res) => {
     const found = visible(req, await findThread(db, idParam(req), req.user?.id));
     const result = await reply(db, req.user!, found.forum, found.thread, req.body);
+    // Refused (locked, held or removed meanwhile): the page says why, and the typed text stays.
     if (!result.ok && 'reason' in result) {
-      if (result.reason === 'locked') return res.status(409).render('forums/reply', { titleText: found.thread.title, ...found, locked: true, ...formView(req, req.body) });
-      return refuse(result);
+      const refused = result.reason === 'locked' ? 'errors.thread.locked' : 'errors.thread.closed';
+      return res.status(result.reason === 'locked' ? 409 : 403).render('forums/reply', { titleText: found.thread.title, ...found, refused, ...formView(req, req.body) });
     }
     if (!result.ok) return res.status(422).render('forums/reply', { titleText: found.thread.title, ...found, ...formView(req, req.body, result.errors), refusal: 'message' in result ? result.message : null });
     await redirectAfterPosting(req, res, postPath(found.thread, result.post.number), result);
@@ -151,7 +153,7 @@ export function threadsRouter(context: AppContext): Router {
   router.post('/posts/:id/edit', requireSignedIn, async (req, res) => {
     const found = await postOr404(req);
     const result = await editPost(db, req.user!, found, req.body);
-    if (!result.ok && 'reason' in result) return refuse(result);
+    if (!result.ok && 'reason' in result) return res.status(403).render('forums/edit', { ...editView(req, found, req.body), refused: 'errors.thread.cannotEdit' });
     if (!result.ok) return res.status(422).render('forums/edit', { ...editView(req, found, req.body, result.errors), refusal: 'message' in result ? result.message : null });
     await redirectAfterPosting(req, res, postPath(found.thread, found.post.number), result);
   });

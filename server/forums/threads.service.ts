@@ -2,7 +2,8 @@ import { and, eq, isNull, lt, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Db, DatabaseLike } from '../db/client.ts';
 import type { User } from '../accounts/accounts.service.ts';
-import { canDeletePost, canEditPost, canModerate, canReact, canReply, canStartThread } from '../access.ts';
+import { users } from '../accounts/accounts.tables.ts';
+import { canDeletePost, canEditPost, canModerate, canReact, canReply, canStartThread, isStaffEdit } from '../access.ts';
 import { invalid, parseForm, type Invalid } from '../validation.ts';
 import { forums, postRevisions, posts, reactions, threadReads, threads } from './forums.tables.ts';
 import type { Forum } from './forums.service.ts';
@@ -11,7 +12,7 @@ import { inGroupOf } from './spaces.ts';
 import { notify, withdrawReactionNotice, type Notice } from './notifications.service.ts';
 import { judge, type Verdict } from '../moderation/word-rules.ts';
 import { holdReasonFor } from '../moderation/premoderation.ts';
-import { raiseCrisisAlert } from '../moderation/moderation.service.ts';
+import { log, raiseCrisisAlert } from '../moderation/moderation.service.ts';
 import { reports } from '../moderation/moderation.tables.ts';
 
 export type Thread = typeof threads.$inferSelect;
@@ -37,14 +38,18 @@ export async function findThread(db: DatabaseLike, id: string, readerId?: string
   return row && { thread: row.thread, forum: { ...row.forum, inGroup: row.inGroup }, lastRead: row.lastRead };
 }
 
-export async function findPost(db: DatabaseLike, id: string, readerId?: string): Promise<{ post: Post; thread: Thread; forum: Forum } | undefined> {
+/** A post with its thread and forum; the post carries its author's role, as staff act on posts by role. */
+export type FoundPost = { post: Post & { authorRole: string }; thread: Thread; forum: Forum };
+
+export async function findPost(db: DatabaseLike, id: string, readerId?: string): Promise<FoundPost | undefined> {
   const [row] = await db
-    .select({ post: posts, thread: threads, forum: forums, inGroup: inGroupOf(readerId) })
+    .select({ post: posts, authorRole: users.role, thread: threads, forum: forums, inGroup: inGroupOf(readerId) })
     .from(posts)
+    .innerJoin(users, eq(users.id, posts.authorId))
     .innerJoin(threads, eq(threads.id, posts.threadId))
     .innerJoin(forums, eq(forums.id, threads.forumId))
     .where(eq(posts.id, id));
-  return row && { post: row.post, thread: row.thread, forum: { ...row.forum, inGroup: row.inGroup } };
+  return row && { post: { ...row.post, authorRole: row.authorRole }, thread: row.thread, forum: { ...row.forum, inGroup: row.inGroup } };
 }
 
 function mentionNotices(mentioned: { id: string }[]): Notice[] {
@@ -145,8 +150,6 @@ export async function reply(
   form: unknown,
 ): Promise<({ ok: true; post: Post } & Outcome) | Invalid | RefusedWords | Refused> {
   if (!canReply(author, forum, thread)) return { ok: false, reason: thread.locked ? 'locked' : 'forbidden' };
-  // A conversation waiting for a moderator, or removed, takes no replies until it is out in the open.
-  if (thread.heldAt || thread.removedAt) return { ok: false, reason: 'forbidden' };
   const parsed = parseForm(replyForm, form);
   if (!parsed.ok) return parsed;
   const input = parsed.value;
@@ -192,7 +195,7 @@ export async function reply(
 export async function editPost(
   db: Db,
   editor: User,
-  found: { post: Post; thread: Thread; forum: Forum },
+  found: FoundPost,
   form: unknown,
 ): Promise<({ ok: true } & Outcome) | Invalid | RefusedWords | Refused> {
   const { post, thread, forum } = found;
@@ -232,12 +235,13 @@ export async function editPost(
     if (opening) await tx.update(threads).set({ title: input.title!, ...(holdAgain ? { heldAt: new Date() } : {}) }).where(eq(threads.id, thread.id));
     if (!post.heldAt && !holdAgain) await notify(tx, editor.id, post.id, mentionNotices(rendered.mentioned));
     if (verdict.crisis) await raiseCrisisAlert(tx, post);
+    if (isStaffEdit(editor, forum, post)) await log(tx, editor, { action: 'edit', postId: post.id, threadId: thread.id, targetUserId: post.authorId });
   });
   return { ok: true, held: holdAgain || post.heldAt !== null, crisis: verdict.crisis };
 }
 
 /** Deletes a post; a placeholder keeps its place so the conversation still reads. The opening post takes the thread with it. */
-export async function deletePost(db: Db, actor: User, found: { post: Post; thread: Thread; forum: Forum }): Promise<{ ok: true } | Refused> {
+export async function deletePost(db: Db, actor: User, found: FoundPost): Promise<{ ok: true } | Refused> {
   const { post, thread, forum } = found;
   if (!canDeletePost(actor, forum, thread, post)) return { ok: false, reason: 'forbidden' };
   const now = new Date();
@@ -246,6 +250,7 @@ export async function deletePost(db: Db, actor: User, found: { post: Post; threa
     if (post.number === 1) await tx.update(threads).set({ deletedAt: now }).where(eq(threads.id, thread.id));
     // A deleted post leaves the moderation queue: there is nothing left to act on.
     await tx.update(reports).set({ resolvedAt: now, resolvedBy: actor.id }).where(and(eq(reports.postId, post.id), isNull(reports.resolvedAt)));
+    if (isStaffEdit(actor, forum, post)) await log(tx, actor, { action: 'delete', postId: post.id, threadId: thread.id, targetUserId: post.authorId });
   });
   return { ok: true };
 }

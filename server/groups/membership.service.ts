@@ -54,7 +54,8 @@ export async function join(db: Db, member: User, group: Group): Promise<Outcome>
     await tx
       .insert(groupMembers)
       .values({ groupId: group.id, userId: member.id, status: 'accepted', feedToken: newFeedToken(), decidedAt: new Date() })
-      .onConflictDoUpdate({ target: [groupMembers.groupId, groupMembers.userId], set: { status: 'accepted', decidedAt: new Date() } });
+      // Joining an open group again starts afresh: an old answer's words no longer apply.
+      .onConflictDoUpdate({ target: [groupMembers.groupId, groupMembers.userId], set: { status: 'accepted', reply: '', decidedAt: new Date() } });
     return { ok: true };
   });
 }

@@ -1,7 +1,7 @@
 // The moderators' own pages: the queue, the actions, a member's standing and the log.
 import { Router, type Request, type Response } from 'express';
 import type { AppContext } from '../app.ts';
-import { canModerateMember, canModeratePost, requireStaff } from '../access.ts';
+import { canModerateMember, canModeratePost, canMoveThread, requireStaff } from '../access.ts';
 import type { User } from '../accounts/accounts.service.ts';
 import { ForbiddenError, NotFoundError } from '../errors.ts';
 import { findThread, sendPostNotices } from '../forums/threads.service.ts';
@@ -75,7 +75,7 @@ export function moderationRouter(context: AppContext): Router {
   const moveView = async (req: Request, found: Awaited<ReturnType<typeof visibleThread>>, values: Record<string, unknown> = {}, errors: FieldErrors = {}) => ({
     title: 'moderation.move.title',
     ...found,
-    forums: (await listForums(db)).filter((f) => f.id !== found.forum.id && !f.archived),
+    forums: (await listForums(db)).filter((f) => f.id !== found.forum.id && canMoveThread(req.user, found.forum, f)),
     ...formView(req, values, errors),
   });
 

@@ -5,7 +5,7 @@ import { z } from 'zod';
 import type { Db, DatabaseLike } from '../db/client.ts';
 import { users } from '../accounts/accounts.tables.ts';
 import { otherActiveAdmins, signOutEverywhere, type User } from '../accounts/accounts.service.ts';
-import { canModerateMember, canModeratePost, canReport } from '../access.ts';
+import { canModerateMember, canModeratePost, canMoveThread, canReport } from '../access.ts';
 import { forums, posts, threads } from '../forums/forums.tables.ts';
 import type { Forum } from '../forums/forums.service.ts';
 import { nextNumber, type Post, type Thread } from '../forums/threads.service.ts';
@@ -161,15 +161,15 @@ export async function lockThread(db: Db, actor: User, found: Omit<Found, 'post'>
   return { ok: true };
 }
 
-/** Moves a thread between the node's forums. A closed group's space is never a source or a target: what is said there stays there. */
+/** Moves a thread to a forum with the same readers or fewer (access.ts: canMoveThread). */
 export async function moveThread(db: Db, actor: User, found: Omit<Found, 'post'>, form: unknown): Promise<Done> {
   const { thread, forum } = found;
   if (!canModeratePost(actor, forum) || forum.visibility === 'group') return { ok: false, reason: 'forbidden' };
   const parsed = parseForm(z.object({ forumId: z.uuid('errors.moderation.forum'), reason }), form);
   if (!parsed.ok) return parsed;
   const target = await db.query.forums.findFirst({ where: eq(forums.id, parsed.value.forumId) });
-  if (!target || target.visibility === 'group' || target.archived) return { ok: false, errors: { forumId: 'errors.moderation.forum' } };
-  if (target.id === forum.id) return { ok: false, errors: { forumId: 'errors.moderation.sameForum' } };
+  if (target?.id === forum.id) return { ok: false, errors: { forumId: 'errors.moderation.sameForum' } };
+  if (!target || !canMoveThread(actor, forum, target)) return { ok: false, errors: { forumId: 'errors.moderation.forum' } };
   await db.transaction(async (tx) => {
     await tx.update(threads).set({ forumId: target.id }).where(eq(threads.id, thread.id));
     await log(tx, actor, { action: 'move', threadId: thread.id, targetUserId: thread.authorId, reason: parsed.value.reason, detail: `${forum.name} → ${target.name}` });

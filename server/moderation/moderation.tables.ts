@@ -36,6 +36,8 @@ export const moderationActions = [
   'restore',
   'approve',
   'content_warning',
+  'edit',
+  'delete',
   'lock',
   'unlock',
   'move',

@@ -1,5 +1,5 @@
 // The moderation queue: reported posts and profiles, posts waiting for approval and people waiting
-// to join, as one list, oldest first. Posts come only from forums the moderator may read, so a
+// to join, as one list: crisis alerts on top, then oldest first. Posts come only from forums the moderator may read, so a
 // closed group's space reaches admins alone.
 import { and, asc, desc, eq, inArray, isNotNull, isNull, ne, sql, type SQL } from 'drizzle-orm';
 import { canModerateMember, isAdmin } from '../access.ts';
@@ -115,7 +115,9 @@ export async function moderationQueue(db: DatabaseLike, moderator: User): Promis
   const handled = items.filter((item) =>
     item.kind === 'post' ? mayHandle({ id: item.post.authorId, role: item.post.authorRole }) : item.kind === 'profile' ? mayHandle(item.member) : true,
   );
-  handled.sort((a, b) => a.since.getTime() - b.since.getTime());
+  // Crisis alerts first (someone may need help now), then the rest, each oldest first.
+  const urgent = (item: QueueItem) => (item.kind === 'post' && item.crisis ? 0 : 1);
+  handled.sort((a, b) => urgent(a) - urgent(b) || a.since.getTime() - b.since.getTime());
   return { items: handled.slice(0, shownMax), total: handled.length };
 }
 
@@ -184,22 +186,24 @@ export async function publishedLogPage(db: DatabaseLike, page: number) {
   return { rows: found, pages: pagesOf(found) };
 }
 
-/** How many items wait in the queue, for the moderator's header link: three counts, no rows. */
-export async function queueCount(db: DatabaseLike, moderator: User): Promise<number> {
+/** How many items wait in the queue, and how many are crisis alerts, for the moderator's header link: three counts, no rows. */
+export async function queueCount(db: DatabaseLike, moderator: User): Promise<{ total: number; crisis: number }> {
   const n = sql<number>`count(*)::int`;
   const [[reported], [held], [joining]] = await Promise.all([
     db
-      .select({ n: sql<number>`count(distinct coalesce(${reports.postId}, ${reports.subjectUserId}))::int` })
+      .select({
+        // A held post that is also reported is one item, counted with the held ones.
+        n: sql<number>`count(distinct coalesce(${reports.postId}, ${reports.subjectUserId})) filter (where ${posts.heldAt} is null)::int`,
+        crisis: sql<number>`count(distinct ${reports.postId}) filter (where ${reports.reason} = 'crisis_wording')::int`,
+      })
       .from(reports)
       .innerJoin(users, eq(users.id, reports.subjectUserId))
       .leftJoin(posts, eq(posts.id, reports.postId))
       .leftJoin(threads, eq(threads.id, posts.threadId))
       .leftJoin(forums, eq(forums.id, threads.forumId))
-      // A held post that is also reported is one item, counted with the held ones; the rest as in the queue.
       .where(
         and(
           isNull(reports.resolvedAt),
-          isNull(posts.heldAt),
           isNull(posts.deletedAt),
           sql`(${reports.postId} is null or ${readableForums(moderator)})`,
           ne(users.id, moderator.id),
@@ -214,5 +218,5 @@ export async function queueCount(db: DatabaseLike, moderator: User): Promise<num
       .where(and(isNotNull(posts.heldAt), isNull(posts.removedAt), isNull(posts.deletedAt), readableForums(moderator))),
     db.select({ n }).from(users).where(eq(users.status, 'pending')),
   ]);
-  return (reported?.n ?? 0) + (held?.n ?? 0) + (joining?.n ?? 0);
+  return { total: (reported?.n ?? 0) + (held?.n ?? 0) + (joining?.n ?? 0), crisis: reported?.crisis ?? 0 };
 }

@@ -1,59 +1,36 @@
-// Word rules: what a post is checked against before it is saved. A single word matches its
-// inflected forms through PostgreSQL's Snowball stemmer for the rule's language (the same one
-// search uses, so "huume" catches "huumeita"); a phrase matches its words in order; a * stands
-// for any letters, for what stemming does not reach ("kannabi*" catches "kannabiksen").
+// Word rules: what a post is checked against before it is saved. A word matches its inflected
+// forms through PostgreSQL's Snowball stemmer for the rule's language (the same one search uses,
+// so "huume" catches "huumeita"); a * stands for any letters, for what stemming does not reach
+// ("kannabi*" catches "kannabiksen"); "a|b" takes either word; a phrase matches its words in order
+// within a sentence, a few words apart (phrases.ts), and crisis wording is not turned around by
+// a negation ("en halua kuolla").
 import { asc, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import type { DatabaseLike } from '../db/client.ts';
-import { locales } from '../config.ts';
-import { searchConfigByLocale } from '../forums/posting.ts';
+import { locales, type Locale } from '../config.ts';
 import { parseForm, type Invalid } from '../validation.ts';
 import { wordRuleActions, wordRules, type WordRuleAction } from './moderation.tables.ts';
+import { compileRule, matchesRule, negationWords, plainWords, tokenize, type CompiledRule } from './phrases.ts';
 
 export type WordRule = typeof wordRules.$inferSelect;
+type Compiled = { rule: WordRule; words: CompiledRule };
 
-/** A rule is stemmed when it is one word with no *; otherwise it is a pattern matched as text. */
-function isStemmed(pattern: string): boolean {
-  return !/[*\s]/.test(pattern);
-}
-
-const letters = '[\\p{L}\\p{N}]';
-
-const compiled = new Map<string, RegExp>();
-
-/** The rule's pattern as a regular expression, compiled once per pattern. */
-export function patternRegex(pattern: string): RegExp {
-  const hit = compiled.get(pattern);
-  if (hit) return hit;
-  const regex = buildRegex(pattern);
-  if (compiled.size > 10_000) compiled.clear();
-  compiled.set(pattern, regex);
-  return regex;
-}
-
-function buildRegex(pattern: string): RegExp {
-  const body = pattern
-    .trim()
-    .split(/\s+/)
-    .map((word) => word.split('*').map((part) => part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join(`${letters}*`))
-    .join('\\s+');
-  return new RegExp(`(?<!${letters})${body}(?!${letters})`, 'iu');
-}
+/** Snowball's dictionary for each language: ts_lexize stems one word with it. */
+const stemmerByLocale: Record<Locale, string> = { fi: 'finnish_stem', sv: 'swedish_stem', en: 'english_stem', da: 'danish_stem' };
 
 export function listRules(db: DatabaseLike): Promise<WordRule[]> {
   return db.select().from(wordRules).orderBy(asc(wordRules.action), asc(wordRules.locale), asc(wordRules.pattern));
 }
 
-/** The rules the text matches: stemmed words in one query, patterns in JavaScript. */
-// Every post is checked, and rules change rarely: keep them a few seconds, as the settings are.
-// A change in this process is seen at once; other processes see it within the TTL.
+// Every post is checked, and rules change rarely: keep them (compiled) a few seconds, as the
+// settings are. A change in this process is seen at once; other processes see it within the TTL.
 const cacheMs = 5000;
-const cached = new WeakMap<object, { rules: WordRule[]; until: number }>();
+const cached = new WeakMap<object, { rules: Compiled[]; until: number }>();
 
-async function currentRules(db: DatabaseLike): Promise<WordRule[]> {
+async function currentRules(db: DatabaseLike): Promise<Compiled[]> {
   const hit = cached.get(db);
   if (hit && hit.until > Date.now()) return hit.rules;
-  const rules = await listRules(db);
+  const rules = (await listRules(db)).map((rule) => ({ rule, words: compileRule(rule.pattern) }));
   cached.set(db, { rules, until: Date.now() + cacheMs });
   return rules;
 }
@@ -62,27 +39,42 @@ export function forgetRules(db: DatabaseLike): void {
   cached.delete(db);
 }
 
+/** Each word's stem per language, in one query: the text's words and the rules' words together. */
+async function stems(db: DatabaseLike, words: string[], languages: Locale[]): Promise<Map<Locale, Map<string, string>>> {
+  const result = new Map<Locale, Map<string, string>>(languages.map((locale) => [locale, new Map()]));
+  if (!words.length || !languages.length) return result;
+  const columns = Object.fromEntries(
+    languages.map((locale) => [locale, sql<string | null>`(ts_lexize(${sql.raw(`'${stemmerByLocale[locale]}'`)}::regdictionary, w))[1]`]),
+  );
+  // The words travel as one JSON parameter: both drivers pass it alike, however many there are.
+  const rows = await db
+    .select({ w: sql<string>`w`, ...columns })
+    .from(sql`json_array_elements_text(${JSON.stringify(words)}::json) as w`);
+  for (const row of rows as Record<string, string | null>[]) {
+    const word = String(row.w);
+    // A stop word ("en", "inte") has no stem: it stands for itself.
+    for (const locale of languages) result.get(locale)!.set(word, row[locale] ?? word);
+  }
+  return result;
+}
+
+/** The rules the text matches. */
 export async function matchingRules(db: DatabaseLike, text: string): Promise<WordRule[]> {
   const rules = await currentRules(db);
-  const stemmed = rules.filter((rule) => isStemmed(rule.pattern));
-  let stemHits = new Set<string>();
-  if (stemmed.length) {
-    // The text is stemmed once per language (a VALUES list is computed once), not once per rule.
-    const docs = sql.join(
-      locales.map((locale) => {
-        const config = sql.raw(`'${searchConfigByLocale[locale]}'::regconfig`);
-        return sql`(${locale}, ${config}, to_tsvector(${config}, ${text}))`;
-      }),
-      sql`, `,
-    );
-    const rows = await db
-      .select({ id: wordRules.id })
-      .from(wordRules)
-      .innerJoin(sql`(values ${docs}) as docs(locale, config, doc)`, sql`docs.locale = ${wordRules.locale}`)
-      .where(sql`${wordRules.pattern} !~ '[*[:space:]]' and docs.doc @@ plainto_tsquery(docs.config, ${wordRules.pattern})`);
-    stemHits = new Set(rows.map((row) => row.id));
-  }
-  return rules.filter((rule) => (isStemmed(rule.pattern) ? stemHits.has(rule.id) : patternRegex(rule.pattern).test(text)));
+  if (!rules.length) return [];
+  const tokens = tokenize(text);
+  if (!tokens.length) return [];
+  const languages = [...new Set(rules.map(({ rule }) => rule.locale))];
+  const words = new Set(tokens.map((token) => token.word));
+  for (const { words: compiled } of rules) for (const word of plainWords(compiled)) words.add(word);
+  const stemmed = await stems(db, [...words], languages);
+  return rules
+    .filter(({ rule, words: compiled }) => {
+      const table = stemmed.get(rule.locale)!;
+      const stemOf = (word: string) => table.get(word) ?? word;
+      return matchesRule(compiled, tokens, stemOf, rule.action === 'crisis' ? negationWords[rule.locale] : undefined);
+    })
+    .map(({ rule }) => rule);
 }
 
 /** What the rules say of a text: refused (with the first refusing rule), held, and whether it sounds like a crisis. */

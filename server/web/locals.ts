@@ -24,7 +24,7 @@ export function pageLocals({ database }: AppContext) {
           isStaff: isStaff(user),
           isAdmin: isAdmin(user),
           unreadNotifications: await unreadCount(database.db, user),
-          queueCount: isStaff(user) ? await queueCount(database.db, user) : 0,
+          queue: isStaff(user) ? await queueCount(database.db, user) : { total: 0, crisis: 0 },
         }
       : null;
     res.locals.languages = locales.map((code) => ({ code, name: localeNames[code], current: code === req.locale }));
@@ -32,7 +32,7 @@ export function pageLocals({ database }: AppContext) {
     // Visitors get a token (and so a session) only on pages with forms; members always have a session.
     if (user) res.locals.csrfToken = csrf.generateToken(req);
     if (req.session?.crisisHelp) {
-      res.locals.crisisHelp = true;
+      res.locals.crisisHelp = req.session.crisisHelp;
       delete req.session.crisisHelp;
     }
     if (req.session?.notice) {

@@ -38,3 +38,21 @@ export function meeting(start: unknown, end: unknown, options: HelperOptions): s
   }
   return format.formatRange(start, end);
 }
+
+const relativeFormatters = new Map<Locale, Intl.RelativeTimeFormat>();
+
+/** {{ago value}}: "5 minutes ago", "2 hours ago" in the reader's language; the queue says how long a post has waited. */
+export function ago(value: unknown, options: HelperOptions): string {
+  if (!(value instanceof Date) && typeof value !== 'string') return '';
+  const locale = (options.data?.root as { locale?: Locale } | undefined)?.locale ?? 'fi';
+  let format = relativeFormatters.get(locale);
+  if (!format) {
+    format = new Intl.RelativeTimeFormat(tags[locale], { numeric: 'auto' });
+    relativeFormatters.set(locale, format);
+  }
+  const minutes = Math.max(0, Math.floor((Date.now() - new Date(value).getTime()) / 60_000));
+  if (minutes < 60) return format.format(-minutes, 'minute');
+  if (minutes < 60 * 24) return format.format(-Math.floor(minutes / 60), 'hour');
+  if (minutes < 60 * 24 * 7) return format.format(-Math.floor(minutes / (60 * 24)), 'day');
+  return format.format(-Math.floor(minutes / (60 * 24 * 7)), 'week');
+}

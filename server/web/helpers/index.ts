@@ -1,10 +1,10 @@
 import { array } from './array.ts';
 import { concat } from './concat.ts';
-import { date, meeting } from './date.ts';
+import { ago, date, meeting } from './date.ts';
 import { describedby } from './describedby.ts';
 import { eq } from './eq.ts';
 import { includes } from './includes.ts';
 import { or } from './or.ts';
 import { t } from './t.ts';
 
-export const helpers = { t, eq, or, date, meeting, describedby, concat, array, includes };
+export const helpers = { t, eq, or, date, ago, meeting, describedby, concat, array, includes };
