@@ -27,6 +27,7 @@ import { chooseLocale } from './web/locale.ts';
 import { pageLocals } from './web/locals.ts';
 import { handleErrors, handleNotFound } from './web/errors.ts';
 import { csrf } from './web/csrf.ts';
+import { refuseControlCharacters } from './web/input.ts';
 import { visitorPageCache } from './web/page-cache.ts';
 import { helpers } from './web/helpers/index.ts';
 
@@ -77,7 +78,6 @@ export function buildApp(context: AppContext): { app: express.Express; close(): 
   app.use(healthRouter(database));
   if (config.pageCacheMs > 0) app.use(visitorPageCache(config, { ttlMs: config.pageCacheMs }));
   // Federation's adapter mounts here, before any body parser, when it comes.
-  app.use(express.urlencoded({ extended: false, limit: '200kb' }));
   app.use(
     session({
       name: 'kohtaamo.sid',
@@ -94,6 +94,9 @@ export function buildApp(context: AppContext): { app: express.Express; close(): 
   app.use(authenticator.session());
   app.use(chooseLocale(config));
   app.use(pageLocals(context));
+  // Forms are read after the language is chosen, so a refusal (too large, control characters) speaks the reader's language.
+  app.use(express.urlencoded({ extended: false, limit: '200kb' }));
+  app.use(refuseControlCharacters);
   app.use(csrf.csrfSynchronisedProtection);
   app.use(setupGate(database.db));
   app.use(setupRouter(context));

@@ -3,6 +3,7 @@ import type { Socket } from 'node:net';
 import { ConfigError, loadConfig, type Config } from './config.ts';
 import { openDatabase } from './db/client.ts';
 import { migrateDatabase } from './db/migrate.ts';
+import { moveQuotesOutOfReplies } from './forums/legacy-quotes.ts';
 import { acquireLock, DataDirInUseError } from './db/lock.ts';
 import { buildApp } from './app.ts';
 import { createMailer } from './mail.ts';
@@ -38,6 +39,7 @@ const database = await openDatabase(config).catch((error: Error) => {
   fail(`Could not open the database${config.databaseUrl ? ' at DATABASE_URL' : ` in ${config.dataDir}`}: ${error.message}`);
 });
 await migrateDatabase(database, config.databaseUrl);
+await moveQuotesOutOfReplies(database.db);
 
 const { app, close: closeApp } = buildApp({ config, database, mailer: createMailer(config.smtp, log), log });
 const server = createServer(app);

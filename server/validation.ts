@@ -1,4 +1,4 @@
-import type { z } from 'zod';
+import { z } from 'zod';
 
 /** Field name → i18n key of the message that field shows. */
 export type FieldErrors = Record<string, string>;
@@ -28,4 +28,14 @@ export function invalid(field: string, key: string): Invalid {
 /** Form values arrive as strings or not at all; a missing field reads as an empty string. */
 export function text(value: unknown): string {
   return typeof value === 'string' ? value : '';
+}
+
+// Bidirectional embeddings, overrides and isolates can make a name or title read as something else.
+const bidiControl = /[\u202a-\u202e\u2066-\u2069]/;
+// A title or name needs something to see: zero-width spaces, joiners and marks alone are not text.
+const visible = /[^\s\u200b-\u200f\u2060-\u2064\ufeff\u202a-\u202e\u2066-\u2069]/;
+
+/** A one-line text (a name, a title): no line breaks or direction overrides, and (when required) something visible. */
+export function singleLine(schema: z.ZodString, messageKey: string, required = true) {
+  return schema.refine((value) => !/[\r\n]/.test(value) && !bidiControl.test(value) && (!required || visible.test(value)), messageKey);
 }

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { locales } from '../config.ts';
 import { passwordMaxLength } from './passwords.ts';
+import { singleLine } from '../validation.ts';
 
 // Letters, digits and underscore: the same rule Mastodon and Lemmy use, so names federate unchanged.
 export const username = z
@@ -10,7 +11,7 @@ export const username = z
   .max(30, 'errors.username.tooLong')
   .regex(/^[A-Za-z0-9_]+$/, 'errors.username.characters');
 
-export const displayName = z.string().trim().max(50, 'errors.displayName.tooLong');
+export const displayName = singleLine(z.string().trim().max(50, 'errors.displayName.tooLong'), 'errors.singleLine', false);
 
 export const email = z
   .string()

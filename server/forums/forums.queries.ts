@@ -9,6 +9,10 @@ import type { Thread } from './threads.service.ts';
 import { authorName, authorUsername } from './authors.ts';
 import { shownThread, threadsListedFor } from './shown.ts';
 import { mutes } from '../moderation/moderation.tables.ts';
+import { alias } from 'drizzle-orm/pg-core';
+
+const quotedPost = alias(posts, 'quoted_post');
+const quotedAuthor = alias(users, 'quoted_author');
 
 export const threadsPerPage = 25;
 export const postsPerPage = 20;
@@ -105,7 +109,19 @@ export type PostView = {
   muted: boolean;
   supportCount: number;
   supportedByViewer: boolean;
-  quotedNumber: number | null;
+  quoted: QuotedView | null;
+};
+
+/**
+ * A quote is drawn from its source when the page is read, so it shows only what the source shows
+ * now: its current text, or (removed, deleted, waiting again after an edit) no text at all.
+ */
+export type QuotedView = {
+  number: number;
+  state: 'shown' | 'removed' | 'deleted' | 'unavailable';
+  authorName: string | null;
+  bodyHtml: string | null;
+  contentWarning: string | null;
 };
 
 /**
@@ -119,7 +135,6 @@ export async function postPage(db: DatabaseLike, viewer: Viewer, thread: Thread,
   const lastPage = pageOfPost(thread.postCount);
   const numbered = and(gte(posts.number, (page - 1) * postsPerPage + 1), lte(posts.number, page * postsPerPage));
   const onPage = page === lastPage ? or(numbered, lt(posts.number, 0)) : numbered;
-  const quoted = sql`(select q.number from posts q where q.id = ${posts.quotedPostId})`;
   const rows = await db
     .select({
       id: posts.id,
@@ -137,7 +152,13 @@ export async function postPage(db: DatabaseLike, viewer: Viewer, thread: Thread,
       supportedByViewer: viewer
         ? sql<boolean>`exists (select 1 from reactions r where r.post_id = ${posts.id} and r.user_id = ${viewer.id})`
         : sql<boolean>`false`,
-      quotedNumber: sql<number | null>`${quoted}`,
+      quotedNumber: quotedPost.number,
+      quotedBody: quotedPost.bodyHtml,
+      quotedWarning: quotedPost.contentWarning,
+      quotedDeleted: sql<boolean>`${quotedPost.deletedAt} is not null`,
+      quotedRemoved: sql<boolean>`${quotedPost.removedAt} is not null`,
+      quotedHeld: sql<boolean>`${quotedPost.heldAt} is not null`,
+      quotedAuthor: sql<string | null>`case when ${quotedAuthor.status} = 'deleted' then null else ${quotedAuthor.displayName} end`,
       heldAt: posts.heldAt,
       removedAt: posts.removedAt,
       removedReason: posts.removedReason,
@@ -145,12 +166,27 @@ export async function postPage(db: DatabaseLike, viewer: Viewer, thread: Thread,
     })
     .from(posts)
     .innerJoin(users, eq(users.id, posts.authorId))
+    // A quote comes from the same thread (threads.service checks), so its readers are this page's readers.
+    .leftJoin(quotedPost, and(eq(quotedPost.id, posts.quotedPostId), eq(quotedPost.threadId, posts.threadId)))
+    .leftJoin(quotedAuthor, eq(quotedAuthor.id, quotedPost.authorId))
     .where(and(eq(posts.threadId, thread.id), onPage, moderates ? undefined : viewer ? or(isNull(posts.heldAt), eq(posts.authorId, viewer.id)) : isNull(posts.heldAt)))
     .orderBy(sql`${posts.number} < 0`, sql`abs(${posts.number})`);
-  return rows.map(({ body, deletedAt, heldAt, removedAt, removedReason, ...row }) => {
+  return rows.map(({ body, deletedAt, heldAt, removedAt, removedReason, quotedNumber, quotedBody, quotedWarning, quotedDeleted, quotedRemoved, quotedHeld, quotedAuthor: quotedName, ...row }) => {
     const hidden = deletedAt !== null || (removedAt !== null && !moderates && row.authorId !== viewer?.id);
+    const quoteState = quotedDeleted ? 'deleted' : quotedRemoved ? 'removed' : quotedHeld ? 'unavailable' : 'shown';
+    const quoted: QuotedView | null =
+      quotedNumber === null || hidden
+        ? null
+        : {
+            number: quotedNumber,
+            state: quoteState,
+            authorName: quoteState === 'shown' ? quotedName : null,
+            bodyHtml: quoteState === 'shown' ? quotedBody : null,
+            contentWarning: quoteState === 'shown' ? quotedWarning : null,
+          };
     return {
       ...row,
+      quoted,
       deleted: deletedAt !== null,
       waiting: heldAt !== null,
       removed: removedAt !== null,

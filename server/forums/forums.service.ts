@@ -2,7 +2,7 @@ import { and, asc, count, eq, ne } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Db, DatabaseLike } from '../db/client.ts';
 import { inGroupOf } from './spaces.ts';
-import { invalid, parseForm, type Invalid } from '../validation.ts';
+import { invalid, parseForm, singleLine, type Invalid } from '../validation.ts';
 import { categories, forums, forumVisibilities, postingPolicies, threads } from './forums.tables.ts';
 
 export type Category = typeof categories.$inferSelect;
@@ -13,7 +13,7 @@ const checkbox = z.preprocess((value) => value === 'on' || value === 'true' || v
 const position = z.coerce.number('errors.position.invalid').int('errors.position.invalid').min(0, 'errors.position.invalid').max(10_000, 'errors.position.invalid');
 
 const categoryForm = z.object({
-  name: z.string().trim().min(1, 'errors.forumName.missing').max(100, 'errors.forumName.tooLong'),
+  name: singleLine(z.string().trim().min(1, 'errors.forumName.missing').max(100, 'errors.forumName.tooLong'), 'errors.singleLine'),
   description: z.string().trim().max(500, 'errors.description.tooLong'),
   position,
   archived: checkbox,
@@ -21,7 +21,7 @@ const categoryForm = z.object({
 
 const forumForm = z.object({
   categoryId: z.uuid('errors.category.unknown'),
-  name: z.string().trim().min(1, 'errors.forumName.missing').max(100, 'errors.forumName.tooLong'),
+  name: singleLine(z.string().trim().min(1, 'errors.forumName.missing').max(100, 'errors.forumName.tooLong'), 'errors.singleLine'),
   slug: z
     .string()
     .trim()

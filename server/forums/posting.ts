@@ -4,6 +4,7 @@ import type { DatabaseLike } from '../db/client.ts';
 import { users } from '../accounts/accounts.tables.ts';
 import { mentionedNames, renderMarkdown } from '../markup/markup.ts';
 import type { Locale } from '../config.ts';
+import { singleLine } from '../validation.ts';
 
 export const titleMaxLength = 200;
 export const bodyMaxLength = 20_000;
@@ -11,7 +12,7 @@ export const bodyMaxLength = 20_000;
 // Control characters (other than line breaks and tabs) have no place in text; NUL would not even store.
 const clean = (value: unknown) => (value === undefined ? '' : typeof value === 'string' ? value.replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/g, '') : value);
 
-export const title = z.preprocess(clean, z.string().trim().min(1, 'errors.threadTitle.missing').max(titleMaxLength, 'errors.threadTitle.tooLong'));
+export const title = z.preprocess(clean, singleLine(z.string().trim().min(1, 'errors.threadTitle.missing').max(titleMaxLength, 'errors.threadTitle.tooLong'), 'errors.singleLine'));
 export const body = z.preprocess(clean, z.string().trim().min(1, 'errors.body.missing').max(bodyMaxLength, 'errors.body.tooLong'));
 export const contentWarning = z
   .preprocess(clean, z.string().trim().max(100, 'errors.contentWarning.tooLong'))

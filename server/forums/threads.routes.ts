@@ -28,12 +28,6 @@ function visible<T extends Found & { post?: Post }>(req: Request, found: T | und
 }
 
 
-/** The quoted post's Markdown as a blockquote, for the reply composer (no JavaScript needed). */
-function quoteOf(post: Post, author: string | null): string {
-  const lines = post.body.split('\n').map((line) => `> ${line}`);
-  return `${author ? `@${author}:\n` : ''}${lines.join('\n')}\n\n`;
-}
-
 export function threadsRouter(context: AppContext): Router {
   const db = context.database.db;
   const router = Router();
@@ -67,7 +61,7 @@ export function threadsRouter(context: AppContext): Router {
           canQuote: mayReply && !post.deleted && !post.removed && !post.waiting,
           canReport: !post.deleted && !post.removed && canReport(req.user, post),
           canModerateThis: moderates && !post.deleted && canModerateMember(req.user, { id: post.authorId, role: post.authorRole }),
-          quotedUrl: post.quotedNumber ? postPath(thread, post.quotedNumber) : null,
+          quotedUrl: post.quoted && post.quoted.number > 0 ? postPath(thread, post.quoted.number) : null,
         };
       }),
       pager: pager(`/threads/${thread.id}`, page, pages),
@@ -75,6 +69,24 @@ export function threadsRouter(context: AppContext): Router {
       canModerate: moderates,
       // Only a reader who can reply gets a form token: a visitor's read starts no session.
       ...(mayReply ? formView(req) : {}),
+    };
+  };
+
+  /**
+   * The post a reply composer quotes, drawn from its source as the thread page draws it: the quote
+   * is never copied into the reply's text, so it shows only what the source shows now.
+   */
+  const quotablePost = async (id: unknown, thread: Thread) => {
+    if (typeof id !== 'string' || !id) return null;
+    const quoted = await findPost(db, id).catch(() => undefined);
+    if (!quoted || quoted.thread.id !== thread.id || quoted.post.deletedAt || quoted.post.removedAt || quoted.post.heldAt) return null;
+    const author = await db.query.users.findFirst({ where: (u, { eq }) => eq(u.id, quoted.post.authorId) });
+    return {
+      number: quoted.post.number,
+      state: 'shown',
+      authorName: author?.status === 'deleted' ? null : (author?.displayName ?? null),
+      bodyHtml: quoted.post.bodyHtml,
+      contentWarning: quoted.post.contentWarning,
     };
   };
 
@@ -107,11 +119,8 @@ export function threadsRouter(context: AppContext): Router {
     const found = visible(req, await findThread(db, idParam(req), req.user?.id));
     if (!canReply(req.user, found.forum, found.thread)) throw new ForbiddenError();
     const quoteId = typeof req.query.quote === 'string' ? req.query.quote : '';
-    const quoted = quoteId ? await findPost(db, quoteId, req.user?.id).catch(() => undefined) : undefined;
-    const usable = quoted && quoted.thread.id === found.thread.id && !quoted.post.deletedAt && !quoted.post.removedAt && !quoted.post.heldAt ? quoted.post : undefined;
-    const author = usable ? await db.query.users.findFirst({ where: (u, { eq }) => eq(u.id, usable.authorId) }) : undefined;
-    const values = usable ? { body: quoteOf(usable, author?.status === 'deleted' ? null : (author?.username ?? null)), quote: usable.id } : {};
-    res.render('forums/reply', { titleText: found.thread.title, ...found, ...formView(req, values) });
+    const quoted = await quotablePost(quoteId, found.thread);
+    res.render('forums/reply', { titleText: found.thread.title, ...found, quoted, ...formView(req, quoted ? { quote: quoteId } : {}) });
   });
 
   // @route POST /threads/:id/replies
@@ -121,9 +130,9 @@ export function threadsRouter(context: AppContext): Router {
     // Refused (locked, held or removed meanwhile): the page says why, and the typed text stays.
     if (!result.ok && 'reason' in result) {
       const refused = result.reason === 'locked' ? 'errors.thread.locked' : 'errors.thread.closed';
-      return res.status(result.reason === 'locked' ? 409 : 403).render('forums/reply', { titleText: found.thread.title, ...found, refused, ...formView(req, req.body) });
+      return res.status(result.reason === 'locked' ? 409 : 403).render('forums/reply', { titleText: found.thread.title, ...found, refused, quoted: await quotablePost(req.body.quote, found.thread), ...formView(req, req.body) });
     }
-    if (!result.ok) return res.status(422).render('forums/reply', { titleText: found.thread.title, ...found, ...formView(req, req.body, result.errors), refusal: 'message' in result ? result.message : null });
+    if (!result.ok) return res.status(422).render('forums/reply', { titleText: found.thread.title, ...found, quoted: await quotablePost(req.body.quote, found.thread), ...formView(req, req.body, result.errors), refusal: 'message' in result ? result.message : null });
     await redirectAfterPosting(req, res, postPath(found.thread, result.post.number), result);
   });
 

@@ -11,10 +11,18 @@ export type FeedOptions = {
   place: { address: string; municipality: string; videoUrl: string } | null;
 };
 
+/**
+ * ical-generator writes the calendar's name (NAME, X-WR-CALNAME) as it is given, unlike event
+ * fields: so it is escaped here as RFC 5545 text, and a line break cannot start a forged line.
+ */
+function calendarText(value: string): string {
+  return value.replace(/\\/g, '\\\\').replace(/;/g, '\\;').replace(/,/g, '\\,').replace(/\r\n|\r|\n/g, '\\n');
+}
+
 export function calendarOf(group: Group, meetings: Meeting[], options: FeedOptions): string {
   const url = new URL(`/groups/${group.slug}`, options.baseUrl).href;
   const host = options.baseUrl.host;
-  const calendar = ical({ name: `${group.name} – ${options.nodeName}`, prodId: { company: 'Kohtaamo', product: 'groups', language: 'FI' }, url, ttl: 3600 });
+  const calendar = ical({ name: calendarText(`${group.name} – ${options.nodeName}`), prodId: { company: 'Kohtaamo', product: 'groups', language: 'FI' }, url, ttl: 3600 });
   const location = options.place ? [options.place.address, options.place.municipality].filter(Boolean).join(', ') : '';
   const summaryLine = group.summary ? `${group.summary}\n\n` : '';
   for (const meeting of meetings) {

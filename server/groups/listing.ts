@@ -2,6 +2,7 @@
 import { z } from 'zod';
 import { audiences, frequencies, groupKinds, groupLanguages, groupStatuses, joinPolicies } from './groups.tables.ts';
 import { findMunicipality } from './municipalities.ts';
+import { singleLine } from '../validation.ts';
 
 /** Form values come as a string, several strings or nothing; read them as a list. */
 const list = <T extends z.ZodType>(item: T) =>
@@ -50,7 +51,7 @@ export const slug = z
 
 export const listingForm = z
   .object({
-    name: z.string().trim().min(1, 'errors.groupName.missing').max(100, 'errors.groupName.tooLong'),
+    name: singleLine(z.string().trim().min(1, 'errors.groupName.missing').max(100, 'errors.groupName.tooLong'), 'errors.singleLine'),
     slug,
     summary: optionalText(300, 'errors.group.summaryTooLong'),
     description: optionalText(10_000, 'errors.description.tooLong'),

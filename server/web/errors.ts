@@ -1,6 +1,7 @@
 import type { NextFunction, Request, Response } from 'express';
 import type { AppContext } from '../app.ts';
 import { HttpError, NotFoundError } from '../errors.ts';
+import { describeForLog } from './error-log.ts';
 
 export function handleNotFound(_req: Request, _res: Response, next: NextFunction): void {
   next(new NotFoundError());
@@ -23,7 +24,8 @@ function messageKeyOf(error: unknown, status: number): string {
 export function handleErrors({ log }: AppContext) {
   return (error: unknown, req: Request, res: Response, _next: NextFunction) => {
     const status = statusOf(error);
-    if (status >= 500) log(`error on ${req.method} ${req.originalUrl}: ${(error as Error)?.stack ?? String(error)}`);
+    // The path without its query: a search or filter holds what someone typed.
+    if (status >= 500) log(`error on ${req.method} ${req.path}: ${describeForLog(error)}`);
     if (res.headersSent) return;
     const messageKey = messageKeyOf(error, status);
     res.status(status);

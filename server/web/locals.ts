@@ -31,6 +31,8 @@ export function pageLocals({ database }: AppContext) {
     res.locals.currentPath = req.originalUrl;
     // Visitors get a token (and so a session) only on pages with forms; members always have a session.
     if (user) res.locals.csrfToken = csrf.generateToken(req);
+    // A member's pages (and their data export) are theirs: no browser or proxy cache keeps them.
+    if (user) res.setHeader('Cache-Control', 'no-store');
     if (req.session?.crisisHelp) {
       res.locals.crisisHelp = req.session.crisisHelp;
       delete req.session.crisisHelp;

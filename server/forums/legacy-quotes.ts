@@ -1,0 +1,31 @@
+// Replies once carried their quote inside their own text ("@name:\n> quoted words…"), so a quote
+// outlived the removal, deletion or edit of what it quoted. Quotes are now drawn from the source
+// when read; this takes the copied words out of replies written before, once, at start-up.
+import { and, eq, isNotNull, sql } from 'drizzle-orm';
+import type { Db } from '../db/client.ts';
+import { posts } from './forums.tables.ts';
+import { renderPost, searchDocument } from './posting.ts';
+
+const copiedQuote = /^(@[^\n]*:\n)?(>[^\n]*(\n|$))+\n*/;
+
+/** The reply's own words, without the quote the old composer copied in front of them. */
+export function withoutCopiedQuote(body: string): string {
+  return body.replace(copiedQuote, '');
+}
+
+export async function moveQuotesOutOfReplies(db: Db): Promise<number> {
+  const rows = await db
+    .select({ id: posts.id, body: posts.body })
+    .from(posts)
+    .where(and(isNotNull(posts.quotedPostId), sql`${posts.body} ~ ${'^(@[^\n]*:\n)?>'}`));
+  let changed = 0;
+  for (const row of rows) {
+    // A reply that was nothing but the quote keeps an ellipsis, as a post is never empty.
+    const body = withoutCopiedQuote(row.body).trim() || '…';
+    if (body === row.body) continue;
+    const rendered = await renderPost(db, body);
+    await db.update(posts).set({ body, bodyHtml: rendered.html, search: searchDocument(body, null) }).where(eq(posts.id, row.id));
+    changed++;
+  }
+  return changed;
+}
