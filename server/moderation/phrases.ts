@@ -124,7 +124,7 @@ function negated(tokens: Token[], positions: number[], negations: ReadonlySet<st
 
 /** Words that turn a statement around, per language, as people write them (with or without the apostrophe). */
 export const negationWords: Record<'fi' | 'sv' | 'en' | 'da', ReadonlySet<string>> = {
-  fi: new Set(['en', 'et', 'ei', 'emme', 'ette', 'eivät', 'älä', 'enkä', 'eikä', 'ettekä', 'emmekä']),
+  fi: new Set(['en', 'et', 'ei', 'emme', 'ette', 'eivät', 'älä', 'enkä', 'eikä', 'ettekä', 'emmekä', 'etten', 'ettet', 'ettei', 'ettemme', 'ettette', 'etteivät', 'jollen', 'jollei']),
   sv: new Set(['inte', 'ej', 'icke', 'aldrig', 'inget', 'ingen']),
   en: new Set([
     'not', 'no', 'never', "don't", 'dont', "doesn't", 'doesnt', "didn't", 'didnt', "won't", 'wont', "wouldn't", 'wouldnt',

@@ -92,7 +92,7 @@ const ruleForm = z.object({
     .string()
     .trim()
     .min(1, 'errors.wordRule.patternMissing')
-    .max(100, 'errors.wordRule.patternTooLong')
+    .max(200, 'errors.wordRule.patternTooLong')
     .refine((value) => /[\p{L}\p{N}]/u.test(value), 'errors.wordRule.patternMissing'),
   action: z.enum(wordRuleActions, 'errors.wordRule.action'),
   message: z.string().trim().max(300, 'errors.wordRule.messageTooLong'),
