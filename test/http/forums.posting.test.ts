@@ -74,7 +74,9 @@ describe('forums: writing, permissions and bad input', () => {
     assert.equal((await sini.get('/forums/tiedotteet/new')).status, 404);
     const token = forumPage.$('input[name="_csrf"]').first().val() as string;
     const before = await threadCount();
-    assert.equal((await sini.post('/forums/tiedotteet/threads', { _csrf: token, title: 'Not allowed', body: 'x' })).status, 404);
+    const refused = await sini.post('/forums/tiedotteet/threads', { _csrf: token, title: 'Not allowed', body: 'Typed text stays' });
+    assert.equal(refused.status, 403);
+    assert.equal(refused.$('textarea[name="body"]').text(), 'Typed text stays', 'a refusal never loses what was typed');
     assert.equal(await threadCount(), before);
     const modi = await signedIn(node.url, 'modi');
     const composer = await modi.get('/forums/tiedotteet/new');
@@ -166,8 +168,9 @@ describe('forums: writing, permissions and bad input', () => {
     const [opening] = await db().select().from(posts).where(eq(posts.threadId, thread.id));
     const other = await signedIn(node.url, 'toinen');
     const composer = await other.get(`/threads/${thread.id}/reply?quote=${opening!.id}`);
-    assert.match(composer.$('#field-body').text(), /^@sini:\n> Ensimmäinen ajatus\n> \n> Toinen ajatus/);
-    const replied = await other.submit(`/threads/${thread.id}/reply?quote=${opening!.id}`, { body: '> Toinen ajatus\n\nSamaa mieltä @modi', contentWarning: '' });
+    assert.match(composer.$('.quoted-post').text(), /Ensimmäinen ajatus[\s\S]*Toinen ajatus/, 'the composer shows the quoted post');
+    assert.equal(composer.$('#field-body').text(), '', 'and leaves the text to the writer: the quote is drawn from its source');
+    const replied = await other.submit(`/threads/${thread.id}/reply?quote=${opening!.id}`, { body: 'Samaa mieltä @modi', contentWarning: '' });
     assert.equal(replied.status, 200);
     assert.equal(replied.$('.quote-link a').attr('href'), `/threads/${thread.id}?page=1#post-1`);
     const kinds = await db().select().from(notifications);
