@@ -129,8 +129,9 @@ export function canModerate(viewer: Viewer): boolean {
   return isStaff(viewer);
 }
 
+/** The support reaction is sent to others: never to one's own post. */
 export function canReact(viewer: Viewer, forum: ForumAccess, post: PostAccess): boolean {
-  return isSignedIn(viewer) && canSeeForum(viewer, forum) && !post.deletedAt && !post.heldAt && !post.removedAt;
+  return isSignedIn(viewer) && post.authorId !== viewer.id && canSeeForum(viewer, forum) && !post.deletedAt && !post.heldAt && !post.removedAt;
 }
 
 // Moderation.

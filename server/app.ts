@@ -75,6 +75,8 @@ export function buildApp(context: AppContext): { app: express.Express; close(): 
     }),
   );
   app.use('/static', express.static(root('public'), { maxAge: '1h', index: false }));
+  // Browsers ask for /favicon.ico whatever the page says; the answer is the same small icon.
+  app.get('/favicon.ico', (_req, res) => res.sendFile(root('public/favicon.svg'), { maxAge: '1d', headers: { 'content-type': 'image/svg+xml' } }));
   app.use(healthRouter(database));
   if (config.pageCacheMs > 0) app.use(visitorPageCache(config, { ttlMs: config.pageCacheMs }));
   // Federation's adapter mounts here, before any body parser, when it comes.

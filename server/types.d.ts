@@ -14,6 +14,8 @@ declare global {
 declare module 'express-session' {
   interface SessionData {
     locale?: Locale;
+    /** A member just chose the pages' language from the header: the next page offers to save it. */
+    offerLocale?: boolean;
     /** i18n key of a one-time notice shown after a redirect. */
     notice?: string;
     /** The member's post sounded like a crisis: the next page shows them where help is, and whether the post is out or waits. */

@@ -63,6 +63,8 @@ export function accountsRouter(context: AppContext, passport: Authenticator): Ro
     passport.authenticate('local', async (error: unknown, user: User | false, failure?: SignInFailure) => {
       if (error) return next(error);
       const goTo = safeNext(req.body.next);
+      // An account waiting for staff did nothing wrong: it is told so calmly, once, not as a form error.
+      if (!user && failure?.reason === 'pending') return res.status(403).render('accounts/login', { title: 'login.title', next: goTo, pending: true, ...formView(req, { login: req.body.login }) });
       if (!user) {
         const errors = { login: failure ? `login.failed.${failure.reason}` : 'login.failed.wrong' };
         const until = failure?.reason === 'locked' ? failure.until : undefined;

@@ -3,7 +3,7 @@ import { moderatorMessages, mutes, reports } from '../moderation/moderation.tabl
 import { forums, posts, threads } from '../forums/forums.tables.ts';
 import { and, count, eq, isNull, ne, or, sql } from 'drizzle-orm';
 import type { Db, DatabaseLike } from '../db/client.ts';
-import { invalid, parseForm, type Invalid } from '../validation.ts';
+import { invalid, parseForm, text, type Invalid } from '../validation.ts';
 import type { RegistrationPolicy } from '../admin/settings.tables.ts';
 import { sessions, users, type Role, type UserStatus } from './accounts.tables.ts';
 import * as schemas from './accounts.schemas.ts';
@@ -91,12 +91,19 @@ export async function register(
   inviteCode: string,
 ): Promise<{ ok: true; user: User } | Invalid> {
   const parsed = parseForm(schemas.registration, form);
-  if (!parsed.ok) return parsed;
+  // Every field is checked in one round, so a bad username does not hide a short password.
+  const errors = parsed.ok ? {} : { ...parsed.errors };
+  const fields = (form ?? {}) as Record<string, unknown>;
+  const username = text(fields.username).trim();
+  const email = text(fields.email).trim();
+  const problem = errors.password ? null : passwordProblem(text(fields.password), username);
+  if (problem) errors.password = `errors.password.${problem}`;
+  if (!errors.username && (await findUserByName(db, username))) errors.username = 'errors.username.taken';
+  if (!errors.email && email && (await db.query.users.findFirst({ where: sql`lower(${users.email}) = lower(${email})` }))) errors.email = 'errors.email.taken';
+  const inviteTrouble = policy === 'invite' ? await inviteProblem(db, inviteCode) : null;
+  if (inviteTrouble) errors.invite = inviteTrouble;
+  if (!parsed.ok || Object.keys(errors).length) return { ok: false, errors };
   const input = parsed.value;
-  if (policy === 'invite') {
-    const problem = await inviteProblem(db, inviteCode);
-    if (problem) return invalid('invite', problem);
-  }
   return db
     .transaction(async (tx) => {
       const created = await createUser(tx, {

@@ -29,6 +29,8 @@ export function settingsRoutes(router: Router, { database }: AppContext): void {
   router.post('/settings', requireSignedIn, async (req, res) => {
     const result = await updateProfile(db, req.user!, req.body);
     if (!result.ok) return res.status(422).render('accounts/settings', settingsView(req, req.body, result.errors));
+    // The saved language is the one the pages show from now on, over a choice made from the header.
+    delete req.session.locale;
     await saveAndRedirect(req, res, '/settings', 'settings.saved');
   });
 

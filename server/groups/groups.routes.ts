@@ -43,6 +43,8 @@ export function groupsRouter(context: AppContext): Router {
       title: 'groups.title',
       filters,
       filtered: query !== '',
+      // The filters beyond the free text, for "Filters (2 on)" where they fold away on a small screen.
+      filtersOn: Object.entries(filters).filter(([key, value]) => key !== 'q' && value !== undefined && value !== '').length,
       groups: result.entries.map((entry) => ({ ...cardOf(entry.group, topics, req.locale, config.defaultLocale), next: entry.next, nextIso: entry.next?.start.toISOString(), full: entry.full })),
       total: result.total,
       pager: pager(`/groups${query ? `?${query}` : ''}`, page, result.pages),

@@ -17,6 +17,10 @@ function lineValues(lines: readonly { name: string; phone: string; hours: string
   return Object.fromEntries(lines.flatMap((line, i) => Object.entries(line).map(([key, value]) => [`${key}-${i}`, value])));
 }
 
+function isFilled(values: Record<string, unknown>, index: number): boolean {
+  return Boolean(String(values[`name-${index}`] ?? '').trim() || String(values[`phone-${index}`] ?? '').trim());
+}
+
 export function moderationAdminRouter(context: AppContext): Router {
   const db = context.database.db;
   const router = Router();
@@ -34,13 +38,17 @@ export function moderationAdminRouter(context: AppContext): Router {
       action: 'hold',
     };
     const values = failed ? { ...saved, ...failed.values, publishModerationLog: failed.form === 'settings' ? failed.values.publishModerationLog === 'on' : saved.publishModerationLog } : saved;
+    const rules = await listRules(db);
     return {
       title: 'admin.moderation.title',
-      rules: await listRules(db),
+      // Each language's rules fold behind one line: the crisis defaults alone are some fifty a language.
+      ruleGroups: locales.map((locale) => ({ locale, rules: rules.filter((rule) => rule.locale === locale) })).filter((group) => group.rules.length > 0),
       locales,
       ruleActions: wordRuleActions,
       countries: crisisCountries,
-      lineRows: Array.from({ length: crisisLineRows }, (_, i) => i),
+      // Fields are named from 0; people count lines from 1. Empty rows fold away behind "add a line".
+      lineRows: Array.from({ length: crisisLineRows }, (_, i) => ({ index: i, number: i + 1 })).filter(({ index }) => isFilled(values, index)),
+      spareRows: Array.from({ length: crisisLineRows }, (_, i) => ({ index: i, number: i + 1 })).filter(({ index }) => !isFilled(values, index)),
       failedForm: failed?.form,
       ...formView(req, values, failed?.errors),
     };

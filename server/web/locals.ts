@@ -37,6 +37,10 @@ export function pageLocals({ database }: AppContext) {
       res.locals.crisisHelp = req.session.crisisHelp;
       delete req.session.crisisHelp;
     }
+    if (req.session?.offerLocale) {
+      res.locals.offerLocale = Boolean(user);
+      delete req.session.offerLocale;
+    }
     if (req.session?.notice) {
       res.locals.notice = req.session.notice;
       delete req.session.notice;

@@ -5,6 +5,7 @@ import { isLocale } from '../i18n/i18n.ts';
 import { setLocale } from '../accounts/accounts.service.ts';
 import { renderMarkdown } from '../markup/markup.ts';
 import { saveAndRedirect } from './session.ts';
+import { requireSignedIn } from '../access.ts';
 
 /** Only same-site paths, so the language links cannot send anyone elsewhere. */
 export function safeNext(value: unknown, fallback = '/'): string {
@@ -44,12 +45,17 @@ export function pagesRouter({ database }: AppContext): Router {
   router.get('/language/:locale', async (req, res) => {
     const { locale } = req.params;
     if (!isLocale(locale)) return res.redirect(303, safeNext(req.query.next));
-    if (req.user) {
-      await setLocale(database.db, req.user.id, locale);
-      return res.redirect(303, safeNext(req.query.next));
-    }
+    // The link changes the pages' language; a member's saved setting changes only if they choose to save it.
     req.session.locale = locale;
+    if (req.user && req.user.locale !== locale) req.session.offerLocale = true;
     await saveAndRedirect(req, res, safeNext(req.query.next));
+  });
+
+  // @route POST /language — save the language the pages are in now as the member's setting
+  router.post('/language', requireSignedIn, async (req, res) => {
+    await setLocale(database.db, req.user!.id, req.locale);
+    delete req.session.locale;
+    await saveAndRedirect(req, res, safeNext(req.body.next), 'settings.languageSaved');
   });
 
   return router;

@@ -61,6 +61,17 @@ describe('profile, settings, data export and account deletion', () => {
     assert.equal(page.$('html').attr('lang'), 'sv');
     page = await member.get('/language/en?next=https://evil.example/');
     assert.equal(new URL(page.url).host, new URL(node.url).host);
+
+    // A header link changes the page, not the saved setting; the next page offers to save it.
+    assert.equal(page.$('html').attr('lang'), 'en');
+    assert.match(page.$('form[action="/language"]').text(), /The pages are now in English for this visit/);
+    const [saved] = await node.database.db.select({ locale: users.locale }).from(users).where(eq(users.username, 'toinen'));
+    assert.equal(saved!.locale, 'sv', 'the setting stays until the member saves');
+    assert.equal((await member.get('/rules')).$('form[action="/language"]').length, 0, 'offered once, never nagged');
+    page = await member.submit('/language/en?next=/rules', {}, '/language');
+    assert.match(page.$('.notice').text(), /language setting is saved/);
+    const [after] = await node.database.db.select({ locale: users.locale }).from(users).where(eq(users.username, 'toinen'));
+    assert.equal(after!.locale, 'en');
   });
 
   it('changes the password only with the current one', async () => {

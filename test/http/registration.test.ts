@@ -86,6 +86,14 @@ describe('registration', () => {
       assert.equal(await countUsers('meri'), 0);
     });
 
+    it('says everything that is wrong in one round: a bad username does not hide a short password', async () => {
+      const page = await new Client(node.url).submit('/register', { ...good, username: 'x!', email: 'TUULI@example.org', password: 'short', acceptRules: '' });
+      assert.equal(page.status, 422);
+      assert.equal(page.$('.error-summary li').length, 4, errorsOf(page));
+      assert.equal(page.$('.field-error').length, 4);
+      assert.equal(await countUsers('x!'), 0);
+    });
+
     it('refuses an e-mail address another account uses', async () => {
       const page = await new Client(node.url).submit('/register', { ...good, username: 'meri', email: 'TUULI@example.org' });
       assert.equal(page.status, 422);
@@ -102,8 +110,9 @@ describe('registration', () => {
       assert.equal(page.status, 200);
       assert.match(page.$('main').text(), /will approve it/);
       const refused = await new Client(node.url).submit('/login', { login: 'odottaja', password: good.password });
-      assert.equal(refused.status, 401);
-      assert.match(errorsOf(refused), /has not approved your account yet/);
+      assert.equal(refused.status, 403);
+      assert.equal(errorsOf(refused), '', 'waiting is not an error of the form');
+      assert.equal((refused.$('main').text().match(/has not approved your account yet/g) ?? []).length, 1, 'said calmly, once');
 
       await makeUser(node.database.db, 'moderator_mika', 'moderator');
       const moderator = await signedIn(node.url, 'moderator_mika');

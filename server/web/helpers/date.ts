@@ -1,7 +1,11 @@
 import type { HelperOptions } from 'handlebars';
 import type { Locale } from '../../config.ts';
+import { translator } from '../../i18n/i18n.ts';
 
 const tags: Record<Locale, string> = { fi: 'fi-FI', sv: 'sv-FI', en: 'en-GB', da: 'da-DK' };
+// English and Danish name the month ("Tue 14 May", "tir. 14. maj"); Finnish and Swedish number it.
+const monthStyle: Record<Locale, 'numeric' | 'short' | 'long'> = { fi: 'numeric', sv: 'numeric', en: 'short', da: 'long' };
+
 // Making a formatter is far dearer than using one, and a page shows many dates.
 const formatters = new Map<string, Intl.DateTimeFormat>();
 
@@ -9,34 +13,52 @@ function formatter(locale: Locale, timeZone: string): Intl.DateTimeFormat {
   const key = `${locale} ${timeZone}`;
   let format = formatters.get(key);
   if (!format) {
-    format = new Intl.DateTimeFormat(tags[locale], { weekday: 'short', day: 'numeric', month: 'numeric', year: 'numeric', hour: '2-digit', minute: '2-digit', timeZone });
+    format = new Intl.DateTimeFormat(tags[locale], { weekday: 'short', day: 'numeric', month: monthStyle[locale], year: 'numeric', hour: '2-digit', minute: '2-digit', hourCycle: 'h23', timeZone });
     formatters.set(key, format);
   }
   return format;
 }
 
-/** {{date value}}: weekday, date and time in the reader's language, in the node's time zone. */
-export function date(value: unknown, options: HelperOptions): string {
-  if (!(value instanceof Date) && typeof value !== 'string') return '';
-  const root = options.data?.root as { locale?: Locale; timeZone?: string } | undefined;
-  return formatter(root?.locale ?? 'fi', root?.timeZone ?? 'Europe/Helsinki').format(new Date(value));
+/**
+ * The day and time as ux.md writes them, the same in every place: "ti 14.5. klo 18.00",
+ * "tis 14.5 kl. 18.00", "Tue 14 May, 18.00", "tir. 14. maj kl. 18.00" (times with a dot, never
+ * a colon); the order of the parts comes from the locale files.
+ */
+function parts(value: Date, locale: Locale, timeZone: string) {
+  const found: Record<string, string> = {};
+  for (const part of formatter(locale, timeZone).formatToParts(value)) found[part.type] = part.value;
+  return {
+    weekday: found.weekday ?? '',
+    // Some locales pad numbers ("14.05"); people write "14.5".
+    day: String(Number(found.day ?? '')),
+    month: monthStyle[locale] === 'numeric' ? String(Number(found.month ?? '')) : (found.month ?? ''),
+    year: found.year ?? '',
+    time: `${found.hour ?? ''}.${found.minute ?? ''}`,
+  };
 }
 
-const rangeFormatters = new Map<string, Intl.DateTimeFormat>();
+function rootOf(options: HelperOptions): { locale: Locale; timeZone: string } {
+  const root = options.data?.root as { locale?: Locale; timeZone?: string } | undefined;
+  return { locale: root?.locale ?? 'fi', timeZone: root?.timeZone ?? 'Europe/Helsinki' };
+}
+
+/** {{date value}}: weekday, date with year and time in the reader's language, in the node's time zone. */
+export function date(value: unknown, options: HelperOptions): string {
+  if (!(value instanceof Date) && typeof value !== 'string') return '';
+  const { locale, timeZone } = rootOf(options);
+  const t = translator(locale);
+  const p = parts(new Date(value), locale, timeZone);
+  return t('dates.at', { date: t('dates.dayWithYear', p), time: p.time });
+}
 
 /** {{meeting start end}}: "ti 14.5. klo 18.00–19.30", in the reader's language and the node's time zone. */
 export function meeting(start: unknown, end: unknown, options: HelperOptions): string {
   if (!(start instanceof Date) || !(end instanceof Date)) return '';
-  const root = options.data?.root as { locale?: Locale; timeZone?: string } | undefined;
-  const locale = root?.locale ?? 'fi';
-  const timeZone = root?.timeZone ?? 'Europe/Helsinki';
-  const key = `${locale} ${timeZone}`;
-  let format = rangeFormatters.get(key);
-  if (!format) {
-    format = new Intl.DateTimeFormat(tags[locale], { weekday: 'short', day: 'numeric', month: 'numeric', hour: '2-digit', minute: '2-digit', timeZone });
-    rangeFormatters.set(key, format);
-  }
-  return format.formatRange(start, end);
+  const { locale, timeZone } = rootOf(options);
+  const t = translator(locale);
+  const from = parts(start, locale, timeZone);
+  const to = parts(end, locale, timeZone);
+  return t('dates.at', { date: t('dates.day', from), time: `${from.time}–${to.time}` });
 }
 
 const relativeFormatters = new Map<Locale, Intl.RelativeTimeFormat>();
