@@ -1,11 +1,14 @@
 import assert from 'node:assert/strict';
 import { Client } from '../support/client.ts';
 import { freshDatabase, serverUrl, type TestDatabase } from '../support/database.ts';
-import { run, spawnNode, tempDataDir, type RunningNode } from '../support/process.ts';
+import { run, spawnNode, tempDataDir, type RunningNode, startLimitMs, stopAllNodes } from '../support/process.ts';
 
 const cli = (args: string[], env: Record<string, string>, stdin?: string) => run('server/cli/main.ts', args, env, stdin);
 
-describe('the admin command line', () => {
+describe('the admin command line', function () {
+  // Whole processes on a loaded machine: room to start, and nothing left running whatever happens.
+  this.timeout(startLimitMs + 30_000);
+  after(stopAllNodes);
   it('prints help, and a usage message with exit code 2 for bad arguments', async () => {
     const env = { DATA_DIR: tempDataDir() };
     const help = await cli(['help'], env);

@@ -1,8 +1,11 @@
 import assert from 'node:assert/strict';
 import { Client } from '../support/client.ts';
-import { run, spawnNode, tempDataDir } from '../support/process.ts';
+import { run, spawnNode, tempDataDir, startLimitMs, stopAllNodes } from '../support/process.ts';
 
-describe('a node killed with SIGKILL during writes (PGlite)', () => {
+describe('a node killed with SIGKILL during writes (PGlite)', function () {
+  // Whole processes on a loaded machine: room to start, and nothing left running whatever happens.
+  this.timeout(startLimitMs + 30_000);
+  after(stopAllNodes);
   it('starts again with every acknowledged write intact', async () => {
     const dataDir = tempDataDir();
     const created = await run('server/cli/main.ts', ['user', 'create', 'admin_a', '--role', 'admin'], { DATA_DIR: dataDir }, 'a long admin password\n');

@@ -1,9 +1,12 @@
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { freePort, run, spawnNode, tempDataDir } from '../support/process.ts';
+import { freePort, run, spawnNode, tempDataDir, startLimitMs, stopAllNodes } from '../support/process.ts';
 
-describe('starting and stopping a node', () => {
+describe('starting and stopping a node', function () {
+  // Whole processes on a loaded machine: room to start, and nothing left running whatever happens.
+  this.timeout(startLimitMs + 30_000);
+  after(stopAllNodes);
   for (const [name, value, expected] of [
     ['PORT', 'eighty', /PORT/],
     ['DATABASE_URL', 'mysql://localhost/kohtaamo', /DATABASE_URL/],

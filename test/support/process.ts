@@ -41,7 +41,28 @@ export function run(script: string, args: string[], env: Record<string, string>,
 
 export type RunningNode = { child: ChildProcess; url: string; output: () => string; exited: Promise<Run> };
 
-/** Starts `node server/main.ts` and waits until it says it is running. */
+// Every node a test starts, so none outlives its test: a test that fails or times out on a loaded
+// machine must not leave a node holding a port or a data directory.
+const spawned = new Set<ChildProcess>();
+
+/** Kills every node a test started that is still running, and waits for each to go. */
+export async function stopAllNodes(): Promise<void> {
+  const running = [...spawned].filter((child) => child.exitCode === null && child.signalCode === null);
+  await Promise.all(running.map((child) => new Promise((resolve) => {
+    child.once('close', resolve);
+    child.kill('SIGKILL');
+  })));
+  spawned.clear();
+}
+// If the runner itself stops (mocha's --exit), no node is left behind either.
+process.on('exit', () => {
+  for (const child of spawned) if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+});
+
+/** How long a node may take to answer /healthz on a loaded 2-core machine; the test's own timeout is set above this. */
+export const startLimitMs = 150_000;
+
+/** Starts `node server/main.ts` and waits until its /healthz answers. */
 export async function spawnNode(env: Record<string, string>): Promise<RunningNode> {
   const port = await freePort();
   const child = spawn(process.execPath, ['server/main.ts'], {
@@ -53,12 +74,25 @@ export async function spawnNode(env: Record<string, string>): Promise<RunningNod
   let stderr = '';
   child.stdout!.on('data', (chunk) => (stdout += chunk));
   child.stderr!.on('data', (chunk) => (stderr += chunk));
+  spawned.add(child);
   const exited = new Promise<Run>((resolve) => child.on('close', (code, signal) => resolve({ code, signal, stdout, stderr })));
+  const url = `http://127.0.0.1:${port}`;
   const started = Date.now();
-  while (!stdout.includes('Kohtaamo is running')) {
+  while (!(await healthy(url))) {
     if (child.exitCode !== null || child.signalCode !== null) throw new Error(`node exited: ${stdout}\n${stderr}`);
-    if (Date.now() - started > 60_000) throw new Error(`node did not start: ${stdout}\n${stderr}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
+    if (Date.now() - started > startLimitMs) {
+      child.kill('SIGKILL');
+      throw new Error(`node did not answer /healthz: ${stdout}\n${stderr}`);
+    }
+    await new Promise((resolve) => setTimeout(resolve, 100));
   }
-  return { child, url: `http://127.0.0.1:${port}`, output: () => stdout + stderr, exited };
+  return { child, url, output: () => stdout + stderr, exited };
+}
+
+async function healthy(url: string): Promise<boolean> {
+  try {
+    return (await fetch(`${url}/healthz`, { signal: AbortSignal.timeout(5000) })).ok;
+  } catch {
+    return false;
+  }
 }
