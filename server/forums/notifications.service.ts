@@ -39,11 +39,10 @@ export async function notify(db: DatabaseLike, actorId: string, postId: string, 
   }
   if (!strongest.size) return;
   const ids = [...strongest.keys()];
-  const [settings, active, muting] = await Promise.all([
-    db.select().from(notificationSettings).where(inArray(notificationSettings.userId, ids)),
-    db.select({ id: users.id }).from(users).where(and(inArray(users.id, ids), eq(users.status, 'active'))),
-    db.select({ id: mutes.userId }).from(mutes).where(and(eq(mutes.mutedId, actorId), inArray(mutes.userId, ids))),
-  ]);
+  // One after another: this runs inside the writer's transaction, whose one connection takes one query at a time.
+  const settings = await db.select().from(notificationSettings).where(inArray(notificationSettings.userId, ids));
+  const active = await db.select({ id: users.id }).from(users).where(and(inArray(users.id, ids), eq(users.status, 'active')));
+  const muting = await db.select({ id: mutes.userId }).from(mutes).where(and(eq(mutes.mutedId, actorId), inArray(mutes.userId, ids)));
   // Someone who muted the writer hears nothing of them.
   const mutedBy = new Set(muting.map((m) => m.id));
   let activeIds = new Set(active.map((u) => u.id).filter((id) => !mutedBy.has(id)));
