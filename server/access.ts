@@ -57,8 +57,8 @@ export type ForumAccess = {
   inGroup?: boolean;
 };
 export type PostingPolicyName = 'members' | 'members_and_remote' | 'moderators';
-export type ThreadAccess = { locked: boolean; deletedAt: Date | null; heldAt?: Date | null; removedAt?: Date | null };
-export type PostAccess = { authorId: string; deletedAt: Date | null; heldAt?: Date | null; removedAt?: Date | null };
+export type ThreadAccess = { authorId: string; locked: boolean; deletedAt: Date | null; heldAt: Date | null; removedAt: Date | null };
+export type PostAccess = { authorId: string; deletedAt: Date | null; heldAt: Date | null; removedAt: Date | null };
 
 /**
  * Public forums are for anyone; members-only forums for signed-in members of this node; a closed
@@ -75,10 +75,71 @@ export function visibleForumKinds(viewer: Viewer): ('public' | 'members')[] {
   return isSignedIn(viewer) ? ['public', 'members'] : ['public'];
 }
 
-/** Which closed groups' spaces search and notifications may draw from: every group's, the viewer's own, or none. */
-export function groupSpacesVisibleTo(viewer: Viewer): 'all' | 'own' | 'none' {
-  if (!isSignedIn(viewer)) return 'none';
-  return isAdmin(viewer) ? 'all' : 'own';
+/** The forum index: the forums a viewer reads, less closed groups' spaces (found through their group). */
+export function isForumListed(viewer: Viewer, forum: Pick<ForumAccess, 'visibility'>): boolean {
+  return forum.visibility !== 'group' && visibleForumKinds(viewer).includes(forum.visibility);
+}
+
+/** Not deleted, not waiting for a moderator, not removed by one: out in the open. */
+export function isLive(item: Pick<PostAccess, 'deletedAt' | 'heldAt' | 'removedAt'>): boolean {
+  return !item.deletedAt && !item.heldAt && !item.removedAt;
+}
+
+/**
+ * A conversation's page: for the forum's readers; one waiting for a moderator, or removed by one,
+ * only for its author and those who moderate it; a deleted one only for those who moderate it.
+ */
+export function canReadThread(viewer: Viewer, forum: Pick<ForumAccess, 'visibility' | 'inGroup'>, thread: ThreadAccess): boolean {
+  if (!canSeeForum(viewer, forum)) return false;
+  if (thread.deletedAt && !canModeratePost(viewer, forum)) return false;
+  return (!thread.heldAt && !thread.removedAt) || canSeeHiddenPost(viewer, forum, thread);
+}
+
+/** A forum's list of conversations: the readable ones, never deleted ones (not even for moderators). */
+export function isThreadListed(viewer: Viewer, forum: Pick<ForumAccess, 'visibility' | 'inGroup'>, thread: ThreadAccess): boolean {
+  return !thread.deletedAt && canReadThread(viewer, forum, thread);
+}
+
+/**
+ * How a post shows to this reader: with its words; only as its place ("removed by the
+ * moderators", "deleted"), which keeps the numbering true; or not at all (waiting for a moderator,
+ * for anyone but its author and those who moderate it).
+ */
+export type PostShown = 'words' | 'place' | 'none';
+
+export function postShownTo(viewer: Viewer, forum: Pick<ForumAccess, 'visibility' | 'inGroup'>, thread: ThreadAccess, post: PostAccess): PostShown {
+  if (!canReadThread(viewer, forum, thread)) return 'none';
+  const mayHidden = canSeeHiddenPost(viewer, forum, post);
+  if (post.heldAt && !mayHidden) return 'none';
+  if (post.deletedAt || (post.removedAt && !mayHidden)) return 'place';
+  return 'words';
+}
+
+/**
+ * Out in the open where this viewer reads: what lists, search, notifications and counts draw from.
+ * (A member's own waiting post is on its page for them, never in a list.)
+ */
+export function isListed(viewer: Viewer, forum: Pick<ForumAccess, 'visibility' | 'inGroup'>, thread: ThreadAccess, post: PostAccess): boolean {
+  return canSeeForum(viewer, forum) && isLive(thread) && isLive(post);
+}
+
+/**
+ * The publication rule: what may leave the node (Atom feeds now, federation later). A public
+ * forum's live post by an author whose account still exists. A deleted member's words stay on the
+ * node under "deleted member", but nothing of theirs is handed out any more.
+ */
+export function isPublic(forum: Pick<ForumAccess, 'visibility'>, thread: ThreadAccess, post: PostAccess & { authorStatus: string }): boolean {
+  return isPublicForum(forum) && isLive(thread) && isLive(post) && post.authorStatus !== 'deleted';
+}
+
+/** A forum whose live posts leave the node (its Atom feed, later its ActivityPub Group). */
+export function isPublicForum(forum: Pick<ForumAccess, 'visibility'>): boolean {
+  return forum.visibility === 'public';
+}
+
+/** A quote shows its source's words to the same readers, so only a post out in the open may be quoted. */
+export function canQuote(post: Pick<PostAccess, 'deletedAt' | 'heldAt' | 'removedAt'>): boolean {
+  return isLive(post);
 }
 
 function allowedBy(viewer: Viewer, policy: PostingPolicyName): boolean {
@@ -107,31 +168,31 @@ export function canReply(viewer: Viewer, forum: ForumAccess, thread: ThreadAcces
 export function canEditPost(viewer: Viewer, forum: ForumAccess, thread: ThreadAccess, post: PostAccess & { authorRole?: string }): boolean {
   if (!isSignedIn(viewer) || post.deletedAt || !canSeeForum(viewer, forum)) return false;
   if (post.authorId === viewer.id && !post.removedAt && (!thread.locked || isStaff(viewer)) && !forum.archived) return true;
-  return isStaffEdit(viewer, forum, post);
+  return canActOnPost(viewer, forum, post);
 }
 
-/** Whether an edit or deletion by this viewer is a moderator acting on someone else's post. */
-export function isStaffEdit(viewer: Viewer, forum: Pick<ForumAccess, 'visibility' | 'inGroup'>, post: Pick<PostAccess, 'authorId'> & { authorRole?: string }): boolean {
-  if (!isSignedIn(viewer) || post.authorId === viewer.id || !canModeratePost(viewer, forum)) return false;
-  return canModerateMember(viewer, { id: post.authorId, role: post.authorRole ?? 'admin' });
+/**
+ * A moderator's action on someone's post (remove, approve, warn, edit, delete): only where they
+ * moderate, and only on a writer they may act on (never themselves; a moderator never on staff).
+ */
+export function canActOnPost(viewer: Viewer, forum: Pick<ForumAccess, 'visibility' | 'inGroup'>, post: Pick<PostAccess, 'authorId'> & { authorRole?: string }): boolean {
+  return canModeratePost(viewer, forum) && canModerateMember(viewer, { id: post.authorId, role: post.authorRole ?? 'admin' });
 }
+
+/** Whether an edit or deletion by this viewer is a moderator acting on someone else's post (and so logged). */
+export const isStaffEdit = canActOnPost;
 
 export const canDeletePost = canEditPost;
 
-/** Earlier versions are for the author and moderators; readers only see that a post was edited. */
-export function canSeeHistory(viewer: Viewer, post: PostAccess): boolean {
-  if (!isSignedIn(viewer)) return false;
-  return isStaff(viewer) || (post.authorId === viewer.id && !post.deletedAt);
+/** Earlier versions are for the author (while the post exists) and moderators; readers only see that a post was edited. */
+export function canSeeHistory(viewer: Viewer, forum: Pick<ForumAccess, 'visibility' | 'inGroup'>, thread: ThreadAccess, post: PostAccess): boolean {
+  if (!isSignedIn(viewer) || postShownTo(viewer, forum, thread, post) === 'none') return false;
+  return canModeratePost(viewer, forum) || (post.authorId === viewer.id && !post.deletedAt);
 }
 
-/** Pin, lock and (later) move: moderators and admins. */
-export function canModerate(viewer: Viewer): boolean {
-  return isStaff(viewer);
-}
-
-/** The support reaction is sent to others: never to one's own post. */
-export function canReact(viewer: Viewer, forum: ForumAccess, post: PostAccess): boolean {
-  return isSignedIn(viewer) && post.authorId !== viewer.id && canSeeForum(viewer, forum) && !post.deletedAt && !post.heldAt && !post.removedAt;
+/** The support reaction is for what is out in the open, and sent to others: never to one's own post. */
+export function canReact(viewer: Viewer, forum: ForumAccess, thread: ThreadAccess, post: PostAccess): boolean {
+  return isSignedIn(viewer) && post.authorId !== viewer.id && isListed(viewer, forum, thread, post);
 }
 
 // Moderation.
@@ -148,9 +209,19 @@ export function canSeeHiddenPost(viewer: Viewer, forum: Pick<ForumAccess, 'visib
  */
 const readersRank: Record<ForumAccess['visibility'], number> = { public: 2, members: 1, group: 0 };
 
+/** Whether the viewer may move this conversation anywhere at all. */
+export function canMoveThreadOut(viewer: Viewer, from: Pick<ForumAccess, 'visibility' | 'inGroup'>): boolean {
+  return canModeratePost(viewer, from) && from.visibility !== 'group';
+}
+
 export function canMoveThread(viewer: Viewer, from: Pick<ForumAccess, 'visibility' | 'inGroup'>, to: Pick<ForumAccess, 'visibility' | 'archived'>): boolean {
-  if (!canModeratePost(viewer, from) || from.visibility === 'group' || to.visibility === 'group' || to.archived) return false;
-  return readersRank[to.visibility] <= readersRank[from.visibility];
+  if (!canMoveThreadOut(viewer, from) || to.visibility === 'group' || to.archived) return false;
+  return !widensReaders(from.visibility, to.visibility);
+}
+
+/** Whether going from one forum kind to another would let more people read: never allowed for what was written. */
+export function widensReaders(from: ForumAccess['visibility'], to: ForumAccess['visibility']): boolean {
+  return readersRank[to] > readersRank[from];
 }
 
 /** Moderators act on what they can read: so a closed group's space is moderated by admins only. */

@@ -1,11 +1,10 @@
-import { and, desc, eq, isNull } from 'drizzle-orm';
+import { and, desc, eq } from 'drizzle-orm';
 import type { DatabaseLike } from '../db/client.ts';
 import { users } from '../accounts/accounts.tables.ts';
 import { forums, posts, threads } from './forums.tables.ts';
-import { authorName } from './authors.ts';
-import { shownPost, shownThread } from './shown.ts';
+import { authorName, publicPost } from '../access.sql.ts';
 
-/** The newest live threads of a public forum with their opening posts; the visibility is checked again here. */
+/** The newest public threads of a forum with their opening posts: what isPublic lets leave the node. */
 export function latestPublicThreads(db: DatabaseLike, forumId: string) {
   return db
     .select({
@@ -20,7 +19,7 @@ export function latestPublicThreads(db: DatabaseLike, forumId: string) {
     .innerJoin(forums, eq(forums.id, threads.forumId))
     .innerJoin(posts, and(eq(posts.threadId, threads.id), eq(posts.number, 1)))
     .innerJoin(users, eq(users.id, threads.authorId))
-    .where(and(eq(threads.forumId, forumId), eq(forums.visibility, 'public'), isNull(threads.deletedAt), isNull(posts.deletedAt), shownThread, shownPost))
+    .where(and(eq(threads.forumId, forumId), publicPost))
     .orderBy(desc(threads.createdAt))
     .limit(30);
 }

@@ -1,13 +1,12 @@
 // Page-shaped reads: each page is a fixed, small number of queries however much it shows.
-import { and, asc, count, desc, eq, gte, inArray, isNull, lt, lte, max, or, sql } from 'drizzle-orm';
+import { and, asc, count, desc, eq, gte, lt, lte, max, or, sql } from 'drizzle-orm';
 import type { DatabaseLike } from '../db/client.ts';
 import { users } from '../accounts/accounts.tables.ts';
-import { visibleForumKinds, type Viewer } from '../access.ts';
+import type { Viewer } from '../access.ts';
 import { categories, forums, postRevisions, posts, reactions, threadReads, threads } from './forums.tables.ts';
 import type { Forum } from './forums.service.ts';
 import type { Thread } from './threads.service.ts';
-import { authorName, authorUsername } from './authors.ts';
-import { shownThread, threadsListedFor } from './shown.ts';
+import { authorName, authorNameOf, authorUsername, forumListedFor, liveThread, postShownInThread, threadListedInForum } from '../access.sql.ts';
 import { mutes } from '../moderation/moderation.tables.ts';
 import { alias } from 'drizzle-orm/pg-core';
 
@@ -42,9 +41,9 @@ export async function forumIndex(db: DatabaseLike, viewer: Viewer, archived = fa
         hasNew: sql<boolean>`coalesce(bool_or(${unreadFor(viewer)}), false)`,
       })
       .from(forums)
-      .leftJoin(threads, and(eq(threads.forumId, forums.id), isNull(threads.deletedAt), shownThread))
+      .leftJoin(threads, and(eq(threads.forumId, forums.id), liveThread))
       .leftJoin(threadReads, readsJoin(viewer))
-      .where(and(inArray(forums.visibility, visibleForumKinds(viewer)), eq(forums.archived, archived)))
+      .where(and(forumListedFor(viewer), eq(forums.archived, archived)))
       .groupBy(forums.id)
       .orderBy(asc(forums.position), asc(forums.name)),
   ]);
@@ -58,9 +57,9 @@ export async function forumIndex(db: DatabaseLike, viewer: Viewer, archived = fa
     .filter((category) => category.forums.length > 0);
 }
 
-/** One page of a forum's threads: pinned first, then by last activity. */
-export async function threadList(db: DatabaseLike, viewer: Viewer, forum: Forum, page: number, moderates = false) {
-  const where = and(eq(threads.forumId, forum.id), isNull(threads.deletedAt), threadsListedFor(viewer?.id, moderates));
+/** One page of a forum's threads (the caller has checked the forum is readable): pinned first, then by last activity. */
+export async function threadList(db: DatabaseLike, viewer: Viewer, forum: Forum, page: number) {
+  const where = and(eq(threads.forumId, forum.id), threadListedInForum(viewer));
   const [rows, [total]] = await Promise.all([
     db
       .select({
@@ -125,13 +124,14 @@ export type QuotedView = {
 };
 
 /**
- * One page of a thread's posts with authors and support counts. Deleted posts keep only their
- * place, and so do removed ones for everyone but their author and moderators; posts waiting for a
- * moderator are left out for everyone else. Pages are ranges of post numbers, so a left-out post
- * never moves the others; replies still waiting (numbered below zero until let through) follow
- * the last page's posts for their author and moderators.
+ * One page of a thread's posts (the caller has checked the thread is readable) with authors and
+ * support counts, each shown as postShownTo says: with its words, as its place only, or not at
+ * all. Pages are ranges of post numbers, so a left-out post never moves the others; replies still
+ * waiting (numbered below zero until let through) follow the last page's posts for their author
+ * and moderators.
  */
-export async function postPage(db: DatabaseLike, viewer: Viewer, thread: Thread, page: number, moderates = false): Promise<PostView[]> {
+export async function postPage(db: DatabaseLike, viewer: Viewer, thread: Thread, page: number): Promise<PostView[]> {
+  const shown = postShownInThread(viewer);
   const lastPage = pageOfPost(thread.postCount);
   const numbered = and(gte(posts.number, (page - 1) * postsPerPage + 1), lte(posts.number, page * postsPerPage));
   const onPage = page === lastPage ? or(numbered, lt(posts.number, 0)) : numbered;
@@ -158,7 +158,8 @@ export async function postPage(db: DatabaseLike, viewer: Viewer, thread: Thread,
       quotedDeleted: sql<boolean>`${quotedPost.deletedAt} is not null`,
       quotedRemoved: sql<boolean>`${quotedPost.removedAt} is not null`,
       quotedHeld: sql<boolean>`${quotedPost.heldAt} is not null`,
-      quotedAuthor: sql<string | null>`case when ${quotedAuthor.status} = 'deleted' then null else ${quotedAuthor.displayName} end`,
+      quotedAuthor: authorNameOf(quotedAuthor),
+      shown,
       heldAt: posts.heldAt,
       removedAt: posts.removedAt,
       removedReason: posts.removedReason,
@@ -169,10 +170,10 @@ export async function postPage(db: DatabaseLike, viewer: Viewer, thread: Thread,
     // A quote comes from the same thread (threads.service checks), so its readers are this page's readers.
     .leftJoin(quotedPost, and(eq(quotedPost.id, posts.quotedPostId), eq(quotedPost.threadId, posts.threadId)))
     .leftJoin(quotedAuthor, eq(quotedAuthor.id, quotedPost.authorId))
-    .where(and(eq(posts.threadId, thread.id), onPage, moderates ? undefined : viewer ? or(isNull(posts.heldAt), eq(posts.authorId, viewer.id)) : isNull(posts.heldAt)))
+    .where(and(eq(posts.threadId, thread.id), onPage, sql`${shown} <> 'none'`))
     .orderBy(sql`${posts.number} < 0`, sql`abs(${posts.number})`);
-  return rows.map(({ body, deletedAt, heldAt, removedAt, removedReason, quotedNumber, quotedBody, quotedWarning, quotedDeleted, quotedRemoved, quotedHeld, quotedAuthor: quotedName, ...row }) => {
-    const hidden = deletedAt !== null || (removedAt !== null && !moderates && row.authorId !== viewer?.id);
+  return rows.map(({ shown: shownAs, body, deletedAt, heldAt, removedAt, removedReason, quotedNumber, quotedBody, quotedWarning, quotedDeleted, quotedRemoved, quotedHeld, quotedAuthor: quotedName, ...row }) => {
+    const hidden = shownAs === 'place';
     const quoteState = quotedDeleted ? 'deleted' : quotedRemoved ? 'removed' : quotedHeld ? 'unavailable' : 'shown';
     const quoted: QuotedView | null =
       quotedNumber === null || hidden

@@ -1,6 +1,6 @@
 import { Router, type Request } from 'express';
 import type { AppContext } from '../app.ts';
-import { canModeratePost, canSeeForum, canStartThread, requireSignedIn } from '../access.ts';
+import { canSeeForum, canStartThread, isPublicForum, requireSignedIn } from '../access.ts';
 import { NotFoundError } from '../errors.ts';
 import { renderMarkdown } from '../markup/markup.ts';
 import { formView } from '../web/forms.ts';
@@ -42,7 +42,7 @@ export function forumsRouter(context: AppContext): Router {
   router.get('/forums/:slug', async (req, res) => {
     const forum = await visibleForum(context, req);
     const page = pageNumber(req);
-    const list = await threadList(db, req.user, forum, page, canModeratePost(req.user, forum));
+    const list = await threadList(db, req.user, forum, page);
     res.render('forums/forum', {
       titleText: forum.name,
       forum,
@@ -72,7 +72,7 @@ export function forumsRouter(context: AppContext): Router {
   // @route GET /forums/:slug/feed.atom — public forums only
   router.get('/forums/:slug/feed.atom', async (req, res) => {
     const forum = await findForumBySlug(db, textParam(req, 'slug'));
-    if (!forum || forum.visibility !== 'public') throw new NotFoundError();
+    if (!forum || !isPublicForum(forum)) throw new NotFoundError();
     const items = await latestPublicThreads(db, forum.id);
     const xml = forumFeed(forum, items, { baseUrl: context.config.baseUrl.href, nodeName: res.locals.node.name, locale: req.locale });
     res.type('application/atom+xml').send(xml);

@@ -1,7 +1,8 @@
 import { and, asc, count, eq, ne } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Db, DatabaseLike } from '../db/client.ts';
-import { inGroupOf } from './spaces.ts';
+import { inGroupOf } from '../access.sql.ts';
+import { widensReaders } from '../access.ts';
 import { invalid, parseForm, singleLine, type Invalid } from '../validation.ts';
 import { categories, forums, forumVisibilities, postingPolicies, threads } from './forums.tables.ts';
 
@@ -83,7 +84,8 @@ export async function saveForum(db: Db, id: string | null, form: unknown): Promi
   const existing = await db.query.forums.findFirst({ where: eq(forums.id, id) });
   // A closed group's space is managed through its group, never turned into an ordinary forum.
   if (!existing || existing.visibility === 'group') return invalid('form', 'errors.forum.unknown');
-  if (existing.visibility === 'members' && input.visibility === 'public') {
+  // What was written for fewer readers never becomes readable by more.
+  if (widensReaders(existing.visibility, input.visibility)) {
     const [row] = await db.select({ n: count() }).from(threads).where(eq(threads.forumId, id));
     if ((row?.n ?? 0) > 0) return invalid('visibility', 'errors.visibility.cannotOpen');
   }

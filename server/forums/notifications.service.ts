@@ -5,9 +5,8 @@ import { groupMembers, groups } from '../groups/groups.tables.ts';
 import type { User } from '../accounts/accounts.service.ts';
 import { forums, notifications, notificationSettings, notificationKinds, posts, threads, type GroupNoticeKind, type ModerationNoticeKind, type NotificationKind } from './forums.tables.ts';
 import { mutes } from '../moderation/moderation.tables.ts';
-import { authorName } from './authors.ts';
-import { readableForums } from './spaces.ts';
-import { shownPost, shownThread } from './shown.ts';
+import { canSeeForum } from '../access.ts';
+import { authorName, postListedFor } from '../access.sql.ts';
 
 export type NotificationPreferences = Record<NotificationKind, boolean>;
 const defaults: NotificationPreferences = { reply: true, quote: true, mention: true, reaction: true };
@@ -41,25 +40,24 @@ export async function notify(db: DatabaseLike, actorId: string, postId: string, 
   const ids = [...strongest.keys()];
   // One after another: this runs inside the writer's transaction, whose one connection takes one query at a time.
   const settings = await db.select().from(notificationSettings).where(inArray(notificationSettings.userId, ids));
-  const active = await db.select({ id: users.id }).from(users).where(and(inArray(users.id, ids), eq(users.status, 'active')));
+  const people = await db.select().from(users).where(inArray(users.id, ids));
   const muting = await db.select({ id: mutes.userId }).from(mutes).where(and(eq(mutes.mutedId, actorId), inArray(mutes.userId, ids)));
-  // Someone who muted the writer hears nothing of them.
-  const mutedBy = new Set(muting.map((m) => m.id));
-  let activeIds = new Set(active.map((u) => u.id).filter((id) => !mutedBy.has(id)));
-  // In a closed group's space only its people are told anything, even when someone else is mentioned.
-  const [space] = await db
-    .select({ groupId: forums.groupId })
+  const [place] = await db
+    .select({ visibility: forums.visibility, groupId: forums.groupId })
     .from(posts)
     .innerJoin(threads, eq(threads.id, posts.threadId))
     .innerJoin(forums, eq(forums.id, threads.forumId))
-    .where(and(eq(posts.id, postId), eq(forums.visibility, 'group')));
-  if (space?.groupId) {
-    const inGroup = await db
-      .select({ id: groupMembers.userId })
-      .from(groupMembers)
-      .where(and(eq(groupMembers.groupId, space.groupId), eq(groupMembers.status, 'accepted'), inArray(groupMembers.userId, [...activeIds])));
-    activeIds = new Set(inGroup.map((m) => m.id));
-  }
+    .where(eq(posts.id, postId));
+  const inGroup = place?.groupId
+    ? await db.select({ id: groupMembers.userId }).from(groupMembers).where(and(eq(groupMembers.groupId, place.groupId), eq(groupMembers.status, 'accepted'), inArray(groupMembers.userId, ids)))
+    : [];
+  // Only those who may read the post are told of it (in a closed group's space, its own people),
+  // and someone who muted the writer hears nothing of them.
+  const mutedBy = new Set(muting.map((m) => m.id));
+  const inGroupIds = new Set(inGroup.map((m) => m.id));
+  const activeIds = new Set(
+    people.filter((person) => place && !mutedBy.has(person.id) && canSeeForum(person, { visibility: place.visibility, inGroup: inGroupIds.has(person.id) })).map((person) => person.id),
+  );
   const wanted = [...strongest].filter(([userId, kind]) => {
     if (!activeIds.has(userId)) return false;
     const row = settings.find((s) => s.userId === userId);
@@ -88,7 +86,7 @@ function openableBy(reader: User): SQL {
   return and(
     eq(notifications.userId, reader.id),
     or(
-      and(isNotNull(notifications.postId), isNull(posts.deletedAt), isNull(threads.deletedAt), shownPost, shownThread, readableForums(reader)),
+      and(isNotNull(notifications.postId), postListedFor(reader)),
       // What the moderators did with the reader's own post is theirs to read, removed or not.
       and(inArray(notifications.kind, ['post_removed', 'post_approved']), isNotNull(posts.id)),
       isNotNull(groups.id),

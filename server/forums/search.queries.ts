@@ -1,13 +1,11 @@
-import { and, desc, eq, isNull, sql } from 'drizzle-orm';
+import { and, desc, eq, sql } from 'drizzle-orm';
 import type { DatabaseLike } from '../db/client.ts';
 import { users } from '../accounts/accounts.tables.ts';
 import type { Viewer } from '../access.ts';
-import { readableForums } from './spaces.ts';
 import type { Locale } from '../config.ts';
 import { forums, posts, threads } from './forums.tables.ts';
 import { searchConfigByLocale, searchQuery } from './posting.ts';
-import { authorName } from './authors.ts';
-import { shownPost, shownThread } from './shown.ts';
+import { authorName, postListedFor } from '../access.sql.ts';
 
 export const resultsPerPage = 20;
 export const countLimit = 1000;
@@ -36,11 +34,7 @@ export async function search(
 ): Promise<{ hits: SearchHit[]; total: number; more: boolean }> {
   const query = searchQuery(words);
   const where = and(
-    readableForums(viewer),
-    isNull(posts.deletedAt),
-    isNull(threads.deletedAt),
-    shownPost,
-    shownThread,
+    postListedFor(viewer),
     options.forumId ? eq(forums.id, options.forumId) : undefined,
     sql`${posts.search} @@ (${query})`,
   );

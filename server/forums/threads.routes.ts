@@ -1,6 +1,6 @@
 import { Router, type Request, type Response } from 'express';
 import type { AppContext } from '../app.ts';
-import { canDeletePost, canEditPost, canModerate, canModerateMember, canModeratePost, canReact, canReply, canReport, canSeeForum, canSeeHiddenPost, canSeeHistory, isSignedIn, requireSignedIn } from '../access.ts';
+import { canActOnPost, canDeletePost, canEditPost, canModeratePost, canQuote, canReact, canReadThread, canReply, canReport, canSeeHistory, isListed, isSignedIn, postShownTo, requireSignedIn } from '../access.ts';
 import { ForbiddenError, NotFoundError } from '../errors.ts';
 import { formView } from '../web/forms.ts';
 import { pageNumber, pager } from '../web/pagination.ts';
@@ -20,10 +20,8 @@ type Found = { thread: Thread; forum: Forum };
  * a thread or post waiting for a moderator, or a thread moderators removed, is its author's and the moderators' only.
  */
 function visible<T extends Found & { post?: Post }>(req: Request, found: T | undefined): T {
-  if (!found || !canSeeForum(req.user, found.forum)) throw new NotFoundError();
-  if (found.thread.deletedAt && !canModerate(req.user)) throw new NotFoundError();
-  if ((found.thread.heldAt || found.thread.removedAt) && !canSeeHiddenPost(req.user, found.forum, found.thread)) throw new NotFoundError();
-  if (found.post?.heldAt && !canSeeHiddenPost(req.user, found.forum, found.post)) throw new NotFoundError();
+  if (!found || !canReadThread(req.user, found.forum, found.thread)) throw new NotFoundError();
+  if (found.post && postShownTo(req.user, found.forum, found.thread, found.post) === 'none') throw new NotFoundError();
   return found;
 }
 
@@ -38,7 +36,7 @@ export function threadsRouter(context: AppContext): Router {
     const pages = Math.max(1, Math.ceil(thread.postCount / postsPerPage));
     const page = Math.min(pageNumber(req), pages);
     const moderates = canModeratePost(req.user, forum);
-    const postsOnPage = await postPage(db, req.user, thread, page, moderates);
+    const postsOnPage = await postPage(db, req.user, thread, page);
     const lastShown = postsOnPage.at(-1)?.number ?? 0;
     if (isSignedIn(req.user) && lastShown > found.lastRead) await markRead(db, req.user.id, thread.id, lastShown);
     return {
@@ -57,10 +55,10 @@ export function threadsRouter(context: AppContext): Router {
           ...post,
           canEdit: canEditPost(req.user, forum, thread, access),
           canDelete: canDeletePost(req.user, forum, thread, access),
-          canReact: canReact(req.user, forum, access),
-          canQuote: mayReply && !post.deleted && !post.removed && !post.waiting,
+          canReact: canReact(req.user, forum, thread, access),
+          canQuote: mayReply && canQuote(access),
           canReport: !post.deleted && !post.removed && canReport(req.user, post),
-          canModerateThis: moderates && !post.deleted && canModerateMember(req.user, { id: post.authorId, role: post.authorRole }),
+          canModerateThis: !post.deleted && canActOnPost(req.user, forum, access),
           quotedUrl: post.quoted && post.quoted.number > 0 ? postPath(thread, post.quoted.number) : null,
         };
       }),
@@ -79,12 +77,11 @@ export function threadsRouter(context: AppContext): Router {
   const quotablePost = async (id: unknown, thread: Thread) => {
     if (typeof id !== 'string' || !id) return null;
     const quoted = await findPost(db, id).catch(() => undefined);
-    if (!quoted || quoted.thread.id !== thread.id || quoted.post.deletedAt || quoted.post.removedAt || quoted.post.heldAt) return null;
-    const author = await db.query.users.findFirst({ where: (u, { eq }) => eq(u.id, quoted.post.authorId) });
+    if (!quoted || quoted.thread.id !== thread.id || !canQuote(quoted.post)) return null;
     return {
       number: quoted.post.number,
       state: 'shown',
-      authorName: author?.status === 'deleted' ? null : (author?.displayName ?? null),
+      authorName: quoted.post.authorName,
       bodyHtml: quoted.post.bodyHtml,
       contentWarning: quoted.post.contentWarning,
     };
@@ -170,7 +167,7 @@ export function threadsRouter(context: AppContext): Router {
   // @route GET /posts/:id/history — earlier versions, for the author and moderators
   router.get('/posts/:id/history', requireSignedIn, async (req, res) => {
     const found = await postOr404(req);
-    if (!canSeeHistory(req.user, found.post)) throw new NotFoundError();
+    if (!canSeeHistory(req.user, found.forum, found.thread, found.post)) throw new NotFoundError();
     res.render('forums/history', { title: 'forums.history', ...found, revisions: await revisionsOf(db, found.post.id) });
   });
 
@@ -200,14 +197,14 @@ export function threadsRouter(context: AppContext): Router {
   // @route GET /posts/:id/support — who sent strength (members only)
   router.get('/posts/:id/support', requireSignedIn, async (req, res) => {
     const found = await postOr404(req);
-    if (found.post.deletedAt || found.post.removedAt) throw new NotFoundError();
+    if (!isListed(req.user, found.forum, found.thread, found.post)) throw new NotFoundError();
     res.render('forums/supporters', { title: 'forums.supporters', ...found, people: await supporters(db, found.post.id) });
   });
 
   // @route POST /threads/:id/pin (moderators)
   router.post('/threads/:id/pin', requireSignedIn, async (req: Request, res: Response) => {
     const found = visible(req, await findThread(db, idParam(req), req.user?.id));
-    const result = await setThreadFlag(db, req.user!, found.thread, 'pinned', req.body.value === 'true');
+    const result = await setThreadFlag(db, req.user!, found, 'pinned', req.body.value === 'true');
     if (!result.ok) return refuse(result);
     res.redirect(303, `/threads/${found.thread.id}`);
   });

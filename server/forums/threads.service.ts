@@ -3,12 +3,12 @@ import { z } from 'zod';
 import type { Db, DatabaseLike } from '../db/client.ts';
 import type { User } from '../accounts/accounts.service.ts';
 import { users } from '../accounts/accounts.tables.ts';
-import { canDeletePost, canEditPost, canModerate, canReact, canReply, canStartThread, isStaffEdit } from '../access.ts';
+import { canDeletePost, canEditPost, canModeratePost, canQuote, canReact, canReply, canStartThread, isStaffEdit } from '../access.ts';
 import { invalid, parseForm, type Invalid } from '../validation.ts';
 import { forums, postRevisions, posts, reactions, threadReads, threads } from './forums.tables.ts';
 import type { Forum } from './forums.service.ts';
 import { body, contentWarning, renderPost, searchDocument, title } from './posting.ts';
-import { inGroupOf } from './spaces.ts';
+import { authorName, inGroupOf } from '../access.sql.ts';
 import { notify, withdrawReactionNotice, type Notice } from './notifications.service.ts';
 import { judge, type Verdict } from '../moderation/word-rules.ts';
 import { holdReasonFor } from '../moderation/premoderation.ts';
@@ -38,18 +38,18 @@ export async function findThread(db: DatabaseLike, id: string, readerId?: string
   return row && { thread: row.thread, forum: { ...row.forum, inGroup: row.inGroup }, lastRead: row.lastRead };
 }
 
-/** A post with its thread and forum; the post carries its author's role, as staff act on posts by role. */
-export type FoundPost = { post: Post & { authorRole: string }; thread: Thread; forum: Forum };
+/** A post with its thread and forum; the post carries its author's role (staff act on posts by role), status and shown name. */
+export type FoundPost = { post: Post & { authorRole: string; authorStatus: string; authorName: string | null }; thread: Thread; forum: Forum };
 
 export async function findPost(db: DatabaseLike, id: string, readerId?: string): Promise<FoundPost | undefined> {
   const [row] = await db
-    .select({ post: posts, authorRole: users.role, thread: threads, forum: forums, inGroup: inGroupOf(readerId) })
+    .select({ post: posts, authorRole: users.role, authorStatus: users.status, authorName, thread: threads, forum: forums, inGroup: inGroupOf(readerId) })
     .from(posts)
     .innerJoin(users, eq(users.id, posts.authorId))
     .innerJoin(threads, eq(threads.id, posts.threadId))
     .innerJoin(forums, eq(forums.id, threads.forumId))
     .where(eq(posts.id, id));
-  return row && { post: { ...row.post, authorRole: row.authorRole }, thread: row.thread, forum: { ...row.forum, inGroup: row.inGroup } };
+  return row && { post: { ...row.post, authorRole: row.authorRole, authorStatus: row.authorStatus, authorName: row.authorName }, thread: row.thread, forum: { ...row.forum, inGroup: row.inGroup } };
 }
 
 function mentionNotices(mentioned: { id: string }[]): Notice[] {
@@ -162,7 +162,7 @@ export async function reply(
   const quoted = input.quote
     ? await db.query.posts.findFirst({ where: and(eq(posts.id, input.quote), eq(posts.threadId, thread.id)) })
     : undefined;
-  if (input.quote && (!quoted || quoted.deletedAt || quoted.removedAt || quoted.heldAt)) return invalid('body', 'errors.quote.unavailable');
+  if (input.quote && (!quoted || !canQuote(quoted))) return invalid('body', 'errors.quote.unavailable');
   const rendered = await renderPost(db, input.body);
   const post = await db.transaction(async (tx) => {
     const number = heldAt ? await waitingNumber(tx, thread.id) : await nextNumber(tx, thread.id);
@@ -255,16 +255,17 @@ export async function deletePost(db: Db, actor: User, found: FoundPost): Promise
   return { ok: true };
 }
 
-export async function setThreadFlag(db: Db, actor: User, thread: Thread, flag: 'pinned', value: boolean): Promise<{ ok: true } | Refused> {
-  if (!canModerate(actor)) return { ok: false, reason: 'forbidden' };
+export async function setThreadFlag(db: Db, actor: User, found: { thread: Thread; forum: Forum }, flag: 'pinned', value: boolean): Promise<{ ok: true } | Refused> {
+  const { thread, forum } = found;
+  if (!canModeratePost(actor, forum)) return { ok: false, reason: 'forbidden' };
   await db.update(threads).set({ [flag]: value }).where(eq(threads.id, thread.id));
   return { ok: true };
 }
 
 /** The support reaction is a toggle; the author hears of it (once) unless they switched that off. */
-export async function toggleSupport(db: Db, member: User, found: { post: Post; forum: Forum }): Promise<{ ok: true; supported: boolean } | Refused> {
-  const { post, forum } = found;
-  if (!canReact(member, forum, post)) return { ok: false, reason: 'forbidden' };
+export async function toggleSupport(db: Db, member: User, found: { post: Post; thread: Thread; forum: Forum }): Promise<{ ok: true; supported: boolean } | Refused> {
+  const { post, thread, forum } = found;
+  if (!canReact(member, forum, thread, post)) return { ok: false, reason: 'forbidden' };
   return db.transaction(async (tx) => {
     const removed = await tx
       .delete(reactions)

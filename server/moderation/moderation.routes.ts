@@ -1,7 +1,7 @@
 // The moderators' own pages: the queue, the actions, a member's standing and the log.
 import { Router, type Request, type Response } from 'express';
 import type { AppContext } from '../app.ts';
-import { canModerateMember, canModeratePost, canMoveThread, requireStaff } from '../access.ts';
+import { canModerateMember, canModeratePost, canMoveThread, canMoveThreadOut, requireStaff } from '../access.ts';
 import type { User } from '../accounts/accounts.service.ts';
 import { ForbiddenError, NotFoundError } from '../errors.ts';
 import { findThread, sendPostNotices } from '../forums/threads.service.ts';
@@ -47,9 +47,6 @@ export function moderationRouter(context: AppContext): Router {
 
   const postAction = (act: (req: Request, found: Found) => Promise<Done>, notice: string) => async (req: Request, res: Response) => {
     const found = await visiblePost(db, req);
-    // The post's forum must be the moderator's to moderate, and its writer someone they may act on (not themselves, not an admin for a moderator).
-    const author = await db.query.users.findFirst({ where: (u, { eq }) => eq(u.id, found.post.authorId) });
-    if (!canModeratePost(req.user, found.forum) || !author || !canModerateMember(req.user, author)) throw new ForbiddenError();
     const result = await act(req, found);
     if (!result.ok && 'reason' in result) return refuse(result);
     if (!result.ok) return saveAndRedirect(req, res, backTo(req, postUrl(found)), Object.values(result.errors)[0]);
@@ -82,7 +79,7 @@ export function moderationRouter(context: AppContext): Router {
   // @route GET /moderation/threads/:id/move
   router.get('/moderation/threads/:id/move', requireStaff, async (req, res) => {
     const found = await visibleThread(req);
-    if (found.forum.visibility === 'group') throw new ForbiddenError();
+    if (!canMoveThreadOut(req.user, found.forum)) throw new ForbiddenError();
     res.render('moderation/move', await moveView(req, found));
   });
 

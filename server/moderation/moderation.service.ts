@@ -5,16 +5,15 @@ import { z } from 'zod';
 import type { Db, DatabaseLike } from '../db/client.ts';
 import { users } from '../accounts/accounts.tables.ts';
 import { otherActiveAdmins, signOutEverywhere, type User } from '../accounts/accounts.service.ts';
-import { canModerateMember, canModeratePost, canMoveThread, canReport } from '../access.ts';
+import { canActOnPost, canModerateMember, canModeratePost, canMoveThread, canMoveThreadOut, canReport } from '../access.ts';
 import { forums, posts, threads } from '../forums/forums.tables.ts';
-import type { Forum } from '../forums/forums.service.ts';
-import { nextNumber, type Post, type Thread } from '../forums/threads.service.ts';
+import { nextNumber, type FoundPost, type Post } from '../forums/threads.service.ts';
 import { notifyModeration } from '../forums/notifications.service.ts';
 import { contentWarning } from '../forums/posting.ts';
 import { parseForm, type Invalid } from '../validation.ts';
 import { moderationLog, moderatorMessages, reportReasons, reports, type ModerationAction } from './moderation.tables.ts';
 
-export type Found = { post: Post; thread: Thread; forum: Forum };
+export type Found = FoundPost;
 export type Done = { ok: true } | { ok: false; reason: 'forbidden' | 'gone' } | Invalid;
 
 const reason = z.string().trim().max(1000, 'errors.moderation.reasonTooLong').default('');
@@ -63,7 +62,7 @@ export async function raiseCrisisAlert(db: DatabaseLike, post: Post): Promise<vo
 }
 
 export async function dismissReports(db: Db, actor: User, subject: { found?: Found; member?: User }, form: unknown): Promise<Done> {
-  if (subject.found ? !canModeratePost(actor, subject.found.forum) : !subject.member || !canModerateMember(actor, subject.member)) return { ok: false, reason: 'forbidden' };
+  if (subject.found ? !canActOnPost(actor, subject.found.forum, subject.found.post) : !subject.member || !canModerateMember(actor, subject.member)) return { ok: false, reason: 'forbidden' };
   const parsed = parseForm(z.object({ reason }), form);
   if (!parsed.ok) return parsed;
   await db.transaction(async (tx) => {
@@ -79,7 +78,7 @@ export async function dismissReports(db: Db, actor: User, subject: { found?: Fou
 /** Removes a post (or, for an opening post, its thread) with a reason the author sees; restore undoes it. */
 export async function removePost(db: Db, actor: User, found: Found, form: unknown): Promise<Done> {
   const { post, thread, forum } = found;
-  if (!canModeratePost(actor, forum)) return { ok: false, reason: 'forbidden' };
+  if (!canActOnPost(actor, forum, post)) return { ok: false, reason: 'forbidden' };
   if (post.deletedAt || post.removedAt) return { ok: false, reason: 'gone' };
   const parsed = parseForm(z.object({ reason: neededReason }), form);
   if (!parsed.ok) return parsed;
@@ -97,7 +96,7 @@ export async function removePost(db: Db, actor: User, found: Found, form: unknow
 
 export async function restorePost(db: Db, actor: User, found: Found, form: unknown): Promise<Done> {
   const { post, thread, forum } = found;
-  if (!canModeratePost(actor, forum)) return { ok: false, reason: 'forbidden' };
+  if (!canActOnPost(actor, forum, post)) return { ok: false, reason: 'forbidden' };
   if (!post.removedAt) return { ok: false, reason: 'gone' };
   const parsed = parseForm(z.object({ reason }), form);
   if (!parsed.ok) return parsed;
@@ -115,7 +114,7 @@ export async function restorePost(db: Db, actor: User, found: Found, form: unkno
  */
 export async function approvePost(db: Db, actor: User, found: Found, sendNotices: (tx: DatabaseLike, post: Post) => Promise<void>): Promise<Done> {
   const { post, thread, forum } = found;
-  if (!canModeratePost(actor, forum)) return { ok: false, reason: 'forbidden' };
+  if (!canActOnPost(actor, forum, post)) return { ok: false, reason: 'forbidden' };
   if (!post.heldAt || post.removedAt || post.deletedAt) return { ok: false, reason: 'gone' };
   // A reply in a conversation that itself waits goes out with (after) its opening post.
   if (post.number !== 1 && (thread.heldAt || thread.removedAt)) return { ok: false, errors: { post: 'errors.moderation.threadFirst' } };
@@ -139,7 +138,7 @@ export async function approvePost(db: Db, actor: User, found: Found, sendNotices
 /** Puts (or with an empty field, takes off) a content warning on someone's post. */
 export async function setContentWarning(db: Db, actor: User, found: Found, form: unknown): Promise<Done> {
   const { post, thread, forum } = found;
-  if (!canModeratePost(actor, forum)) return { ok: false, reason: 'forbidden' };
+  if (!canActOnPost(actor, forum, post)) return { ok: false, reason: 'forbidden' };
   if (post.deletedAt) return { ok: false, reason: 'gone' };
   const parsed = parseForm(z.object({ contentWarning, reason }), form);
   if (!parsed.ok) return parsed;
@@ -161,10 +160,10 @@ export async function lockThread(db: Db, actor: User, found: Omit<Found, 'post'>
   return { ok: true };
 }
 
-/** Moves a thread to a forum with the same readers or fewer (access.ts: canMoveThread). */
+/** Moves a thread to a forum with the same readers or fewer (canMoveThread). */
 export async function moveThread(db: Db, actor: User, found: Omit<Found, 'post'>, form: unknown): Promise<Done> {
   const { thread, forum } = found;
-  if (!canModeratePost(actor, forum) || forum.visibility === 'group') return { ok: false, reason: 'forbidden' };
+  if (!canMoveThreadOut(actor, forum)) return { ok: false, reason: 'forbidden' };
   const parsed = parseForm(z.object({ forumId: z.uuid('errors.moderation.forum'), reason }), form);
   if (!parsed.ok) return parsed;
   const target = await db.query.forums.findFirst({ where: eq(forums.id, parsed.value.forumId) });

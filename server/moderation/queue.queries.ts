@@ -1,15 +1,14 @@
 // The moderation queue: reported posts and profiles, posts waiting for approval and people waiting
 // to join, as one list: crisis alerts on top, then oldest first. Posts come only from forums the moderator may read, so a
 // closed group's space reaches admins alone.
-import { and, asc, desc, eq, inArray, isNotNull, isNull, ne, sql, type SQL } from 'drizzle-orm';
-import { canModerateMember, isAdmin } from '../access.ts';
+import { and, asc, desc, eq, inArray, isNotNull, isNull, sql, type SQL } from 'drizzle-orm';
+import { canModerateMember } from '../access.ts';
 import { alias } from 'drizzle-orm/pg-core';
 import type { DatabaseLike } from '../db/client.ts';
 import { users } from '../accounts/accounts.tables.ts';
 import type { User } from '../accounts/accounts.service.ts';
 import { forums, posts, threads } from '../forums/forums.tables.ts';
-import { readableForums } from '../forums/spaces.ts';
-import { authorName, authorUsername } from '../forums/authors.ts';
+import { authorName, authorUsername, forumReadableBy, logEntryPublished, memberModeratableBy } from '../access.sql.ts';
 import { moderationLog, reports, type ModerationAction } from './moderation.tables.ts';
 
 export type ReportLine = { reason: string; note: string; reporter: string | null; createdAt: Date };
@@ -71,7 +70,7 @@ export async function moderationQueue(db: DatabaseLike, moderator: User): Promis
       .leftJoin(posts, eq(posts.id, reports.postId))
       .leftJoin(threads, eq(threads.id, posts.threadId))
       .leftJoin(forums, eq(forums.id, threads.forumId))
-      .where(and(isNull(reports.resolvedAt), sql`(${reports.postId} is null or ${readableForums(moderator)})`))
+      .where(and(isNull(reports.resolvedAt), sql`(${reports.postId} is null or ${forumReadableBy(moderator)})`))
       .orderBy(asc(reports.createdAt)),
     db
       .select(postColumns())
@@ -79,7 +78,7 @@ export async function moderationQueue(db: DatabaseLike, moderator: User): Promis
       .innerJoin(threads, eq(threads.id, posts.threadId))
       .innerJoin(forums, eq(forums.id, threads.forumId))
       .innerJoin(users, eq(users.id, posts.authorId))
-      .where(and(isNotNull(posts.heldAt), isNull(posts.removedAt), isNull(posts.deletedAt), readableForums(moderator)))
+      .where(and(isNotNull(posts.heldAt), isNull(posts.removedAt), isNull(posts.deletedAt), forumReadableBy(moderator)))
       .orderBy(asc(posts.heldAt)),
     db.select().from(users).where(eq(users.status, 'pending')).orderBy(asc(users.createdAt)),
   ]);
@@ -131,7 +130,7 @@ const logPageSize = 50;
  * An action in a forum the reader cannot read (a closed group's space, for a moderator) is left out.
  */
 export async function moderationLogPage(db: DatabaseLike, reader: User, filter: LogFilter) {
-  const conditions: SQL[] = [sql`(${moderationLog.threadId} is null or ${readableForums(reader)})`];
+  const conditions: SQL[] = [sql`(${moderationLog.threadId} is null or ${forumReadableBy(reader)})`];
   if (filter.action) conditions.push(eq(moderationLog.action, filter.action));
   if (filter.member) conditions.push(sql`lower(${target.username}) = lower(${filter.member})`);
   if (filter.moderator) conditions.push(sql`lower(${users.username}) = lower(${filter.moderator})`);
@@ -172,7 +171,7 @@ const unpublished: ModerationAction[] = ['warn', 'approve_member', 'decline_memb
 export async function publishedLogPage(db: DatabaseLike, page: number) {
   const where = and(
     sql`${moderationLog.action} not in (${sql.join(unpublished.map((a) => sql`${a}`), sql`, `)})`,
-    sql`(${moderationLog.threadId} is null or ${forums.visibility} <> 'group')`,
+    logEntryPublished,
   );
   const found = await db
     .select({ action: moderationLog.action, createdAt: moderationLog.createdAt, total: sql<number>`(count(*) over ())::int` })
@@ -205,9 +204,8 @@ export async function queueCount(db: DatabaseLike, moderator: User): Promise<{ t
         and(
           isNull(reports.resolvedAt),
           isNull(posts.deletedAt),
-          sql`(${reports.postId} is null or ${readableForums(moderator)})`,
-          ne(users.id, moderator.id),
-          isAdmin(moderator) ? undefined : eq(users.role, 'member'),
+          sql`(${reports.postId} is null or ${forumReadableBy(moderator)})`,
+          memberModeratableBy(moderator),
         ),
       ),
     db
@@ -215,7 +213,7 @@ export async function queueCount(db: DatabaseLike, moderator: User): Promise<{ t
       .from(posts)
       .innerJoin(threads, eq(threads.id, posts.threadId))
       .innerJoin(forums, eq(forums.id, threads.forumId))
-      .where(and(isNotNull(posts.heldAt), isNull(posts.removedAt), isNull(posts.deletedAt), readableForums(moderator))),
+      .where(and(isNotNull(posts.heldAt), isNull(posts.removedAt), isNull(posts.deletedAt), forumReadableBy(moderator))),
     db.select({ n }).from(users).where(eq(users.status, 'pending')),
   ]);
   return { total: (reported?.n ?? 0) + (held?.n ?? 0) + (joining?.n ?? 0), crisis: reported?.crisis ?? 0 };
