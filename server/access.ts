@@ -129,7 +129,12 @@ export function isListed(viewer: Viewer, forum: Pick<ForumAccess, 'visibility' |
  * node under "deleted member", but nothing of theirs is handed out any more.
  */
 export function isPublic(forum: Pick<ForumAccess, 'visibility'>, thread: ThreadAccess, post: PostAccess & { authorStatus: string }): boolean {
-  return isPublicForum(forum) && isLive(thread) && isLive(post) && post.authorStatus !== 'deleted';
+  return isPublicThread(forum, thread) && isLive(post) && post.authorStatus !== 'deleted';
+}
+
+/** A conversation whose opening and live replies leave the node. */
+export function isPublicThread(forum: Pick<ForumAccess, 'visibility'>, thread: Pick<ThreadAccess, 'deletedAt' | 'heldAt' | 'removedAt'>): boolean {
+  return isPublicForum(forum) && isLive(thread);
 }
 
 /** A forum whose live posts leave the node (its Atom feed, later its ActivityPub Group). */

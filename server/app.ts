@@ -1,4 +1,5 @@
 import { groupsRouter } from './groups/groups.routes.ts';
+import { wireSubscribers } from './subscribers.ts';
 import { manageRouter } from './groups/manage.routes.ts';
 import { groupsAdminRouter } from './groups/groups.admin.routes.ts';
 import { moderationRouter } from './moderation/moderation.routes.ts';
@@ -21,7 +22,7 @@ import { pagesRouter, healthRouter } from './web/pages.routes.ts';
 import { forumsRouter } from './forums/forums.routes.ts';
 import { threadsRouter } from './forums/threads.routes.ts';
 import { searchRouter } from './forums/search.routes.ts';
-import { notificationsRouter } from './forums/notifications.routes.ts';
+import { notificationsRouter } from './notifications/notifications.routes.ts';
 import { forumsAdminRouter } from './forums/forums.admin.routes.ts';
 import { chooseLocale } from './web/locale.ts';
 import { pageLocals } from './web/locals.ts';
@@ -38,6 +39,7 @@ const root = (path: string) => fileURLToPath(new URL(`../${path}`, import.meta.u
 /** Builds the Express app without listening, so tests can start it on any port. */
 export function buildApp(context: AppContext): { app: express.Express; close(): void } {
   const { config, database } = context;
+  wireSubscribers();
   const app = express();
   const store = new DatabaseSessionStore(database.db);
   const secureCookies = config.baseUrl.protocol === 'https:';

@@ -1,4 +1,5 @@
 import { groupMembers, groups } from '../groups/groups.tables.ts';
+import { emit } from '../events.ts';
 import { moderatorMessages, mutes, reports } from '../moderation/moderation.tables.ts';
 import { forums, posts, threads } from '../forums/forums.tables.ts';
 import { and, count, eq, isNull, ne, or, sql } from 'drizzle-orm';
@@ -259,6 +260,7 @@ export async function deleteAccount(db: Db, user: User, password: string): Promi
     await tx.delete(mutes).where(or(eq(mutes.userId, user.id), eq(mutes.mutedId, user.id)));
     await tx.delete(moderatorMessages).where(eq(moderatorMessages.userId, user.id));
     await signOutEverywhere(tx, user.id);
+    await emit(tx, { type: 'member.deleted', userId: user.id });
   });
   return { ok: true };
 }

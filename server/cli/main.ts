@@ -4,6 +4,7 @@ import { migrateDatabase } from '../db/migrate.ts';
 import { acquireLock, DataDirInUseError, lockHolder } from '../db/lock.ts';
 import { parseCommand, runCommand, usage, type CommandResult } from './commands.ts';
 import { sendCommand } from './socket.ts';
+import { wireSubscribers } from '../subscribers.ts';
 
 async function readStdin(): Promise<string> {
   if (process.stdin.isTTY) return '';
@@ -21,6 +22,7 @@ async function run(args: string[]): Promise<CommandResult> {
   const stdin = await readStdin();
   if (!config.databaseUrl && lockHolder(config.dataDir)) return sendCommand(config.dataDir, { args, stdin });
   const release = config.databaseUrl ? () => {} : acquireLock(config.dataDir);
+  wireSubscribers();
   const database = await openDatabase(config);
   try {
     await migrateDatabase(database, config.databaseUrl);

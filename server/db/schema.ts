@@ -5,3 +5,4 @@ export * from '../admin/settings.tables.ts';
 export * from '../forums/forums.tables.ts';
 export * from '../groups/groups.tables.ts';
 export * from '../moderation/moderation.tables.ts';
+export * from '../notifications/notifications.tables.ts';

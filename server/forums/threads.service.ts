@@ -3,16 +3,16 @@ import { z } from 'zod';
 import type { Db, DatabaseLike } from '../db/client.ts';
 import type { User } from '../accounts/accounts.service.ts';
 import { users } from '../accounts/accounts.tables.ts';
-import { canDeletePost, canEditPost, canModeratePost, canQuote, canReact, canReply, canStartThread, isStaffEdit } from '../access.ts';
+import { canDeletePost, canEditPost, canModeratePost, canQuote, canReact, canReply, canStartThread, isLive, isPublic, isPublicThread, isStaffEdit } from '../access.ts';
+import { emit, type PostFacts } from '../events.ts';
 import { invalid, parseForm, type Invalid } from '../validation.ts';
 import { forums, postRevisions, posts, reactions, threadReads, threads } from './forums.tables.ts';
 import type { Forum } from './forums.service.ts';
 import { body, contentWarning, renderPost, searchDocument, title } from './posting.ts';
 import { authorName, inGroupOf } from '../access.sql.ts';
-import { notify, withdrawReactionNotice, type Notice } from './notifications.service.ts';
 import { judge, type Verdict } from '../moderation/word-rules.ts';
 import { holdReasonFor } from '../moderation/premoderation.ts';
-import { log, raiseCrisisAlert } from '../moderation/moderation.service.ts';
+import { log } from '../moderation/log.ts';
 import { reports } from '../moderation/moderation.tables.ts';
 
 export type Thread = typeof threads.$inferSelect;
@@ -52,23 +52,20 @@ export async function findPost(db: DatabaseLike, id: string, readerId?: string):
   return row && { post: { ...row.post, authorRole: row.authorRole, authorStatus: row.authorStatus, authorName: row.authorName }, thread: row.thread, forum: { ...row.forum, inGroup: row.inGroup } };
 }
 
-function mentionNotices(mentioned: { id: string }[]): Notice[] {
-  return mentioned.map(({ id }) => ({ userId: id, kind: 'mention' }));
-}
-
-function postNotices(threadAuthorId: string | null, quotedAuthorId: string | null, mentioned: { id: string }[]): Notice[] {
-  return [
-    ...(threadAuthorId ? [{ userId: threadAuthorId, kind: 'reply' as const }] : []),
-    ...(quotedAuthorId ? [{ userId: quotedAuthorId, kind: 'quote' as const }] : []),
-    ...mentionNotices(mentioned),
-  ];
-}
-
-/** The notices a post sends when others first see it: at once, or when a moderator lets it through. */
-export async function sendPostNotices(db: DatabaseLike, post: Post, thread: Thread): Promise<void> {
-  const rendered = await renderPost(db, post.body);
-  const quoted = post.quotedPostId ? await db.query.posts.findFirst({ where: eq(posts.id, post.quotedPostId) }) : undefined;
-  await notify(db, post.authorId, post.id, postNotices(post.number !== 1 ? thread.authorId : null, quoted?.authorId ?? null, rendered.mentioned));
+/**
+ * The facts a domain event carries about a post, with isPublic judged on the given state: the
+ * state after the change for a post published or changed, the state before for one withdrawn.
+ */
+export function postFacts(forum: Forum, thread: Thread, post: Post, actorId: string, authorStatus = 'active'): PostFacts {
+  return {
+    postId: post.id,
+    threadId: thread.id,
+    forumId: forum.id,
+    authorId: post.authorId,
+    actorId,
+    number: post.number,
+    public: isPublic(forum, thread, { ...post, authorStatus }),
+  };
 }
 
 /** The next number in the thread: the thread row counts its posts, and the update also orders concurrent replies. */
@@ -135,8 +132,9 @@ export async function startThread(db: Db, author: User, forum: Forum, form: unkn
       })
       .returning();
     await markRead(tx, author.id, created!.id, 1);
-    if (!heldAt) await notify(tx, author.id, post!.id, mentionNotices(rendered.mentioned));
-    if (verdict.crisis) await raiseCrisisAlert(tx, post!);
+    const facts = postFacts(forum, created!, post!, author.id);
+    if (!heldAt) await emit(tx, { type: 'post.published', ...facts });
+    if (verdict.crisis) await emit(tx, { type: 'post.crisisWording', ...facts });
     return { thread: created!, post: post! };
   });
   return { ok: true, thread, held: post.heldAt !== null, crisis: verdict.crisis };
@@ -181,11 +179,12 @@ export async function reply(
         heldReason,
       })
       .returning();
+    const facts = postFacts(forum, thread, created!, author.id);
     if (!heldAt) {
       await markRead(tx, author.id, thread.id, created!.number);
-      await notify(tx, author.id, created!.id, postNotices(thread.authorId, quoted?.authorId ?? null, rendered.mentioned));
+      await emit(tx, { type: 'post.published', ...facts });
     }
-    if (verdict.crisis) await raiseCrisisAlert(tx, created!);
+    if (verdict.crisis) await emit(tx, { type: 'post.crisisWording', ...facts });
     return created!;
   });
   return { ok: true, post, held: heldAt !== null, crisis: verdict.crisis };
@@ -233,8 +232,10 @@ export async function editPost(
       })
       .where(eq(posts.id, post.id));
     if (opening) await tx.update(threads).set({ title: input.title!, ...(holdAgain ? { heldAt: new Date() } : {}) }).where(eq(threads.id, thread.id));
-    if (!post.heldAt && !holdAgain) await notify(tx, editor.id, post.id, mentionNotices(rendered.mentioned));
-    if (verdict.crisis) await raiseCrisisAlert(tx, post);
+    // Seen by its readers before the edit: now changed, or (waiting again) taken out of sight.
+    const facts = postFacts(forum, thread, post, editor.id, post.authorStatus);
+    if (isLive(thread) && isLive(post)) await emit(tx, holdAgain ? { type: 'post.withdrawn', why: 'held', ...facts } : { type: 'post.changed', ...facts });
+    if (verdict.crisis) await emit(tx, { type: 'post.crisisWording', ...facts });
     if (isStaffEdit(editor, forum, post)) await log(tx, editor, { action: 'edit', postId: post.id, threadId: thread.id, targetUserId: post.authorId });
   });
   return { ok: true, held: holdAgain || post.heldAt !== null, crisis: verdict.crisis };
@@ -251,6 +252,7 @@ export async function deletePost(db: Db, actor: User, found: FoundPost): Promise
     // A deleted post leaves the moderation queue: there is nothing left to act on.
     await tx.update(reports).set({ resolvedAt: now, resolvedBy: actor.id }).where(and(eq(reports.postId, post.id), isNull(reports.resolvedAt)));
     if (isStaffEdit(actor, forum, post)) await log(tx, actor, { action: 'delete', postId: post.id, threadId: thread.id, targetUserId: post.authorId });
+    if (isLive(thread) && isLive(post)) await emit(tx, { type: 'post.withdrawn', why: 'deleted', ...postFacts(forum, thread, post, actor.id, post.authorStatus) });
   });
   return { ok: true };
 }
@@ -258,12 +260,15 @@ export async function deletePost(db: Db, actor: User, found: FoundPost): Promise
 export async function setThreadFlag(db: Db, actor: User, found: { thread: Thread; forum: Forum }, flag: 'pinned', value: boolean): Promise<{ ok: true } | Refused> {
   const { thread, forum } = found;
   if (!canModeratePost(actor, forum)) return { ok: false, reason: 'forbidden' };
-  await db.update(threads).set({ [flag]: value }).where(eq(threads.id, thread.id));
+  await db.transaction(async (tx) => {
+    await tx.update(threads).set({ [flag]: value }).where(eq(threads.id, thread.id));
+    await emit(tx, { type: value ? 'thread.pinned' : 'thread.unpinned', threadId: thread.id, forumId: forum.id, actorId: actor.id, public: isPublicThread(forum, thread) });
+  });
   return { ok: true };
 }
 
 /** The support reaction is a toggle; the author hears of it (once) unless they switched that off. */
-export async function toggleSupport(db: Db, member: User, found: { post: Post; thread: Thread; forum: Forum }): Promise<{ ok: true; supported: boolean } | Refused> {
+export async function toggleSupport(db: Db, member: User, found: FoundPost): Promise<{ ok: true; supported: boolean } | Refused> {
   const { post, thread, forum } = found;
   if (!canReact(member, forum, thread, post)) return { ok: false, reason: 'forbidden' };
   return db.transaction(async (tx) => {
@@ -271,12 +276,13 @@ export async function toggleSupport(db: Db, member: User, found: { post: Post; t
       .delete(reactions)
       .where(and(eq(reactions.postId, post.id), eq(reactions.userId, member.id)))
       .returning({ postId: reactions.postId });
+    const facts = { postId: post.id, authorId: post.authorId, userId: member.id, public: isPublic(forum, thread, post) };
     if (removed.length) {
-      await withdrawReactionNotice(tx, member.id, post.id);
+      await emit(tx, { type: 'reaction.withdrawn', ...facts });
       return { ok: true as const, supported: false };
     }
     await tx.insert(reactions).values({ postId: post.id, userId: member.id }).onConflictDoNothing();
-    await notify(tx, member.id, post.id, [{ userId: post.authorId, kind: 'reaction' }]);
+    await emit(tx, { type: 'reaction.given', ...facts });
     return { ok: true as const, supported: true };
   });
 }

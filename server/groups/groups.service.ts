@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { emit } from '../events.ts';
 import { and, asc, count, eq, inArray, isNotNull, lte, ne, sql } from 'drizzle-orm';
 import type { Db, DatabaseLike } from '../db/client.ts';
 import { users } from '../accounts/accounts.tables.ts';
@@ -84,6 +85,7 @@ export async function saveGroup(db: Db, id: string | null, form: unknown): Promi
       const [group] = await tx.insert(groups).values(values).returning();
       await ensureSpace(tx, group!);
       await refreshMeetings(tx, group!.id);
+      await emit(tx, { type: 'group.created', groupId: group!.id });
       return { ok: true as const, group: group! };
     }
     const existing = await tx.query.groups.findFirst({ where: eq(groups.id, id) });
@@ -101,6 +103,10 @@ export async function saveGroup(db: Db, id: string | null, form: unknown): Promi
     await ensureSpace(tx, group!);
     await tx.update(forums).set({ name: group!.name }).where(eq(forums.groupId, id));
     await refreshMeetings(tx, id);
+    // A listing that pauses or ends says so; anything else is a change to it.
+    const paused = group!.status === 'paused' && existing.status !== 'paused';
+    const ended = group!.status === 'ended' && existing.status !== 'ended';
+    await emit(tx, { type: ended ? 'group.ended' : paused ? 'group.paused' : 'group.changed', groupId: id });
     return { ok: true as const, group: group! };
   });
 }

@@ -5,7 +5,7 @@ import type { Db, DatabaseLike } from '../db/client.ts';
 import type { User } from '../accounts/accounts.service.ts';
 import { users } from '../accounts/accounts.tables.ts';
 import { canManageGroup } from '../access.ts';
-import { notifyGroup } from '../forums/notifications.service.ts';
+import { notifyGroup } from '../notifications/notifications.service.ts';
 import { parseForm, type Invalid } from '../validation.ts';
 import { groupMembers, type MemberStatus } from './groups.tables.ts';
 import { newFeedToken, relationOf, type Group } from './groups.service.ts';

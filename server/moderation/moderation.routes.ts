@@ -4,7 +4,7 @@ import type { AppContext } from '../app.ts';
 import { canModerateMember, canModeratePost, canMoveThread, canMoveThreadOut, requireStaff } from '../access.ts';
 import type { User } from '../accounts/accounts.service.ts';
 import { ForbiddenError, NotFoundError } from '../errors.ts';
-import { findThread, sendPostNotices } from '../forums/threads.service.ts';
+import { findThread } from '../forums/threads.service.ts';
 import { listForums } from '../forums/forums.service.ts';
 import { formView } from '../web/forms.ts';
 import { pageNumber, pager } from '../web/pagination.ts';
@@ -54,7 +54,7 @@ export function moderationRouter(context: AppContext): Router {
   };
 
   // @route POST /moderation/posts/:id/approve — let a waiting post through
-  router.post('/moderation/posts/:id/approve', requireStaff, postAction((req, found) => approvePost(db, req.user!, found, (tx, post) => sendPostNotices(tx, post, found.thread)), 'moderation.done.approve'));
+  router.post('/moderation/posts/:id/approve', requireStaff, postAction((req, found) => approvePost(db, req.user!, found), 'moderation.done.approve'));
   // @route POST /moderation/posts/:id/remove — with a reason the author sees
   router.post('/moderation/posts/:id/remove', requireStaff, postAction((req, found) => removePost(db, req.user!, found, req.body), 'moderation.done.remove'));
   // @route POST /moderation/posts/:id/restore

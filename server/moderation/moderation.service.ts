@@ -5,25 +5,21 @@ import { z } from 'zod';
 import type { Db, DatabaseLike } from '../db/client.ts';
 import { users } from '../accounts/accounts.tables.ts';
 import { otherActiveAdmins, signOutEverywhere, type User } from '../accounts/accounts.service.ts';
-import { canActOnPost, canModerateMember, canModeratePost, canMoveThread, canMoveThreadOut, canReport } from '../access.ts';
+import { canActOnPost, canModerateMember, canModeratePost, canMoveThread, canMoveThreadOut, canReport, isLive, isPublicThread } from '../access.ts';
+import { emit } from '../events.ts';
 import { forums, posts, threads } from '../forums/forums.tables.ts';
-import { nextNumber, type FoundPost, type Post } from '../forums/threads.service.ts';
-import { notifyModeration } from '../forums/notifications.service.ts';
+import { nextNumber, postFacts, type FoundPost, type Post } from '../forums/threads.service.ts';
+import { notifyModeration } from '../notifications/notifications.service.ts';
 import { contentWarning } from '../forums/posting.ts';
 import { parseForm, type Invalid } from '../validation.ts';
-import { moderationLog, moderatorMessages, reportReasons, reports, type ModerationAction } from './moderation.tables.ts';
+import { moderatorMessages, reportReasons, reports } from './moderation.tables.ts';
+import { log } from './log.ts';
 
 export type Found = FoundPost;
 export type Done = { ok: true } | { ok: false; reason: 'forbidden' | 'gone' } | Invalid;
 
 const reason = z.string().trim().max(1000, 'errors.moderation.reasonTooLong').default('');
 const neededReason = z.string().trim().min(1, 'errors.moderation.reasonMissing').max(1000, 'errors.moderation.reasonTooLong');
-
-type Entry = { action: ModerationAction; targetUserId?: string | null; postId?: string | null; threadId?: string | null; reason?: string; detail?: string };
-
-export async function log(db: DatabaseLike, actor: User, entry: Entry): Promise<void> {
-  await db.insert(moderationLog).values({ actorId: actor.id, ...entry });
-}
 
 async function resolveReports(db: DatabaseLike, actor: User, where: { postId: string } | { userId: string }): Promise<number> {
   const rows = await db
@@ -55,12 +51,6 @@ export async function report(db: DatabaseLike, reporter: User, subject: { post?:
   return { ok: true };
 }
 
-/** A post that sounds like its writer is in crisis: the moderators hear of it; the post itself goes out as written. */
-export async function raiseCrisisAlert(db: DatabaseLike, post: Post): Promise<void> {
-  const [open] = await db.select({ id: reports.id }).from(reports).where(and(eq(reports.postId, post.id), eq(reports.reason, 'crisis_wording'), isNull(reports.resolvedAt)));
-  if (!open) await db.insert(reports).values({ postId: post.id, subjectUserId: post.authorId, reporterId: null, reason: 'crisis_wording' });
-}
-
 export async function dismissReports(db: Db, actor: User, subject: { found?: Found; member?: User }, form: unknown): Promise<Done> {
   if (subject.found ? !canActOnPost(actor, subject.found.forum, subject.found.post) : !subject.member || !canModerateMember(actor, subject.member)) return { ok: false, reason: 'forbidden' };
   const parsed = parseForm(z.object({ reason }), form);
@@ -90,6 +80,7 @@ export async function removePost(db: Db, actor: User, found: Found, form: unknow
     await resolveReports(tx, actor, { postId: post.id });
     await log(tx, actor, { action: 'remove', postId: post.id, threadId: thread.id, targetUserId: post.authorId, reason: parsed.value.reason });
     await notifyModeration(tx, actor.id, post.authorId, 'post_removed', post.id);
+    if (isLive(thread) && isLive(post)) await emit(tx, { type: 'post.withdrawn', why: 'removed', ...postFacts(forum, thread, post, actor.id, post.authorStatus) });
   });
   return { ok: true };
 }
@@ -104,15 +95,16 @@ export async function restorePost(db: Db, actor: User, found: Found, form: unkno
     await tx.update(posts).set({ removedAt: null, removedReason: null }).where(eq(posts.id, post.id));
     if (post.number === 1) await tx.update(threads).set({ removedAt: null }).where(eq(threads.id, thread.id));
     await log(tx, actor, { action: 'restore', postId: post.id, threadId: thread.id, targetUserId: post.authorId, reason: parsed.value.reason });
+    // Out in the open again, unless it was waiting underneath (or its conversation is not).
+    const restored = { ...post, removedAt: null };
+    const threadAfter = post.number === 1 ? { ...thread, removedAt: null } : thread;
+    if (isLive(threadAfter) && isLive(restored)) await emit(tx, { type: 'post.published', ...postFacts(forum, threadAfter, restored, actor.id, post.authorStatus) });
   });
   return { ok: true };
 }
 
-/**
- * Lets a held post through: others see it from now on, and the people it replies to, quotes or
- * mentions hear of it now (the caller passes the notices the post would have sent).
- */
-export async function approvePost(db: Db, actor: User, found: Found, sendNotices: (tx: DatabaseLike, post: Post) => Promise<void>): Promise<Done> {
+/** Lets a held post through: others see it from now on (and the people it replies to, quotes or mentions hear of it now). */
+export async function approvePost(db: DatabaseLike, actor: User, found: Found): Promise<Done> {
   const { post, thread, forum } = found;
   if (!canActOnPost(actor, forum, post)) return { ok: false, reason: 'forbidden' };
   if (!post.heldAt || post.removedAt || post.deletedAt) return { ok: false, reason: 'gone' };
@@ -130,7 +122,8 @@ export async function approvePost(db: Db, actor: User, found: Found, sendNotices
     await resolveReports(tx, actor, { postId: post.id });
     await log(tx, actor, { action: 'approve', postId: post.id, threadId: thread.id, targetUserId: post.authorId });
     await notifyModeration(tx, actor.id, post.authorId, 'post_approved', post.id);
-    await sendNotices(tx, { ...post, number });
+    const threadAfter = post.number === 1 ? { ...thread, heldAt: null } : thread;
+    await emit(tx, { type: 'post.published', ...postFacts(forum, threadAfter, { ...post, heldAt: null, number }, actor.id, post.authorStatus) });
   });
   return { ok: true };
 }
@@ -149,13 +142,15 @@ export async function setContentWarning(db: Db, actor: User, found: Found, form:
   return { ok: true };
 }
 
-export async function lockThread(db: Db, actor: User, found: Omit<Found, 'post'>, locked: boolean, form: unknown): Promise<Done> {
-  if (!canModeratePost(actor, found.forum)) return { ok: false, reason: 'forbidden' };
+export async function lockThread(db: DatabaseLike, actor: User, found: Omit<Found, 'post'>, locked: boolean, form: unknown): Promise<Done> {
+  const { thread, forum } = found;
+  if (!canModeratePost(actor, forum)) return { ok: false, reason: 'forbidden' };
   const parsed = parseForm(z.object({ reason }), form);
   if (!parsed.ok) return parsed;
   await db.transaction(async (tx) => {
     await tx.update(threads).set({ locked }).where(eq(threads.id, found.thread.id));
-    await log(tx, actor, { action: locked ? 'lock' : 'unlock', threadId: found.thread.id, targetUserId: found.thread.authorId, reason: parsed.value.reason });
+    await log(tx, actor, { action: locked ? 'lock' : 'unlock', threadId: thread.id, targetUserId: thread.authorId, reason: parsed.value.reason });
+    await emit(tx, { type: locked ? 'thread.locked' : 'thread.unlocked', threadId: thread.id, forumId: forum.id, actorId: actor.id, public: isPublicThread(forum, thread) });
   });
   return { ok: true };
 }
@@ -172,6 +167,7 @@ export async function moveThread(db: Db, actor: User, found: Omit<Found, 'post'>
   await db.transaction(async (tx) => {
     await tx.update(threads).set({ forumId: target.id }).where(eq(threads.id, thread.id));
     await log(tx, actor, { action: 'move', threadId: thread.id, targetUserId: thread.authorId, reason: parsed.value.reason, detail: `${forum.name} → ${target.name}` });
+    await emit(tx, { type: 'thread.moved', threadId: thread.id, fromForumId: forum.id, toForumId: target.id, actorId: actor.id, wasPublic: isPublicThread(forum, thread), public: isPublicThread(target, thread) });
   });
   return { ok: true };
 }

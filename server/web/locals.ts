@@ -5,7 +5,7 @@ import { getSettings } from '../admin/settings.service.ts';
 import { localeNames } from '../i18n/i18n.ts';
 import { locales } from '../config.ts';
 import { csrf } from './csrf.ts';
-import { unreadCount } from '../forums/notifications.service.ts';
+import { unreadCount } from '../notifications/notifications.service.ts';
 import { linesFor } from '../moderation/crisis.ts';
 import { queueCount } from '../moderation/queue.queries.ts';
 

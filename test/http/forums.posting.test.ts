@@ -4,7 +4,8 @@ import { Client, errorsOf } from '../support/client.ts';
 import { startNode, type TestNode } from '../support/node.ts';
 import { makeUser, setUpNode, signedIn } from '../support/fixtures.ts';
 import { makeForum, makeReply, makeThread } from '../support/forums.ts';
-import { notifications, postRevisions, posts, reactions, threads } from '../../server/forums/forums.tables.ts';
+import { postRevisions, posts, reactions, threads } from '../../server/forums/forums.tables.ts';
+import { notifications } from '../../server/notifications/notifications.tables.ts';
 import type { Forum } from '../../server/forums/forums.service.ts';
 
 describe('forums: writing, permissions and bad input', () => {

@@ -5,7 +5,7 @@ import { NotFoundError } from '../errors.ts';
 import { idParam } from '../web/params.ts';
 import { getPreferences, listNotifications, markAllRead, openNotification, savePreferences } from './notifications.service.ts';
 import { saveAndRedirect } from '../web/session.ts';
-import { notificationKinds } from './forums.tables.ts';
+import { notificationKinds } from './notifications.tables.ts';
 
 export function notificationsRouter({ database }: AppContext): Router {
   const db = database.db;
@@ -15,7 +15,7 @@ export function notificationsRouter({ database }: AppContext): Router {
   // @route GET /notifications
   router.get('/notifications', async (req, res) => {
     const [items, preferences] = await Promise.all([listNotifications(db, req.user!), getPreferences(db, req.user!.id)]);
-    res.render('forums/notifications', {
+    res.render('notifications/notifications', {
       title: 'notifications.title',
       // A batch of reactions names one person and counts the others; a batch of approvals counts the posts.
       items: items.map((item) => ({
