@@ -1,4 +1,5 @@
 import { groupsRouter } from './groups/groups.routes.ts';
+import type { AppContext } from './context.ts';
 import { wireSubscribers } from './subscribers.ts';
 import { manageRouter } from './groups/manage.routes.ts';
 import { groupsAdminRouter } from './groups/groups.admin.routes.ts';
@@ -10,9 +11,6 @@ import { engine } from 'express-handlebars';
 import session from 'express-session';
 import helmet from 'helmet';
 import { fileURLToPath } from 'node:url';
-import type { Config } from './config.ts';
-import type { Database } from './db/client.ts';
-import type { Mailer } from './mail.ts';
 import { DatabaseSessionStore } from './accounts/session-store.ts';
 import { configurePassport } from './accounts/passport.ts';
 import { accountsRouter } from './accounts/accounts.routes.ts';
@@ -32,7 +30,6 @@ import { refuseControlCharacters } from './web/input.ts';
 import { visitorPageCache } from './web/page-cache.ts';
 import { helpers } from './web/helpers/index.ts';
 
-export type AppContext = { config: Config; database: Database; mailer: Mailer; log: (line: string) => void };
 
 const root = (path: string) => fileURLToPath(new URL(`../${path}`, import.meta.url));
 

@@ -1,6 +1,6 @@
 import { Router, type NextFunction, type Request, type Response } from 'express';
 import { rateLimit } from 'express-rate-limit';
-import type { AppContext } from '../app.ts';
+import type { AppContext } from '../context.ts';
 import { canSeeProfile, requireSignedIn } from '../access.ts';
 import { NotFoundError } from '../errors.ts';
 import { getSettings } from '../admin/settings.service.ts';

@@ -1,8 +1,4 @@
-import { groupMembers, groups } from '../groups/groups.tables.ts';
-import { emit } from '../events.ts';
-import { moderatorMessages, mutes, reports } from '../moderation/moderation.tables.ts';
-import { forums, posts, threads } from '../forums/forums.tables.ts';
-import { and, count, eq, isNull, ne, or, sql } from 'drizzle-orm';
+import { and, count, eq, ne, sql } from 'drizzle-orm';
 import type { Db, DatabaseLike } from '../db/client.ts';
 import { invalid, parseForm, text, type Invalid } from '../validation.ts';
 import type { RegistrationPolicy } from '../admin/settings.tables.ts';
@@ -136,7 +132,7 @@ export type SignInResult =
   | { ok: false; reason: 'locked'; until: Date };
 
 /** Checks a username (or e-mail) and password; repeated failures lock the account for a while. */
-export async function authenticate(db: Db, login: string, password: string, now = new Date()): Promise<SignInResult> {
+export async function authenticate(db: DatabaseLike, login: string, password: string, now = new Date()): Promise<SignInResult> {
   const key = login.trim();
   const user = key.includes('@')
     ? await db.query.users.findFirst({ where: sql`lower(${users.email}) = lower(${key})` })
@@ -177,7 +173,7 @@ export async function authenticate(db: Db, login: string, password: string, now 
   return { ok: true, user };
 }
 
-export async function updateProfile(db: Db, user: User, form: unknown): Promise<{ ok: true; user: User } | Invalid> {
+export async function updateProfile(db: DatabaseLike, user: User, form: unknown): Promise<{ ok: true; user: User } | Invalid> {
   const parsed = parseForm(schemas.profile, form);
   if (!parsed.ok) return parsed;
   const { displayName, bio, email, locale } = parsed.value;
@@ -194,7 +190,7 @@ export async function updateProfile(db: Db, user: User, form: unknown): Promise<
   }
 }
 
-export async function setLocale(db: Db, userId: string, locale: string): Promise<void> {
+export async function setLocale(db: DatabaseLike, userId: string, locale: string): Promise<void> {
   await db.update(users).set({ locale }).where(eq(users.id, userId));
 }
 
@@ -232,81 +228,4 @@ export async function signOutEverywhere(db: DatabaseLike, userId: string, except
   await db
     .delete(sessions)
     .where(exceptSid ? and(eq(sessions.userId, userId), sql`${sessions.sid} <> ${exceptSid}`) : eq(sessions.userId, userId));
-}
-
-/**
- * Deletes what identifies the person. The row stays, renamed nowhere, so the username is never
- * handed to someone else and their posts read "deleted member".
- */
-export async function deleteAccount(db: Db, user: User, password: string): Promise<{ ok: true } | Invalid> {
-  if (!(await verifyPassword(password, user.passwordHash))) return invalid('password', 'errors.password.wrongCurrent');
-  if (user.role === 'admin' && (await otherActiveAdmins(db, user.id)) === 0) return invalid('password', 'errors.role.lastAdmin');
-  await db.transaction(async (tx) => {
-    await tx
-      .update(users)
-      .set({
-        status: 'deleted',
-        displayName: '',
-        email: null,
-        bio: '',
-        passwordHash: null,
-        locale: null,
-        deletedAt: new Date(),
-      })
-      .where(eq(users.id, user.id));
-    // Being in a peer-support group says something about one's health: it goes with the account.
-    await tx.delete(groupMembers).where(eq(groupMembers.userId, user.id));
-    // Whom they muted, who muted them and the moderators' messages to them are about them alone.
-    await tx.delete(mutes).where(or(eq(mutes.userId, user.id), eq(mutes.mutedId, user.id)));
-    await tx.delete(moderatorMessages).where(eq(moderatorMessages.userId, user.id));
-    await signOutEverywhere(tx, user.id);
-    await emit(tx, { type: 'member.deleted', userId: user.id });
-  });
-  return { ok: true };
-}
-
-/** Everything the node keeps about one person, for the "download my data" button. */
-export async function exportAccountData(db: Db, userId: string): Promise<Record<string, unknown>> {
-  const user = await findUserById(db, userId);
-  if (!user) return {};
-  const activeSessions = await db.select({ expiresAt: sessions.expiresAt }).from(sessions).where(eq(sessions.userId, userId));
-  const memberships = await db
-    .select({ group: groups.name, role: groupMembers.role, status: groupMembers.status, message: groupMembers.message, reply: groupMembers.reply, since: groupMembers.createdAt })
-    .from(groupMembers)
-    .innerJoin(groups, eq(groups.id, groupMembers.groupId))
-    .where(eq(groupMembers.userId, userId));
-  const [written, messages, muted, reported] = await Promise.all([
-    // Their own posts, as they wrote them, wherever they are (deleted ones are gone for them too).
-    db
-      .select({ conversation: threads.title, forum: forums.name, text: posts.body, contentWarning: posts.contentWarning, writtenAt: posts.createdAt, editedAt: posts.editedAt })
-      .from(posts)
-      .innerJoin(threads, eq(threads.id, posts.threadId))
-      .innerJoin(forums, eq(forums.id, threads.forumId))
-      .where(and(eq(posts.authorId, userId), isNull(posts.deletedAt)))
-      .orderBy(posts.createdAt),
-    db.select({ message: moderatorMessages.body, sentAt: moderatorMessages.createdAt }).from(moderatorMessages).where(eq(moderatorMessages.userId, userId)),
-    db.select({ username: users.username, since: mutes.createdAt }).from(mutes).innerJoin(users, eq(users.id, mutes.mutedId)).where(eq(mutes.userId, userId)),
-    db.select({ reason: reports.reason, note: reports.note, sentAt: reports.createdAt }).from(reports).where(eq(reports.reporterId, userId)),
-  ]);
-  return {
-    exportedAt: new Date().toISOString(),
-    account: {
-      username: user.username,
-      displayName: user.displayName,
-      email: user.email,
-      bio: user.bio,
-      role: user.role,
-      status: user.status,
-      language: user.locale,
-      createdAt: user.createdAt,
-      approvedAt: user.approvedAt,
-      rulesAcceptedAt: user.rulesAcceptedAt,
-    },
-    sessions: activeSessions.map((s) => ({ expiresAt: s.expiresAt })),
-    groups: memberships,
-    posts: written,
-    messagesFromModerators: messages,
-    muted,
-    reportsYouSent: reported,
-  };
 }

@@ -30,9 +30,15 @@ export const users = pgTable(
     approvedAt: timestamp('approved_at', { withTimezone: true }),
     rulesAcceptedAt: timestamp('rules_accepted_at', { withTimezone: true }),
     deletedAt: timestamp('deleted_at', { withTimezone: true }),
+    /**
+     * Room for federation: a remote actor's ActivityPub id. Null for this node's own members; a
+     * remote author will be a row here too, so every post keeps one author column and one join.
+     */
+    iri: text('iri'),
   },
   (t) => [
     uniqueIndex('users_username_lower').on(sql`lower(${t.username})`),
+    uniqueIndex('users_iri').on(t.iri),
     uniqueIndex('users_email_lower').on(sql`lower(${t.email})`),
     index('users_status').on(t.status),
   ],

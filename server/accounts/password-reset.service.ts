@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { and, eq, gt, isNull, sql } from 'drizzle-orm';
-import type { Db } from '../db/client.ts';
+import type { DatabaseLike } from '../db/client.ts';
 import { invalid, type Invalid } from '../validation.ts';
 import { passwordResets, users } from './accounts.tables.ts';
 import { setPassword, signOutEverywhere, type User } from './accounts.service.ts';
@@ -17,7 +17,7 @@ function hashToken(token: string): string {
  * Makes a reset token for the active account with this e-mail or username, if it has an e-mail.
  * The caller says the same thing either way, so the form does not reveal who has an account.
  */
-export async function requestPasswordReset(db: Db, login: string, now = new Date()): Promise<{ user: User; token: string } | null> {
+export async function requestPasswordReset(db: DatabaseLike, login: string, now = new Date()): Promise<{ user: User; token: string } | null> {
   const key = login.trim();
   if (!key) return null;
   const user = await db.query.users.findFirst({
@@ -34,14 +34,14 @@ export async function requestPasswordReset(db: Db, login: string, now = new Date
   return { user, token };
 }
 
-export async function findUsableReset(db: Db, token: string, now = new Date()) {
+export async function findUsableReset(db: DatabaseLike, token: string, now = new Date()) {
   return db.query.passwordResets.findFirst({
     where: and(eq(passwordResets.tokenHash, hashToken(token)), isNull(passwordResets.usedAt), gt(passwordResets.expiresAt, now)),
   });
 }
 
 /** Uses a token once: sets the password and signs the account out everywhere. */
-export async function resetPassword(db: Db, token: string, password: string, now = new Date()): Promise<{ ok: true; user: User } | Invalid> {
+export async function resetPassword(db: DatabaseLike, token: string, password: string, now = new Date()): Promise<{ ok: true; user: User } | Invalid> {
   const reset = await findUsableReset(db, token, now);
   const user = reset && (await db.query.users.findFirst({ where: eq(users.id, reset.userId) }));
   if (!reset || !user || user.status !== 'active') return invalid('token', 'errors.reset.invalid');

@@ -1,10 +1,11 @@
 import type { Request, Router } from 'express';
-import type { AppContext } from '../app.ts';
+import type { AppContext } from '../context.ts';
 import { requireSignedIn } from '../access.ts';
 import { formView } from '../web/forms.ts';
 import { signOut, saveAndRedirect } from '../web/session.ts';
 import { text } from '../validation.ts';
-import { changePassword, deleteAccount, exportAccountData, updateProfile, type User } from './accounts.service.ts';
+import { changePassword, updateProfile, type User } from './accounts.service.ts';
+import { deleteAccount, exportAccountData } from '../account-data/account-data.service.ts';
 
 function profileValues(user: User) {
   return { displayName: user.displayName, bio: user.bio, email: user.email ?? '', locale: user.locale ?? '' };

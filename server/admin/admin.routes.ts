@@ -1,5 +1,5 @@
 import { Router, type Request } from 'express';
-import type { AppContext } from '../app.ts';
+import type { AppContext } from '../context.ts';
 import { requireAdmin, requireStaff } from '../access.ts';
 import { userStatuses, type UserStatus } from '../accounts/accounts.tables.ts';
 import { createInvite, listInvites, revokeInvite } from '../accounts/invites.service.ts';

@@ -8,7 +8,7 @@ export const pageSize = 50;
 
 export type MemberFilter = { status?: UserStatus; q?: string; page?: number };
 
-export async function listMembers(db: DatabaseLike, filter: MemberFilter = {}): Promise<{ members: User[]; total: number }> {
+export async function listMembers(db: Db, filter: MemberFilter = {}): Promise<{ members: User[]; total: number }> {
   const conditions: SQL[] = [ne(users.status, 'deleted')];
   if (filter.status) conditions.push(eq(users.status, filter.status));
   if (filter.q) {
@@ -29,7 +29,7 @@ export function isRole(value: string): value is Role {
 }
 
 /** Changes a role; the last active admin cannot step down, or nobody could run the node. */
-export async function setRole(db: Db, userId: string, role: string): Promise<{ ok: true } | Invalid> {
+export async function setRole(db: DatabaseLike, userId: string, role: string): Promise<{ ok: true } | Invalid> {
   if (!isRole(role)) return invalid('role', 'errors.role.invalid');
   const user = await db.query.users.findFirst({ where: eq(users.id, userId) });
   if (!user || user.status === 'deleted') return invalid('user', 'errors.member.unknown');
@@ -40,7 +40,7 @@ export async function setRole(db: Db, userId: string, role: string): Promise<{ o
   return { ok: true };
 }
 
-export async function suspendMember(db: Db, userId: string, reason: string): Promise<{ ok: true } | Invalid> {
+export async function suspendMember(db: DatabaseLike, userId: string, reason: string): Promise<{ ok: true } | Invalid> {
   const user = await db.query.users.findFirst({ where: eq(users.id, userId) });
   if (!user || user.status === 'deleted') return invalid('user', 'errors.member.unknown');
   if (user.role === 'admin' && (await otherActiveAdmins(db, userId)) === 0) return invalid('user', 'errors.role.lastAdmin');
@@ -52,7 +52,7 @@ export async function suspendMember(db: Db, userId: string, reason: string): Pro
   return { ok: true };
 }
 
-export async function unsuspendMember(db: Db, userId: string): Promise<void> {
+export async function unsuspendMember(db: DatabaseLike, userId: string): Promise<void> {
   await db
     .update(users)
     .set({ status: 'active', suspendedReason: null, suspendedUntil: null })

@@ -1,6 +1,6 @@
 import { eq, sql } from 'drizzle-orm';
 import { z } from 'zod';
-import type { Db } from '../db/client.ts';
+import type { DatabaseLike } from '../db/client.ts';
 import { users, type Role } from '../accounts/accounts.tables.ts';
 import { createUser, type User } from '../accounts/accounts.service.ts';
 import * as schemas from '../accounts/accounts.schemas.ts';
@@ -8,7 +8,7 @@ import { parseForm, invalid, type Invalid } from '../validation.ts';
 import { nodeSettings } from './settings.tables.ts';
 import { forgetSettings, siteName } from './settings.service.ts';
 
-export async function hasAdmin(db: Db): Promise<boolean> {
+export async function hasAdmin(db: DatabaseLike): Promise<boolean> {
   const [row] = await db.select({ id: users.id }).from(users).where(eq(users.role, 'admin' satisfies Role)).limit(1);
   return row !== undefined;
 }
@@ -22,7 +22,7 @@ const setupForm = z.object({
 });
 
 /** The first-run step: names the node and creates its first admin, once. */
-export async function completeSetup(db: Db, form: unknown): Promise<{ ok: true; user: User } | Invalid> {
+export async function completeSetup(db: DatabaseLike, form: unknown): Promise<{ ok: true; user: User } | Invalid> {
   const parsed = parseForm(setupForm, form);
   if (!parsed.ok) return parsed;
   const input = parsed.value;
@@ -42,7 +42,7 @@ export async function completeSetup(db: Db, form: unknown): Promise<{ ok: true; 
 }
 
 /** Makes sure the settings row exists, for nodes whose first admin came from the command line. */
-export async function ensureSettings(db: Db, fallbackName: string): Promise<void> {
+export async function ensureSettings(db: DatabaseLike, fallbackName: string): Promise<void> {
   await db.insert(nodeSettings).values({ id: 1, name: fallbackName }).onConflictDoNothing();
   forgetSettings(db);
 }

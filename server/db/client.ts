@@ -10,7 +10,12 @@ import * as schema from './schema.ts';
 export type Schema = typeof schema;
 export type Db = PgDatabase<PgQueryResultHKT, Schema>;
 export type Transaction = PgTransaction<PgQueryResultHKT, Schema, ExtractTablesWithRelations<Schema>>;
-/** Helpers take this so they run the same inside or outside a transaction. */
+/**
+ * Services take this so they run the same inside or outside a transaction (an inbox handler can
+ * record an activity and its effect in one). A transaction is one connection that takes one query
+ * at a time: what takes DatabaseLike runs its queries one after another. Page reads that run
+ * queries side by side (Promise.all) take Db, the pool.
+ */
 export type DatabaseLike = Db | Transaction;
 
 export type DatabaseKind = 'pglite' | 'postgresql';

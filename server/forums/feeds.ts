@@ -1,6 +1,7 @@
 // Atom feeds of public forums. Titles and content warnings are plain text, but the feed library
 // writes them as HTML inside CDATA (and escapes only the first "]]>"): so text is escaped as HTML
 // here, characters XML cannot hold are dropped, and nothing a member typed can close the CDATA.
+import { absolute, paths } from '../paths.ts';
 import { Feed } from 'feed';
 import markdownIt from 'markdown-it';
 import type { Forum } from './forums.service.ts';
@@ -27,19 +28,19 @@ function xmlSafe(text: string): string {
 }
 
 export function forumFeed(forum: Pick<Forum, 'name' | 'slug' | 'description'>, items: FeedItem[], options: FeedOptions): string {
-  const url = (path: string) => new URL(path, options.baseUrl).href;
+  const url = (path: string) => absolute(options.baseUrl, path);
   const feed = new Feed({
     title: xmlSafe(`${forum.name} – ${options.nodeName}`),
-    id: url(`/forums/${forum.slug}`),
-    link: url(`/forums/${forum.slug}`),
+    id: url(paths.forum(forum)),
+    link: url(paths.forum(forum)),
     description: xmlSafe(forum.description),
     language: options.locale,
     copyright: xmlSafe(options.nodeName),
     updated: new Date(),
-    feedLinks: { atom: url(`/forums/${forum.slug}/feed.atom`) },
+    feedLinks: { atom: url(paths.forumFeed(forum)) },
   });
   for (const item of items) {
-    const link = url(`/threads/${item.id}`);
+    const link = url(paths.thread(item));
     feed.addItem({
       title: htmlText(item.title),
       id: link,

@@ -1,5 +1,5 @@
 import { Router, type Request } from 'express';
-import type { AppContext } from '../app.ts';
+import type { AppContext } from '../context.ts';
 import { requireAdmin } from '../access.ts';
 import { NotFoundError } from '../errors.ts';
 import { formView } from '../web/forms.ts';

@@ -1,6 +1,6 @@
 // Page-shaped reads: each page is a fixed, small number of queries however much it shows.
 import { and, asc, count, desc, eq, gte, lt, lte, max, or, sql } from 'drizzle-orm';
-import type { DatabaseLike } from '../db/client.ts';
+import type { Db, DatabaseLike } from '../db/client.ts';
 import { users } from '../accounts/accounts.tables.ts';
 import type { Viewer } from '../access.ts';
 import { categories, forums, postRevisions, posts, reactions, threadReads, threads } from './forums.tables.ts';
@@ -9,12 +9,12 @@ import type { Thread } from './threads.service.ts';
 import { authorName, authorNameOf, authorUsername, forumListedFor, liveThread, postShownInThread, threadListedInForum } from '../access.sql.ts';
 import { mutes } from '../moderation/moderation.tables.ts';
 import { alias } from 'drizzle-orm/pg-core';
+import { pageOfPost, postsPerPage } from '../paths.ts';
 
 const quotedPost = alias(posts, 'quoted_post');
 const quotedAuthor = alias(users, 'quoted_author');
 
 export const threadsPerPage = 25;
-export const postsPerPage = 20;
 
 
 /** True when the thread has posts the viewer has not read (and that came after they joined). */
@@ -30,7 +30,7 @@ function readsJoin(viewer: Viewer) {
 export type ForumSummary = Forum & { threadCount: number; lastPostAt: Date | null; hasNew: boolean };
 
 /** Categories with the forums this viewer may read, each with counts and a quiet "new" flag. */
-export async function forumIndex(db: DatabaseLike, viewer: Viewer, archived = false) {
+export async function forumIndex(db: Db, viewer: Viewer, archived = false) {
   const [categoryRows, forumRows] = await Promise.all([
     db.select().from(categories).where(eq(categories.archived, archived)).orderBy(asc(categories.position), asc(categories.name)),
     db
@@ -58,7 +58,7 @@ export async function forumIndex(db: DatabaseLike, viewer: Viewer, archived = fa
 }
 
 /** One page of a forum's threads (the caller has checked the forum is readable): pinned first, then by last activity. */
-export async function threadList(db: DatabaseLike, viewer: Viewer, forum: Forum, page: number) {
+export async function threadList(db: Db, viewer: Viewer, forum: Forum, page: number) {
   const where = and(eq(threads.forumId, forum.id), threadListedInForum(viewer));
   const [rows, [total]] = await Promise.all([
     db
@@ -198,16 +198,6 @@ export async function postPage(db: DatabaseLike, viewer: Viewer, thread: Thread,
       authorUsername: hidden ? null : row.authorUsername,
     };
   });
-}
-
-export function pageOfPost(number: number): number {
-  return Math.max(1, Math.ceil(number / postsPerPage));
-}
-
-/** Where a post is read: its page and anchor. A post waiting for a moderator has no number yet and sits after the last page's posts. */
-export function postPath(thread: Pick<Thread, 'id' | 'postCount'>, number: number): string {
-  const page = number > 0 ? pageOfPost(number) : pageOfPost(thread.postCount);
-  return `/threads/${thread.id}?page=${page}#post-${number}`;
 }
 
 /** Who sent strength to a post: for members, never a ranking. */

@@ -1,5 +1,6 @@
 import { Router, type Request } from 'express';
-import type { AppContext } from '../app.ts';
+import { paths } from '../paths.ts';
+import type { AppContext } from '../context.ts';
 import { canSeeForum, canStartThread, isPublicForum, requireSignedIn } from '../access.ts';
 import { NotFoundError } from '../errors.ts';
 import { renderMarkdown } from '../markup/markup.ts';
@@ -48,7 +49,7 @@ export function forumsRouter(context: AppContext): Router {
       forum,
       descriptionHtml: renderMarkdown(forum.description),
       threads: list.threads,
-      pager: pager(`/forums/${forum.slug}`, page, list.pages),
+      pager: pager(paths.forum(forum), page, list.pages),
       canStart: canStartThread(req.user, forum),
     });
   });
@@ -66,7 +67,7 @@ export function forumsRouter(context: AppContext): Router {
     const result = await startThread(db, req.user!, forum, req.body);
     if (!result.ok && 'reason' in result) return res.status(403).render('forums/new-thread', { ...composerView(req, forum, req.body), refused: 'errors.thread.cannotStart' });
     if (!result.ok) return res.status(422).render('forums/new-thread', { ...composerView(req, forum, req.body, result.errors), refusal: 'message' in result ? result.message : null });
-    await redirectAfterPosting(req, res, `/threads/${result.thread.id}`, result);
+    await redirectAfterPosting(req, res, paths.thread(result.thread), result);
   });
 
   // @route GET /forums/:slug/feed.atom — public forums only

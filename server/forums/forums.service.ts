@@ -1,6 +1,6 @@
 import { and, asc, count, eq, ne } from 'drizzle-orm';
 import { z } from 'zod';
-import type { Db, DatabaseLike } from '../db/client.ts';
+import type { DatabaseLike } from '../db/client.ts';
 import { inGroupOf } from '../access.sql.ts';
 import { widensReaders } from '../access.ts';
 import { invalid, parseForm, singleLine, type Invalid } from '../validation.ts';
@@ -56,7 +56,7 @@ export async function findForumBySlug(db: DatabaseLike, slug: string, readerId?:
   return row && { ...row.forum, inGroup: row.inGroup };
 }
 
-export async function saveCategory(db: Db, id: string | null, form: unknown): Promise<{ ok: true; category: Category } | Invalid> {
+export async function saveCategory(db: DatabaseLike, id: string | null, form: unknown): Promise<{ ok: true; category: Category } | Invalid> {
   const parsed = parseForm(categoryForm, form);
   if (!parsed.ok) return parsed;
   const [category] = id
@@ -70,7 +70,7 @@ export async function saveCategory(db: Db, id: string | null, form: unknown): Pr
  * Creates or updates a forum. A members-only forum with conversations never becomes public:
  * what people wrote for members only would be shown to everyone (and later copied to other servers).
  */
-export async function saveForum(db: Db, id: string | null, form: unknown): Promise<{ ok: true; forum: Forum } | Invalid> {
+export async function saveForum(db: DatabaseLike, id: string | null, form: unknown): Promise<{ ok: true; forum: Forum } | Invalid> {
   const parsed = parseForm(forumForm, form);
   if (!parsed.ok) return parsed;
   const input = parsed.value;

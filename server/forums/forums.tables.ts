@@ -104,9 +104,12 @@ export const posts = pgTable(
     /** Removed by moderators: others see a placeholder, the author sees the post and why. Restoring clears it. */
     removedAt: timestamp('removed_at', { withTimezone: true }),
     removedReason: text('removed_reason'),
+    /** Room for federation: a remote post's ActivityPub id. Null for posts written here (their id is built from the address). */
+    iri: text('iri'),
   },
   (t) => [
     uniqueIndex('posts_thread_number').on(t.threadId, t.number),
+    uniqueIndex('posts_iri').on(t.iri),
     index('posts_author').on(t.authorId),
     index('posts_search').using('gin', t.search),
   ],

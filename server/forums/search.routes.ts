@@ -1,5 +1,5 @@
 import { Router } from 'express';
-import type { AppContext } from '../app.ts';
+import type { AppContext } from '../context.ts';
 import { canSeeForum } from '../access.ts';
 import { pageNumber, pager } from '../web/pagination.ts';
 import { findForumBySlug, listForums } from './forums.service.ts';

@@ -1,5 +1,5 @@
 import { Router, type Request, type Response } from 'express';
-import type { AppContext } from '../app.ts';
+import type { AppContext } from '../context.ts';
 import { canActOnPost, canDeletePost, canEditPost, canModeratePost, canQuote, canReact, canReadThread, canReply, canReport, canSeeHistory, isListed, isSignedIn, postShownTo, requireSignedIn } from '../access.ts';
 import { ForbiddenError, NotFoundError } from '../errors.ts';
 import { formView } from '../web/forms.ts';
@@ -7,7 +7,8 @@ import { pageNumber, pager } from '../web/pagination.ts';
 import { idParam } from '../web/params.ts';
 import type { FieldErrors } from '../validation.ts';
 import type { Forum } from './forums.service.ts';
-import { postPage, postPath, postsPerPage, revisionsOf, supporters } from './forums.queries.ts';
+import { postPage, revisionsOf, supporters } from './forums.queries.ts';
+import { paths, postsPerPage } from '../paths.ts';
 import { saveAndRedirect } from '../web/session.ts';
 import { deletePost, editPost, findPost, findThread, markRead, reply, setThreadFlag, toggleSupport, type Post, type Thread } from './threads.service.ts';
 import { redirectAfterPosting } from '../moderation/outcome.ts';
@@ -59,10 +60,10 @@ export function threadsRouter(context: AppContext): Router {
           canQuote: mayReply && canQuote(access),
           canReport: !post.deleted && !post.removed && canReport(req.user, post),
           canModerateThis: !post.deleted && canActOnPost(req.user, forum, access),
-          quotedUrl: post.quoted && post.quoted.number > 0 ? postPath(thread, post.quoted.number) : null,
+          quotedUrl: post.quoted && post.quoted.number > 0 ? paths.postInThread(thread, post.quoted.number) : null,
         };
       }),
-      pager: pager(`/threads/${thread.id}`, page, pages),
+      pager: pager(paths.thread(thread), page, pages),
       canReply: mayReply,
       canModerate: moderates,
       // Only a reader who can reply gets a form token: a visitor's read starts no session.
@@ -100,7 +101,7 @@ export function threadsRouter(context: AppContext): Router {
   // @route GET /threads/:id/unread — to the first post the member has not read
   router.get('/threads/:id/unread', requireSignedIn, async (req, res) => {
     const found = visible(req, await findThread(db, idParam(req), req.user!.id));
-    res.redirect(303, postPath(found.thread, Math.min(found.lastRead + 1, found.thread.postCount)));
+    res.redirect(303, paths.postInThread(found.thread, Math.min(found.lastRead + 1, found.thread.postCount)));
   });
 
   // @route GET /threads/:id/posts/:number — a stable link to one post, wherever its page is
@@ -108,7 +109,7 @@ export function threadsRouter(context: AppContext): Router {
     const found = visible(req, await findThread(db, idParam(req), req.user?.id));
     const number = Number.parseInt(String(req.params.number), 10);
     if (!Number.isInteger(number) || number < 1 || number > found.thread.postCount) throw new NotFoundError();
-    res.redirect(303, postPath(found.thread, number));
+    res.redirect(303, paths.postInThread(found.thread, number));
   });
 
   // @route GET /threads/:id/reply?quote=postId — the reply composer, with a quote filled in
@@ -130,7 +131,7 @@ export function threadsRouter(context: AppContext): Router {
       return res.status(result.reason === 'locked' ? 409 : 403).render('forums/reply', { titleText: found.thread.title, ...found, refused, quoted: await quotablePost(req.body.quote, found.thread), ...formView(req, req.body) });
     }
     if (!result.ok) return res.status(422).render('forums/reply', { titleText: found.thread.title, ...found, quoted: await quotablePost(req.body.quote, found.thread), ...formView(req, req.body, result.errors), refusal: 'message' in result ? result.message : null });
-    await redirectAfterPosting(req, res, postPath(found.thread, result.post.number), result);
+    await redirectAfterPosting(req, res, paths.postInThread(found.thread, result.post.number), result);
   });
 
   const postOr404 = async (req: Request) => visible(req, await findPost(db, idParam(req), req.user?.id));
@@ -144,7 +145,7 @@ export function threadsRouter(context: AppContext): Router {
   // @route GET /posts/:id — a stable link to one post
   router.get('/posts/:id', async (req, res) => {
     const found = await postOr404(req);
-    res.redirect(303, postPath(found.thread, found.post.number));
+    res.redirect(303, paths.postInThread(found.thread, found.post.number));
   });
 
   // @route GET /posts/:id/edit
@@ -161,7 +162,7 @@ export function threadsRouter(context: AppContext): Router {
     const result = await editPost(db, req.user!, found, req.body);
     if (!result.ok && 'reason' in result) return res.status(403).render('forums/edit', { ...editView(req, found, req.body), refused: 'errors.thread.cannotEdit' });
     if (!result.ok) return res.status(422).render('forums/edit', { ...editView(req, found, req.body, result.errors), refusal: 'message' in result ? result.message : null });
-    await redirectAfterPosting(req, res, postPath(found.thread, found.post.number), result);
+    await redirectAfterPosting(req, res, paths.postInThread(found.thread, found.post.number), result);
   });
 
   // @route GET /posts/:id/history — earlier versions, for the author and moderators
@@ -183,7 +184,7 @@ export function threadsRouter(context: AppContext): Router {
     const found = await postOr404(req);
     const result = await deletePost(db, req.user!, found);
     if (!result.ok) return refuse(result);
-    await saveAndRedirect(req, res, found.post.number === 1 ? `/forums/${found.forum.slug}` : postPath(found.thread, found.post.number), 'forums.deleted');
+    await saveAndRedirect(req, res, found.post.number === 1 ? paths.forum(found.forum) : paths.postInThread(found.thread, found.post.number), 'forums.deleted');
   });
 
   // @route POST /posts/:id/support — the support reaction, a toggle
@@ -191,7 +192,7 @@ export function threadsRouter(context: AppContext): Router {
     const found = await postOr404(req);
     const result = await toggleSupport(db, req.user!, found);
     if (!result.ok) return refuse(result);
-    res.redirect(303, postPath(found.thread, found.post.number));
+    res.redirect(303, paths.postInThread(found.thread, found.post.number));
   });
 
   // @route GET /posts/:id/support — who sent strength (members only)
@@ -206,7 +207,7 @@ export function threadsRouter(context: AppContext): Router {
     const found = visible(req, await findThread(db, idParam(req), req.user?.id));
     const result = await setThreadFlag(db, req.user!, found, 'pinned', req.body.value === 'true');
     if (!result.ok) return refuse(result);
-    res.redirect(303, `/threads/${found.thread.id}`);
+    res.redirect(303, paths.thread(found.thread));
   });
 
   // @route POST /threads/:id/lock (moderators; the moderation log keeps it)
@@ -214,7 +215,7 @@ export function threadsRouter(context: AppContext): Router {
     const found = visible(req, await findThread(db, idParam(req), req.user?.id));
     const result = await lockThread(db, req.user!, found, req.body.value === 'true', req.body);
     if (!result.ok && 'reason' in result) return refuse(result);
-    res.redirect(303, `/threads/${found.thread.id}`);
+    res.redirect(303, paths.thread(found.thread));
   });
 
   return router;

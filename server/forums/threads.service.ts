@@ -104,7 +104,7 @@ export async function markRead(db: DatabaseLike, userId: string, threadId: strin
     });
 }
 
-export async function startThread(db: Db, author: User, forum: Forum, form: unknown): Promise<({ ok: true; thread: Thread } & Outcome) | Invalid | RefusedWords | Refused> {
+export async function startThread(db: DatabaseLike, author: User, forum: Forum, form: unknown): Promise<({ ok: true; thread: Thread } & Outcome) | Invalid | RefusedWords | Refused> {
   if (!canStartThread(author, forum)) return { ok: false, reason: 'forbidden' };
   const parsed = parseForm(threadForm, form);
   if (!parsed.ok) return parsed;
@@ -242,7 +242,7 @@ export async function editPost(
 }
 
 /** Deletes a post; a placeholder keeps its place so the conversation still reads. The opening post takes the thread with it. */
-export async function deletePost(db: Db, actor: User, found: FoundPost): Promise<{ ok: true } | Refused> {
+export async function deletePost(db: DatabaseLike, actor: User, found: FoundPost): Promise<{ ok: true } | Refused> {
   const { post, thread, forum } = found;
   if (!canDeletePost(actor, forum, thread, post)) return { ok: false, reason: 'forbidden' };
   const now = new Date();
@@ -257,7 +257,7 @@ export async function deletePost(db: Db, actor: User, found: FoundPost): Promise
   return { ok: true };
 }
 
-export async function setThreadFlag(db: Db, actor: User, found: { thread: Thread; forum: Forum }, flag: 'pinned', value: boolean): Promise<{ ok: true } | Refused> {
+export async function setThreadFlag(db: DatabaseLike, actor: User, found: { thread: Thread; forum: Forum }, flag: 'pinned', value: boolean): Promise<{ ok: true } | Refused> {
   const { thread, forum } = found;
   if (!canModeratePost(actor, forum)) return { ok: false, reason: 'forbidden' };
   await db.transaction(async (tx) => {
@@ -268,7 +268,7 @@ export async function setThreadFlag(db: Db, actor: User, found: { thread: Thread
 }
 
 /** The support reaction is a toggle; the author hears of it (once) unless they switched that off. */
-export async function toggleSupport(db: Db, member: User, found: FoundPost): Promise<{ ok: true; supported: boolean } | Refused> {
+export async function toggleSupport(db: DatabaseLike, member: User, found: FoundPost): Promise<{ ok: true; supported: boolean } | Refused> {
   const { post, thread, forum } = found;
   if (!canReact(member, forum, thread, post)) return { ok: false, reason: 'forbidden' };
   return db.transaction(async (tx) => {

@@ -1,5 +1,6 @@
 // A group's meetings as iCalendar, one event per meeting (a subscribed calendar drops cancelled ones). The public feed never carries a closed group's place; a
 // participant's own feed (secret address) does.
+import { absolute, paths } from '../paths.ts';
 import ical from 'ical-generator';
 import type { Group } from './groups.service.ts';
 import type { Meeting } from './schedule.ts';
@@ -20,7 +21,7 @@ function calendarText(value: string): string {
 }
 
 export function calendarOf(group: Group, meetings: Meeting[], options: FeedOptions): string {
-  const url = new URL(`/groups/${group.slug}`, options.baseUrl).href;
+  const url = absolute(options.baseUrl, paths.group(group));
   const host = options.baseUrl.host;
   const calendar = ical({ name: calendarText(`${group.name} – ${options.nodeName}`), prodId: { company: 'Kohtaamo', product: 'groups', language: 'FI' }, url, ttl: 3600 });
   const location = options.place ? [options.place.address, options.place.municipality].filter(Boolean).join(', ') : '';

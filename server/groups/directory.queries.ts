@@ -2,7 +2,7 @@
 // over each group's stored meeting summary (groups.service.ts keeps it current).
 import { and, asc, count, eq, ilike, inArray, ne, or, sql, type SQL } from 'drizzle-orm';
 import { z } from 'zod';
-import type { DatabaseLike } from '../db/client.ts';
+import type { Db } from '../db/client.ts';
 import { audiences, groupKinds, groupLanguages, groupMembers, groups, joinPolicies } from './groups.tables.ts';
 import { refreshPassedMeetings, type Group } from './groups.service.ts';
 import { municipalities, municipalitiesIn } from './municipalities.ts';
@@ -70,7 +70,7 @@ function conditions(filters: Filters): SQL | undefined {
 export type DirectoryEntry = { group: Group; next: { start: Date; end: Date } | undefined; full: boolean };
 
 /** One page of the directory, soonest next meeting first (groups without one last, by name). */
-export async function directory(db: DatabaseLike, filters: Filters, page: number, now = new Date()) {
+export async function directory(db: Db, filters: Filters, page: number, now = new Date()) {
   await refreshPassedMeetings(db, now);
   const where = conditions(filters);
   const [rows, [total]] = await Promise.all([

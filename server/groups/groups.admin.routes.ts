@@ -1,25 +1,17 @@
 // The admin's pages for groups: every group, a new group, and the node's list of topics.
-import { asc, eq, sql } from 'drizzle-orm';
+import { paths } from '../paths.ts';
+import { asc } from 'drizzle-orm';
 import { Router, type Request } from 'express';
-import { z } from 'zod';
-import type { AppContext } from '../app.ts';
+import type { AppContext } from '../context.ts';
 import { requireAdmin } from '../access.ts';
 import { formView } from '../web/forms.ts';
 import { idParam } from '../web/params.ts';
 import { saveAndRedirect } from '../web/session.ts';
-import { parseForm, type FieldErrors } from '../validation.ts';
+import type { FieldErrors } from '../validation.ts';
 import { saveGroup, listTopics, topicName } from './groups.service.ts';
-import { groups, groupTopics } from './groups.tables.ts';
-import { slug } from './listing.ts';
+import { addTopic, removeTopic } from './topics.service.ts';
+import { groups } from './groups.tables.ts';
 import { formValues, listingOptions } from './manage.routes.ts';
-
-const topicForm = z.object({
-  slug,
-  fi: z.string().trim().min(1, 'errors.topic.nameMissing').max(60, 'errors.group.tooLong'),
-  sv: z.string().trim().max(60, 'errors.group.tooLong').default(''),
-  en: z.string().trim().max(60, 'errors.group.tooLong').default(''),
-  da: z.string().trim().max(60, 'errors.group.tooLong').default(''),
-});
 
 export function groupsAdminRouter(context: AppContext): Router {
   const { config } = context;
@@ -52,29 +44,19 @@ export function groupsAdminRouter(context: AppContext): Router {
   router.post('/', async (req, res) => {
     const result = await saveGroup(db, null, req.body);
     if (!result.ok) return res.status(422).render('groups/new', await newView(req, formValues(req.body), result.errors));
-    await saveAndRedirect(req, res, `/groups/${result.group.slug}/edit#facilitators`, 'groups.notices.created');
+    await saveAndRedirect(req, res, `${paths.group(result.group)}/edit#facilitators`, 'groups.notices.created');
   });
 
   // @route POST /admin/groups/topics
   router.post('/topics', async (req, res) => {
-    const parsed = parseForm(topicForm, req.body);
-    if (!parsed.ok) return res.status(422).render('admin/groups', await listView(req, req.body, parsed.errors));
-    const { slug: topicSlug, ...names } = parsed.value;
-    if (await db.query.groupTopics.findFirst({ where: eq(groupTopics.slug, topicSlug) })) {
-      return res.status(422).render('admin/groups', await listView(req, req.body, { slug: 'errors.slug.taken' }));
-    }
-    const named = Object.fromEntries(Object.entries(names).filter(([, name]) => name !== ''));
-    await db.insert(groupTopics).values({ slug: topicSlug, names: named, position: 100 });
+    const result = await addTopic(db, req.body);
+    if (!result.ok) return res.status(422).render('admin/groups', await listView(req, req.body, result.errors));
     await saveAndRedirect(req, res, '/admin/groups#topics', 'admin.groups.topicAdded');
   });
 
   // @route POST /admin/groups/topics/:id/remove — groups simply lose the topic
   router.post('/topics/:id/remove', async (req, res) => {
-    const id = idParam(req);
-    await db.transaction(async (tx) => {
-      await tx.execute(sql`update ${groups} set topic_ids = array_remove(topic_ids, ${id}::uuid)`);
-      await tx.delete(groupTopics).where(eq(groupTopics.id, id));
-    });
+    await removeTopic(db, idParam(req));
     await saveAndRedirect(req, res, '/admin/groups#topics', 'admin.groups.topicRemoved');
   });
 

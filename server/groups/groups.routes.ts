@@ -1,6 +1,7 @@
 import { and, eq } from 'drizzle-orm';
+import { paths } from '../paths.ts';
 import { Router, type Request, type Response } from 'express';
-import type { AppContext } from '../app.ts';
+import type { AppContext } from '../context.ts';
 import { canManageGroup, canSeeForum, canSeeMeetingPlace, isInGroup, isSignedIn, requireSignedIn } from '../access.ts';
 import { NotFoundError } from '../errors.ts';
 import { formView } from '../web/forms.ts';
@@ -85,7 +86,7 @@ export function groupsRouter(context: AppContext): Router {
       canManage: canManageGroup(viewer, relation),
       facilitators,
       spaceSlug: space && canSeeForum(viewer, { visibility: 'group', inGroup }) ? space.slug : null,
-      privateFeed: inGroup && relation && group.joinPolicy === 'closed' ? `/groups/${group.slug}/calendar/${relation.feedToken}.ics` : null,
+      privateFeed: inGroup && relation && group.joinPolicy === 'closed' ? `${paths.group(group)}/calendar/${relation.feedToken}.ics` : null,
       takesNewPeople: takesNewPeople(group),
       full,
       refusal: extra.refusal,
@@ -130,7 +131,7 @@ export function groupsRouter(context: AppContext): Router {
     const group = await findGroup(req);
     const [relation, space] = await Promise.all([relationOf(db, group.id, req.user!.id), spaceOf(db, group.id)]);
     if (!space || !canSeeForum(req.user, { visibility: 'group', inGroup: isInGroup(relation) })) throw new NotFoundError();
-    res.redirect(303, `/forums/${space.slug}`);
+    res.redirect(303, paths.forum(space));
   });
 
   // @route POST /groups/:slug/join — an open group, one button
@@ -138,7 +139,7 @@ export function groupsRouter(context: AppContext): Router {
     const group = await findGroup(req);
     const outcome = await join(db, req.user!, group);
     if (!outcome.ok) return groupPage(req, res, group, { refusal: outcome.refusal });
-    await saveAndRedirect(req, res, `/groups/${group.slug}`, 'groups.notices.joined');
+    await saveAndRedirect(req, res, `${paths.group(group)}`, 'groups.notices.joined');
   });
 
   // @route POST /groups/:slug/ask — a closed group: a request with an optional message
@@ -147,14 +148,14 @@ export function groupsRouter(context: AppContext): Router {
     const outcome = await ask(db, req.user!, group, req.body);
     if (!outcome.ok && 'errors' in outcome) return groupPage(req, res, group, { askErrors: outcome.errors, askValues: req.body });
     if (!outcome.ok) return groupPage(req, res, group, { refusal: outcome.refusal, askValues: req.body });
-    await saveAndRedirect(req, res, `/groups/${group.slug}`, 'groups.notices.asked');
+    await saveAndRedirect(req, res, `${paths.group(group)}`, 'groups.notices.asked');
   });
 
   // @route GET /groups/:slug/leave — an honest confirmation page (no modal, no JavaScript)
   router.get('/groups/:slug/leave', requireSignedIn, async (req, res) => {
     const group = await findGroup(req);
     const relation = await relationOf(db, group.id, req.user!.id);
-    if (!relation || relation.status === 'declined' || relation.role === 'facilitator') return res.redirect(303, `/groups/${group.slug}`);
+    if (!relation || relation.status === 'declined' || relation.role === 'facilitator') return res.redirect(303, `${paths.group(group)}`);
     res.render('groups/leave', { titleText: group.name, group, pending: relation.status === 'pending', open: group.joinPolicy === 'open', ...formView(req) });
   });
 
@@ -162,7 +163,7 @@ export function groupsRouter(context: AppContext): Router {
   router.post('/groups/:slug/leave', requireSignedIn, async (req, res) => {
     const group = await findGroup(req);
     const outcome = await leave(db, req.user!, group);
-    await saveAndRedirect(req, res, `/groups/${group.slug}`, outcome.ok ? 'groups.notices.left' : undefined);
+    await saveAndRedirect(req, res, `${paths.group(group)}`, outcome.ok ? 'groups.notices.left' : undefined);
   });
 
   return router;

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { emit } from '../events.ts';
 import { and, asc, count, eq, inArray, isNotNull, lte, ne, sql } from 'drizzle-orm';
-import type { Db, DatabaseLike } from '../db/client.ts';
+import type { DatabaseLike } from '../db/client.ts';
 import { users } from '../accounts/accounts.tables.ts';
 import { forums, threads } from '../forums/forums.tables.ts';
 import type { Forum } from '../forums/forums.service.ts';
@@ -56,7 +56,7 @@ async function ensureSpace(db: DatabaseLike, group: Group): Promise<void> {
  * group whose space has conversations never becomes open: anyone could then join and read what
  * was said in confidence.
  */
-export async function saveGroup(db: Db, id: string | null, form: unknown): Promise<{ ok: true; group: Group } | Invalid> {
+export async function saveGroup(db: DatabaseLike, id: string | null, form: unknown): Promise<{ ok: true; group: Group } | Invalid> {
   const parsed = parseForm(listingForm, form);
   if (!parsed.ok) return parsed;
   const input = parsed.value;

@@ -1,7 +1,8 @@
 // Running a group: its listing, meetings and requests (facilitators and admins), and its
 // facilitators (admins). Every handler asks access.ts with the viewer's own relation to the group.
+import { paths } from '../paths.ts';
 import { Router, type Request, type Response } from 'express';
-import type { AppContext } from '../app.ts';
+import type { AppContext } from '../context.ts';
 import { canManageGroup, isAdmin, requireAdmin, requireSignedIn } from '../access.ts';
 import type { Config } from '../config.ts';
 import { ForbiddenError, NotFoundError } from '../errors.ts';
@@ -96,7 +97,7 @@ export function manageRouter(context: AppContext): Router {
     const group = await managed(req);
     const result = await saveGroup(db, group.id, req.body);
     if (!result.ok) return res.status(422).render('groups/edit', await editView(req, group, formValues(req.body), result.errors));
-    await saveAndRedirect(req, res, `/groups/${result.group.slug}`, 'groups.notices.saved');
+    await saveAndRedirect(req, res, `${paths.group(result.group)}`, 'groups.notices.saved');
   });
 
   // @route POST /groups/:slug/facilitators — admins name a member as facilitator
@@ -104,14 +105,14 @@ export function manageRouter(context: AppContext): Router {
     const group = await managed(req);
     const result = await addFacilitator(db, group.id, typeof req.body.username === 'string' ? req.body.username : '');
     if (!result.ok) return res.status(422).render('groups/edit', await editView(req, group, listingValues(group), {}, result.errors));
-    await saveAndRedirect(req, res, `/groups/${group.slug}/edit#facilitators`, 'groups.notices.facilitatorAdded');
+    await saveAndRedirect(req, res, `${paths.group(group)}/edit#facilitators`, 'groups.notices.facilitatorAdded');
   });
 
   // @route POST /groups/:slug/facilitators/:id/remove
   router.post('/groups/:slug/facilitators/:id/remove', requireAdmin, async (req, res) => {
     const group = await managed(req);
     await removeFacilitator(db, group.id, idParam(req));
-    await saveAndRedirect(req, res, `/groups/${group.slug}/edit#facilitators`, 'groups.notices.facilitatorRemoved');
+    await saveAndRedirect(req, res, `${paths.group(group)}/edit#facilitators`, 'groups.notices.facilitatorRemoved');
   });
 
   const meetingsView = async (req: Request, group: Group, values: Record<string, unknown> = {}, errors: FieldErrors = {}) => ({
@@ -131,14 +132,14 @@ export function manageRouter(context: AppContext): Router {
     const group = await managed(req);
     const result = await addChange(db, group.id, req.body);
     if (!result.ok) return res.status(422).render('groups/meetings', await meetingsView(req, group, req.body, result.errors));
-    await saveAndRedirect(req, res, `/groups/${group.slug}/meetings`, 'groups.notices.meetingsSaved');
+    await saveAndRedirect(req, res, `${paths.group(group)}/meetings`, 'groups.notices.meetingsSaved');
   });
 
   // @route POST /groups/:slug/meetings/:id/remove
   router.post('/groups/:slug/meetings/:id/remove', async (req, res) => {
     const group = await managed(req);
     await removeChange(db, group.id, idParam(req));
-    await saveAndRedirect(req, res, `/groups/${group.slug}/meetings`, 'groups.notices.meetingsSaved');
+    await saveAndRedirect(req, res, `${paths.group(group)}/meetings`, 'groups.notices.meetingsSaved');
   });
 
   const requestsView = async (req: Request, res: Response, group: Group, errors: FieldErrors = {}, status = 200) => {
@@ -163,7 +164,7 @@ export function manageRouter(context: AppContext): Router {
     const outcome = await answer(db, req.user!, group, idParam(req), accept, req.body);
     if (!outcome.ok && 'errors' in outcome) return requestsView(req, res, group, outcome.errors, 422);
     if (!outcome.ok) return requestsView(req, res, group, { form: `groups.refusals.${outcome.refusal}` }, 409);
-    await saveAndRedirect(req, res, `/groups/${group.slug}/requests`, accept ? 'groups.notices.accepted' : 'groups.notices.declined');
+    await saveAndRedirect(req, res, `${paths.group(group)}/requests`, accept ? 'groups.notices.accepted' : 'groups.notices.declined');
   });
 
   return router;

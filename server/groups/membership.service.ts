@@ -1,7 +1,7 @@
 // Joining and leaving groups, asking to join closed ones, and facilitators' answers.
 import { and, asc, count, eq, inArray } from 'drizzle-orm';
 import { z } from 'zod';
-import type { Db, DatabaseLike } from '../db/client.ts';
+import type { DatabaseLike } from '../db/client.ts';
 import type { User } from '../accounts/accounts.service.ts';
 import { users } from '../accounts/accounts.tables.ts';
 import { canManageGroup } from '../access.ts';
@@ -44,7 +44,7 @@ async function facilitatorIds(db: DatabaseLike, groupId: string): Promise<string
 }
 
 /** Joins an open group at once. */
-export async function join(db: Db, member: User, group: Group): Promise<Outcome> {
+export async function join(db: DatabaseLike, member: User, group: Group): Promise<Outcome> {
   if (group.joinPolicy !== 'open') return { ok: false, refusal: 'wrongKind' };
   return db.transaction(async (tx) => {
     const relation = await relationOf(tx, group.id, member.id);
@@ -61,7 +61,7 @@ export async function join(db: Db, member: User, group: Group): Promise<Outcome>
 }
 
 /** Asks to join a closed group; after a "no" a person may ask again, but one open request at a time. */
-export async function ask(db: Db, member: User, group: Group, form: unknown): Promise<Outcome | Invalid> {
+export async function ask(db: DatabaseLike, member: User, group: Group, form: unknown): Promise<Outcome | Invalid> {
   if (group.joinPolicy !== 'closed') return { ok: false, refusal: 'wrongKind' };
   const parsed = parseForm(messageForm, form);
   if (!parsed.ok) return parsed;
@@ -90,7 +90,7 @@ export async function leave(db: DatabaseLike, member: User, group: Group): Promi
 }
 
 /** A facilitator's yes or no to a request, with an optional reply the person sees. */
-export async function answer(db: Db, facilitator: User, group: Group, userId: string, accept: boolean, form: unknown): Promise<Outcome | Invalid | { ok: false; refusal: 'forbidden' }> {
+export async function answer(db: DatabaseLike, facilitator: User, group: Group, userId: string, accept: boolean, form: unknown): Promise<Outcome | Invalid | { ok: false; refusal: 'forbidden' }> {
   const parsed = parseForm(answerForm, form);
   if (!parsed.ok) return parsed;
   return db.transaction(async (tx) => {

@@ -1,4 +1,5 @@
 import MarkdownIt from 'markdown-it';
+import { paths } from '../paths.ts';
 import sanitizeHtml from 'sanitize-html';
 
 // Raw HTML is off in Markdown and whatever HTML Markdown produces is sanitised again: two locks.
@@ -39,7 +40,7 @@ markdown.core.ruler.push('mentions', (state) => {
         const before = new state.Token('text', '', 0);
         before.content = token.content.slice(last, at);
         const open = new state.Token('link_open', 'a', 1);
-        open.attrSet('href', `/members/${name}`);
+        open.attrSet('href', paths.member({ username: name }));
         open.attrSet('class', 'mention');
         const text = new state.Token('text', '', 0);
         text.content = `@${name}`;

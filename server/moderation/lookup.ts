@@ -5,7 +5,7 @@ import { canSeeProfile, postShownTo } from '../access.ts';
 import { findUserByName, type User } from '../accounts/accounts.service.ts';
 import { ForbiddenError, NotFoundError } from '../errors.ts';
 import { findPost } from '../forums/threads.service.ts';
-import { postPath } from '../forums/forums.queries.ts';
+import { paths } from '../paths.ts';
 import { idParam, textParam } from '../web/params.ts';
 import type { Found } from './moderation.service.ts';
 
@@ -27,5 +27,5 @@ export function refuse(result: { reason: string }): never {
 }
 
 export function postUrl(found: Found): string {
-  return postPath(found.thread, found.post.number);
+  return paths.postInThread(found.thread, found.post.number);
 }

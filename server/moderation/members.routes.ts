@@ -1,7 +1,7 @@
 // What every member does about moderation: report, mute, read the moderators' messages and the published log.
+import { paths } from '../paths.ts';
 import { Router, type Request, type Response } from 'express';
-import { and, desc, eq, isNull } from 'drizzle-orm';
-import type { AppContext } from '../app.ts';
+import type { AppContext } from '../context.ts';
 import { canReport, requireSignedIn } from '../access.ts';
 import type { User } from '../accounts/accounts.service.ts';
 import { ForbiddenError, NotFoundError } from '../errors.ts';
@@ -10,7 +10,8 @@ import { pageNumber, pager } from '../web/pagination.ts';
 import { saveAndRedirect } from '../web/session.ts';
 import type { FieldErrors } from '../validation.ts';
 import { getSettings } from '../admin/settings.service.ts';
-import { moderatorMessages, mutes, reportReasons } from './moderation.tables.ts';
+import { reportReasons } from './moderation.tables.ts';
+import { readModeratorMessages, setMuted } from './members.service.ts';
 import { report, type Found } from './moderation.service.ts';
 import { publishedLogPage } from './queue.queries.ts';
 import { postUrl, refuse, visibleMember, visiblePost } from './lookup.ts';
@@ -25,7 +26,7 @@ export function moderationMembersRouter(context: AppContext): Router {
     title: 'moderation.report.title',
     ...subject,
     reasons: reportReasons,
-    action: subject.found ? `/posts/${subject.found.post.id}/report` : `/members/${subject.member.username}/report`,
+    action: `${subject.found ? paths.post(subject.found.post) : paths.member(subject.member)}/report`,
     ...formView(req, values, errors),
   });
 
@@ -60,17 +61,16 @@ export function moderationMembersRouter(context: AppContext): Router {
     const result = await report(db, req.user!, { member }, req.body);
     if (!result.ok && 'reason' in result) return refuse(result);
     if (!result.ok) return res.status(422).render('moderation/report', reportView(req, { member }, req.body, result.errors));
-    await saveAndRedirect(req, res, `/members/${member.username}`, 'moderation.report.sent');
+    await saveAndRedirect(req, res, paths.member(member), 'moderation.report.sent');
   });
 
   // Muting, by any member.
 
   const muteRoute = (mute: boolean) => async (req: Request, res: Response) => {
     const member = await visibleMember(db, req);
-    if (member.id === req.user!.id) throw new ForbiddenError();
-    if (mute) await db.insert(mutes).values({ userId: req.user!.id, mutedId: member.id }).onConflictDoNothing();
-    else await db.delete(mutes).where(and(eq(mutes.userId, req.user!.id), eq(mutes.mutedId, member.id)));
-    await saveAndRedirect(req, res, `/members/${member.username}`, mute ? 'moderation.mute.muted' : 'moderation.mute.unmuted');
+    const result = await setMuted(db, req.user!, member, mute);
+    if (!result.ok) return refuse(result);
+    await saveAndRedirect(req, res, paths.member(member), mute ? 'moderation.mute.muted' : 'moderation.mute.unmuted');
   };
   // @route POST /members/:username/mute and /members/:username/unmute
   router.post('/members/:username/mute', requireSignedIn, muteRoute(true));
@@ -78,8 +78,7 @@ export function moderationMembersRouter(context: AppContext): Router {
 
   // @route GET /moderator-messages — messages (warnings) from the moderators to the reader
   router.get('/moderator-messages', requireSignedIn, async (req, res) => {
-    const messages = await db.select().from(moderatorMessages).where(eq(moderatorMessages.userId, req.user!.id)).orderBy(desc(moderatorMessages.createdAt));
-    await db.update(moderatorMessages).set({ readAt: new Date() }).where(and(eq(moderatorMessages.userId, req.user!.id), isNull(moderatorMessages.readAt)));
+    const messages = await readModeratorMessages(db, req.user!.id);
     res.render('moderation/messages', { title: 'moderation.messages.title', messages });
   });
 

@@ -1,6 +1,6 @@
 // The moderators' own pages: the queue, the actions, a member's standing and the log.
 import { Router, type Request, type Response } from 'express';
-import type { AppContext } from '../app.ts';
+import type { AppContext } from '../context.ts';
 import { canModerateMember, canModeratePost, canMoveThread, canMoveThreadOut, requireStaff } from '../access.ts';
 import type { User } from '../accounts/accounts.service.ts';
 import { ForbiddenError, NotFoundError } from '../errors.ts';
@@ -10,6 +10,7 @@ import { formView } from '../web/forms.ts';
 import { pageNumber, pager } from '../web/pagination.ts';
 import { idParam, textParam } from '../web/params.ts';
 import { saveAndRedirect } from '../web/session.ts';
+import { paths } from '../paths.ts';
 import type { FieldErrors } from '../validation.ts';
 import { moderationActions } from './moderation.tables.ts';
 import {
@@ -89,7 +90,7 @@ export function moderationRouter(context: AppContext): Router {
     const result = await moveThread(db, req.user!, found, req.body);
     if (!result.ok && 'reason' in result) return refuse(result);
     if (!result.ok) return res.status(422).render('moderation/move', await moveView(req, found, req.body, result.errors));
-    await saveAndRedirect(req, res, `/threads/${found.thread.id}`, 'moderation.done.move');
+    await saveAndRedirect(req, res, paths.thread(found.thread), 'moderation.done.move');
   });
 
   // @route POST /moderation/threads/:id/lock — lock or unlock with a reason, from the queue
@@ -97,7 +98,7 @@ export function moderationRouter(context: AppContext): Router {
     const found = await visibleThread(req);
     const result = await lockThread(db, req.user!, found, req.body.value === 'true', req.body);
     if (!result.ok && 'reason' in result) return refuse(result);
-    await saveAndRedirect(req, res, backTo(req, `/threads/${found.thread.id}`), req.body.value === 'true' ? 'moderation.done.lock' : 'moderation.done.unlock');
+    await saveAndRedirect(req, res, backTo(req, paths.thread(found.thread)), req.body.value === 'true' ? 'moderation.done.lock' : 'moderation.done.unlock');
   });
 
   const memberView = async (req: Request, member: User, values: Record<string, unknown> = {}, errors: FieldErrors = {}) => ({

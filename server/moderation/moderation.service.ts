@@ -2,7 +2,7 @@
 // writes its line in the moderation log.
 import { and, eq, isNull } from 'drizzle-orm';
 import { z } from 'zod';
-import type { Db, DatabaseLike } from '../db/client.ts';
+import type { DatabaseLike } from '../db/client.ts';
 import { users } from '../accounts/accounts.tables.ts';
 import { otherActiveAdmins, signOutEverywhere, type User } from '../accounts/accounts.service.ts';
 import { canActOnPost, canModerateMember, canModeratePost, canMoveThread, canMoveThreadOut, canReport, isLive, isPublicThread } from '../access.ts';
@@ -51,7 +51,7 @@ export async function report(db: DatabaseLike, reporter: User, subject: { post?:
   return { ok: true };
 }
 
-export async function dismissReports(db: Db, actor: User, subject: { found?: Found; member?: User }, form: unknown): Promise<Done> {
+export async function dismissReports(db: DatabaseLike, actor: User, subject: { found?: Found; member?: User }, form: unknown): Promise<Done> {
   if (subject.found ? !canActOnPost(actor, subject.found.forum, subject.found.post) : !subject.member || !canModerateMember(actor, subject.member)) return { ok: false, reason: 'forbidden' };
   const parsed = parseForm(z.object({ reason }), form);
   if (!parsed.ok) return parsed;
@@ -66,7 +66,7 @@ export async function dismissReports(db: Db, actor: User, subject: { found?: Fou
 // Posts.
 
 /** Removes a post (or, for an opening post, its thread) with a reason the author sees; restore undoes it. */
-export async function removePost(db: Db, actor: User, found: Found, form: unknown): Promise<Done> {
+export async function removePost(db: DatabaseLike, actor: User, found: Found, form: unknown): Promise<Done> {
   const { post, thread, forum } = found;
   if (!canActOnPost(actor, forum, post)) return { ok: false, reason: 'forbidden' };
   if (post.deletedAt || post.removedAt) return { ok: false, reason: 'gone' };
@@ -85,7 +85,7 @@ export async function removePost(db: Db, actor: User, found: Found, form: unknow
   return { ok: true };
 }
 
-export async function restorePost(db: Db, actor: User, found: Found, form: unknown): Promise<Done> {
+export async function restorePost(db: DatabaseLike, actor: User, found: Found, form: unknown): Promise<Done> {
   const { post, thread, forum } = found;
   if (!canActOnPost(actor, forum, post)) return { ok: false, reason: 'forbidden' };
   if (!post.removedAt) return { ok: false, reason: 'gone' };
@@ -129,7 +129,7 @@ export async function approvePost(db: DatabaseLike, actor: User, found: Found): 
 }
 
 /** Puts (or with an empty field, takes off) a content warning on someone's post. */
-export async function setContentWarning(db: Db, actor: User, found: Found, form: unknown): Promise<Done> {
+export async function setContentWarning(db: DatabaseLike, actor: User, found: Found, form: unknown): Promise<Done> {
   const { post, thread, forum } = found;
   if (!canActOnPost(actor, forum, post)) return { ok: false, reason: 'forbidden' };
   if (post.deletedAt) return { ok: false, reason: 'gone' };
@@ -156,7 +156,7 @@ export async function lockThread(db: DatabaseLike, actor: User, found: Omit<Foun
 }
 
 /** Moves a thread to a forum with the same readers or fewer (canMoveThread). */
-export async function moveThread(db: Db, actor: User, found: Omit<Found, 'post'>, form: unknown): Promise<Done> {
+export async function moveThread(db: DatabaseLike, actor: User, found: Omit<Found, 'post'>, form: unknown): Promise<Done> {
   const { thread, forum } = found;
   if (!canMoveThreadOut(actor, forum)) return { ok: false, reason: 'forbidden' };
   const parsed = parseForm(z.object({ forumId: z.uuid('errors.moderation.forum'), reason }), form);
@@ -174,7 +174,7 @@ export async function moveThread(db: Db, actor: User, found: Omit<Found, 'post'>
 
 // Members.
 
-export async function warnMember(db: Db, actor: User, member: User, form: unknown): Promise<Done> {
+export async function warnMember(db: DatabaseLike, actor: User, member: User, form: unknown): Promise<Done> {
   if (!canModerateMember(actor, member)) return { ok: false, reason: 'forbidden' };
   const parsed = parseForm(z.object({ message: z.string().trim().min(1, 'errors.moderation.messageMissing').max(4000, 'errors.moderation.reasonTooLong') }), form);
   if (!parsed.ok) return parsed;
@@ -192,7 +192,7 @@ export const suspensionDays = [1, 3, 7, 14, 30, 90] as const;
  * Suspends a member for some days, or (ban) until someone lifts it. Either way they are signed out
  * and cannot sign in, post or react; the sign-in page tells them why and until when.
  */
-export async function suspendMember(db: Db, actor: User, member: User, form: unknown, ban = false): Promise<Done> {
+export async function suspendMember(db: DatabaseLike, actor: User, member: User, form: unknown, ban = false): Promise<Done> {
   if (!canModerateMember(actor, member) || member.status === 'deleted' || member.status === 'pending') return { ok: false, reason: 'forbidden' };
   const schema = z.object({
     reason: neededReason,
@@ -211,7 +211,7 @@ export async function suspendMember(db: Db, actor: User, member: User, form: unk
   return { ok: true };
 }
 
-export async function liftSuspension(db: Db, actor: User, member: User, form: unknown): Promise<Done> {
+export async function liftSuspension(db: DatabaseLike, actor: User, member: User, form: unknown): Promise<Done> {
   if (!canModerateMember(actor, member) || member.status !== 'suspended') return { ok: false, reason: 'forbidden' };
   const parsed = parseForm(z.object({ reason }), form);
   if (!parsed.ok) return parsed;

@@ -4,7 +4,7 @@
 import { and, asc, desc, eq, inArray, isNotNull, isNull, sql, type SQL } from 'drizzle-orm';
 import { canModerateMember } from '../access.ts';
 import { alias } from 'drizzle-orm/pg-core';
-import type { DatabaseLike } from '../db/client.ts';
+import type { Db, DatabaseLike } from '../db/client.ts';
 import { users } from '../accounts/accounts.tables.ts';
 import type { User } from '../accounts/accounts.service.ts';
 import { forums, posts, threads } from '../forums/forums.tables.ts';
@@ -61,7 +61,7 @@ function postColumns() {
   };
 }
 
-export async function moderationQueue(db: DatabaseLike, moderator: User): Promise<{ items: QueueItem[]; total: number }> {
+export async function moderationQueue(db: Db, moderator: User): Promise<{ items: QueueItem[]; total: number }> {
   const [openReports, held, joining] = await Promise.all([
     db
       .select({ report: reports, reporter: sql<string | null>`case when ${reporter.status} = 'deleted' then null else ${reporter.username} end` })
@@ -186,7 +186,7 @@ export async function publishedLogPage(db: DatabaseLike, page: number) {
 }
 
 /** How many items wait in the queue, and how many are crisis alerts, for the moderator's header link: three counts, no rows. */
-export async function queueCount(db: DatabaseLike, moderator: User): Promise<{ total: number; crisis: number }> {
+export async function queueCount(db: Db, moderator: User): Promise<{ total: number; crisis: number }> {
   const n = sql<number>`count(*)::int`;
   const [[reported], [held], [joining]] = await Promise.all([
     db

@@ -1,5 +1,5 @@
 import { Router } from 'express';
-import type { AppContext } from '../app.ts';
+import type { AppContext } from '../context.ts';
 import { requireSignedIn } from '../access.ts';
 import { NotFoundError } from '../errors.ts';
 import { idParam } from '../web/params.ts';

@@ -1,5 +1,5 @@
 import { and, count, desc, eq, inArray, isNotNull, isNull, or, type SQL } from 'drizzle-orm';
-import type { Db, DatabaseLike } from '../db/client.ts';
+import type { DatabaseLike } from '../db/client.ts';
 import { users } from '../accounts/accounts.tables.ts';
 import { groupMembers, groups } from '../groups/groups.tables.ts';
 import type { User } from '../accounts/accounts.service.ts';
@@ -8,6 +8,7 @@ import { notifications, notificationSettings, notificationKinds, type GroupNotic
 import { mutes } from '../moderation/moderation.tables.ts';
 import { canSeeForum } from '../access.ts';
 import { authorName, postListedFor } from '../access.sql.ts';
+import { paths } from '../paths.ts';
 
 export type NotificationPreferences = Record<NotificationKind, boolean>;
 const defaults: NotificationPreferences = { reply: true, quote: true, mention: true, reaction: true };
@@ -132,7 +133,7 @@ function batchKey(row: { kind: string; postId: string | null }): string | null {
  * The latest notifications: reactions to the same post grouped into one line ("Sini and 2 others
  * sent strength"), and posts a moderator let through into one ("7 of your posts were let through").
  */
-export async function listNotifications(db: Db, reader: User): Promise<NotificationItem[]> {
+export async function listNotifications(db: DatabaseLike, reader: User): Promise<NotificationItem[]> {
   const rows = await db
     .select({
       id: notifications.id,
@@ -196,7 +197,7 @@ export async function notifyModeration(db: DatabaseLike, actorId: string, userId
 }
 
 /** Marks one notification (and its group) read and says where it leads. */
-export async function openNotification(db: Db, userId: string, id: string): Promise<string | null> {
+export async function openNotification(db: DatabaseLike, userId: string, id: string): Promise<string | null> {
   const [row] = await db
     .select({ notice: notifications, groupSlug: groups.slug })
     .from(notifications)
@@ -215,9 +216,10 @@ export async function openNotification(db: Db, userId: string, id: string): Prom
     .set({ readAt: new Date() })
     .where(and(eq(notifications.userId, userId), sameGroup, isNull(notifications.readAt)));
   if (notice.kind === 'moderator_message') return '/moderator-messages';
-  if (notice.postId) return `/posts/${notice.postId}`;
+  if (notice.postId) return paths.post({ id: notice.postId });
   if (!groupSlug) return null;
-  return notice.kind === 'join_request' ? `/groups/${groupSlug}/requests` : `/groups/${groupSlug}`;
+  const group = paths.group({ slug: groupSlug });
+  return notice.kind === 'join_request' ? `${group}/requests` : group;
 }
 
 export async function markAllRead(db: DatabaseLike, userId: string): Promise<void> {

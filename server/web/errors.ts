@@ -1,5 +1,5 @@
 import type { NextFunction, Request, Response } from 'express';
-import type { AppContext } from '../app.ts';
+import type { AppContext } from '../context.ts';
 import { HttpError, NotFoundError } from '../errors.ts';
 import { describeForLog } from './error-log.ts';
 

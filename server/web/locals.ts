@@ -1,5 +1,5 @@
 import type { NextFunction, Request, Response } from 'express';
-import type { AppContext } from '../app.ts';
+import type { AppContext } from '../context.ts';
 import { isAdmin, isSignedIn, isStaff } from '../access.ts';
 import { getSettings } from '../admin/settings.service.ts';
 import { localeNames } from '../i18n/i18n.ts';

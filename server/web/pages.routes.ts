@@ -1,5 +1,5 @@
 import { Router, type Request, type Response } from 'express';
-import type { AppContext } from '../app.ts';
+import type { AppContext } from '../context.ts';
 import type { Database } from '../db/client.ts';
 import { isLocale } from '../i18n/i18n.ts';
 import { setLocale } from '../accounts/accounts.service.ts';

@@ -7,7 +7,7 @@ import { makeUser, password, setUpNode } from '../support/fixtures.ts';
 import { makeForum, makeReply, makeThread } from '../support/forums.ts';
 import { listing } from '../support/groups.ts';
 import type { User } from '../../server/accounts/accounts.service.ts';
-import { deleteAccount } from '../../server/accounts/accounts.service.ts';
+import { deleteAccount } from '../../server/account-data/account-data.service.ts';
 import { subscribe, type DomainEvent } from '../../server/events.ts';
 import { wireSubscribers } from '../../server/subscribers.ts';
 import type { Forum } from '../../server/forums/forums.service.ts';

@@ -5,6 +5,7 @@ import { describedby } from './describedby.ts';
 import { eq } from './eq.ts';
 import { includes } from './includes.ts';
 import { or } from './or.ts';
+import { path } from './path.ts';
 import { t } from './t.ts';
 
-export const helpers = { t, eq, or, date, ago, meeting, describedby, concat, array, includes };
+export const helpers = { t, eq, or, date, ago, meeting, describedby, concat, array, includes, path };

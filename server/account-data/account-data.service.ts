@@ -1,0 +1,88 @@
+// A person's own data across every feature: the export ("download my data") and the deletion of
+// the account. It sits above the features because it touches them all; the accounts service
+// below knows nothing of forums, groups or moderation.
+import { and, eq, isNull, or } from 'drizzle-orm';
+import type { DatabaseLike } from '../db/client.ts';
+import { emit } from '../events.ts';
+import { sessions, users } from '../accounts/accounts.tables.ts';
+import { findUserById, otherActiveAdmins, signOutEverywhere, type User } from '../accounts/accounts.service.ts';
+import { verifyPassword } from '../accounts/passwords.ts';
+import { forums, posts, threads } from '../forums/forums.tables.ts';
+import { groupMembers, groups } from '../groups/groups.tables.ts';
+import { moderatorMessages, mutes, reports } from '../moderation/moderation.tables.ts';
+import { invalid, type Invalid } from '../validation.ts';
+
+/**
+ * Deletes what identifies the person. The row stays, renamed nowhere, so the username is never
+ * handed to someone else and their posts read "deleted member".
+ */
+export async function deleteAccount(db: DatabaseLike, user: User, password: string): Promise<{ ok: true } | Invalid> {
+  if (!(await verifyPassword(password, user.passwordHash))) return invalid('password', 'errors.password.wrongCurrent');
+  if (user.role === 'admin' && (await otherActiveAdmins(db, user.id)) === 0) return invalid('password', 'errors.role.lastAdmin');
+  await db.transaction(async (tx) => {
+    await tx
+      .update(users)
+      .set({
+        status: 'deleted',
+        displayName: '',
+        email: null,
+        bio: '',
+        passwordHash: null,
+        locale: null,
+        deletedAt: new Date(),
+      })
+      .where(eq(users.id, user.id));
+    // Being in a peer-support group says something about one's health: it goes with the account.
+    await tx.delete(groupMembers).where(eq(groupMembers.userId, user.id));
+    // Whom they muted, who muted them and the moderators' messages to them are about them alone.
+    await tx.delete(mutes).where(or(eq(mutes.userId, user.id), eq(mutes.mutedId, user.id)));
+    await tx.delete(moderatorMessages).where(eq(moderatorMessages.userId, user.id));
+    await signOutEverywhere(tx, user.id);
+    await emit(tx, { type: 'member.deleted', userId: user.id });
+  });
+  return { ok: true };
+}
+
+/** Everything the node keeps about one person, for the "download my data" button. */
+export async function exportAccountData(db: DatabaseLike, userId: string): Promise<Record<string, unknown>> {
+  const user = await findUserById(db, userId);
+  if (!user) return {};
+  const activeSessions = await db.select({ expiresAt: sessions.expiresAt }).from(sessions).where(eq(sessions.userId, userId));
+  const memberships = await db
+    .select({ group: groups.name, role: groupMembers.role, status: groupMembers.status, message: groupMembers.message, reply: groupMembers.reply, since: groupMembers.createdAt })
+    .from(groupMembers)
+    .innerJoin(groups, eq(groups.id, groupMembers.groupId))
+    .where(eq(groupMembers.userId, userId));
+  // Their own posts, as they wrote them, wherever they are (deleted ones are gone for them too).
+  const written = await db
+    .select({ conversation: threads.title, forum: forums.name, text: posts.body, contentWarning: posts.contentWarning, writtenAt: posts.createdAt, editedAt: posts.editedAt })
+    .from(posts)
+    .innerJoin(threads, eq(threads.id, posts.threadId))
+    .innerJoin(forums, eq(forums.id, threads.forumId))
+    .where(and(eq(posts.authorId, userId), isNull(posts.deletedAt)))
+    .orderBy(posts.createdAt);
+  const messages = await db.select({ message: moderatorMessages.body, sentAt: moderatorMessages.createdAt }).from(moderatorMessages).where(eq(moderatorMessages.userId, userId));
+  const muted = await db.select({ username: users.username, since: mutes.createdAt }).from(mutes).innerJoin(users, eq(users.id, mutes.mutedId)).where(eq(mutes.userId, userId));
+  const reported = await db.select({ reason: reports.reason, note: reports.note, sentAt: reports.createdAt }).from(reports).where(eq(reports.reporterId, userId));
+  return {
+    exportedAt: new Date().toISOString(),
+    account: {
+      username: user.username,
+      displayName: user.displayName,
+      email: user.email,
+      bio: user.bio,
+      role: user.role,
+      status: user.status,
+      language: user.locale,
+      createdAt: user.createdAt,
+      approvedAt: user.approvedAt,
+      rulesAcceptedAt: user.rulesAcceptedAt,
+    },
+    sessions: activeSessions.map((s) => ({ expiresAt: s.expiresAt })),
+    groups: memberships,
+    posts: written,
+    messagesFromModerators: messages,
+    muted,
+    reportsYouSent: reported,
+  };
+}

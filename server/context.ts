@@ -1,0 +1,6 @@
+// What every part of a running node is handed: its settings, database, mailer and log.
+import type { Config } from './config.ts';
+import type { Database } from './db/client.ts';
+import type { Mailer } from './mail.ts';
+
+export type AppContext = { config: Config; database: Database; mailer: Mailer; log: (line: string) => void };
