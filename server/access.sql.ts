@@ -110,4 +110,15 @@ export function authorNameOf(author: { status: AnyPgColumn; displayName: AnyPgCo
   return sql<string | null>`case when ${author.status} = 'deleted' then null else ${author.displayName} end`;
 }
 export const authorName = authorNameOf(users);
-export const authorUsername = sql<string | null>`case when ${users.status} = 'deleted' then null else ${users.username} end`;
+export function authorUsernameOf(author: { status: AnyPgColumn; username: AnyPgColumn }): SQL<string | null> {
+  return sql<string | null>`case when ${author.status} = 'deleted' then null else ${author.username} end`;
+}
+export const authorUsername = authorUsernameOf(users);
+
+/**
+ * canQuote, for a quote shown under a reply: the source's words only while it is out in the
+ * open; otherwise what became of it ('unavailable' while it waits for a moderator again).
+ */
+export function quoteStateOf(source: { deletedAt: AnyPgColumn; removedAt: AnyPgColumn; heldAt: AnyPgColumn }): SQL<'shown' | 'removed' | 'deleted' | 'unavailable'> {
+  return sql`case when ${source.deletedAt} is not null then 'deleted' when ${source.removedAt} is not null then 'removed' when ${source.heldAt} is not null then 'unavailable' else 'shown' end`;
+}

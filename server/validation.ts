@@ -3,7 +3,7 @@ import { z } from 'zod';
 /** Field name → i18n key of the message that field shows. */
 export type FieldErrors = Record<string, string>;
 
-export type Invalid = { ok: false; errors: FieldErrors };
+export type Invalid = { ok: false; kind: 'invalid'; errors: FieldErrors };
 
 /**
  * Parses a form with a schema whose messages are i18n keys. The first problem of each field wins,
@@ -18,11 +18,11 @@ export function parseForm<T>(schema: z.ZodType<T>, input: unknown): { ok: true; 
     // Our schemas speak in i18n keys; zod's own English (e.g. a field missing from a forged post) becomes a general sentence.
     errors[field] ??= /^[a-z]+(\.[a-zA-Z]+)+$/.test(issue.message) ? issue.message : 'form.invalidField';
   }
-  return { ok: false, errors };
+  return { ok: false, kind: 'invalid', errors };
 }
 
 export function invalid(field: string, key: string): Invalid {
-  return { ok: false, errors: { [field]: key } };
+  return { ok: false, kind: 'invalid', errors: { [field]: key } };
 }
 
 /** Form values arrive as strings or not at all; a missing field reads as an empty string. */

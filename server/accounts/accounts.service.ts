@@ -99,7 +99,7 @@ export async function register(
   if (!errors.email && email && (await db.query.users.findFirst({ where: sql`lower(${users.email}) = lower(${email})` }))) errors.email = 'errors.email.taken';
   const inviteTrouble = policy === 'invite' ? await inviteProblem(db, inviteCode) : null;
   if (inviteTrouble) errors.invite = inviteTrouble;
-  if (!parsed.ok || Object.keys(errors).length) return { ok: false, errors };
+  if (!parsed.ok || Object.keys(errors).length) return { ok: false, kind: 'invalid', errors };
   const input = parsed.value;
   return db
     .transaction(async (tx) => {
@@ -126,10 +126,10 @@ class InviteUsedUp extends Error {}
 
 export type SignInResult =
   | { ok: true; user: User }
-  | { ok: false; reason: 'wrong' | 'pending' }
+  | { ok: false; kind: 'refused'; reason: 'wrong' | 'pending' }
   /** Suspended until a time, or banned (until null); the moderators' reason is told to the person. */
-  | { ok: false; reason: 'suspended' | 'banned'; until: Date | null; why: string }
-  | { ok: false; reason: 'locked'; until: Date };
+  | { ok: false; kind: 'refused'; reason: 'suspended' | 'banned'; until: Date | null; why: string }
+  | { ok: false; kind: 'refused'; reason: 'locked'; until: Date };
 
 /** Checks a username (or e-mail) and password; repeated failures lock the account for a while. */
 export async function authenticate(db: DatabaseLike, login: string, password: string, now = new Date()): Promise<SignInResult> {
@@ -138,10 +138,10 @@ export async function authenticate(db: DatabaseLike, login: string, password: st
     ? await db.query.users.findFirst({ where: sql`lower(${users.email}) = lower(${key})` })
     : await findUserByName(db, key);
   if (user?.lockedUntil && user.lockedUntil > now) {
-    return { ok: false, reason: 'locked', until: user.lockedUntil };
+    return { ok: false, kind: 'refused', reason: 'locked', until: user.lockedUntil };
   }
   const matches = await verifyPassword(password, user?.passwordHash ?? null);
-  if (!user || user.status === 'deleted') return { ok: false, reason: 'wrong' };
+  if (!user || user.status === 'deleted') return { ok: false, kind: 'refused', reason: 'wrong' };
   if (!matches) {
     const failures = user.failedLogins + 1;
     const lock = failures >= maxFailedLogins;
@@ -150,15 +150,15 @@ export async function authenticate(db: DatabaseLike, login: string, password: st
       .update(users)
       .set({ failedLogins: lock ? 0 : failures, lockedUntil: lock ? until : user.lockedUntil })
       .where(eq(users.id, user.id));
-    return lock ? { ok: false, reason: 'locked', until } : { ok: false, reason: 'wrong' };
+    return lock ? { ok: false, kind: 'refused', reason: 'locked', until } : { ok: false, kind: 'refused', reason: 'wrong' };
   }
   if (user.failedLogins > 0 || user.lockedUntil) {
     await db.update(users).set({ failedLogins: 0, lockedUntil: null }).where(eq(users.id, user.id));
   }
-  if (user.status === 'pending') return { ok: false, reason: 'pending' };
+  if (user.status === 'pending') return { ok: false, kind: 'refused', reason: 'pending' };
   if (user.status === 'suspended') {
     if (!user.suspendedUntil || user.suspendedUntil > now) {
-      return { ok: false, reason: user.suspendedUntil ? 'suspended' : 'banned', until: user.suspendedUntil, why: user.suspendedReason ?? '' };
+      return { ok: false, kind: 'refused', reason: user.suspendedUntil ? 'suspended' : 'banned', until: user.suspendedUntil, why: user.suspendedReason ?? '' };
     }
     // A suspension that has run out ends at the next sign-in.
     // Only the suspension that was read ends: a ban given meanwhile stays.
@@ -167,7 +167,7 @@ export async function authenticate(db: DatabaseLike, login: string, password: st
       .set({ status: 'active', suspendedReason: null, suspendedUntil: null })
       .where(and(eq(users.id, user.id), eq(users.status, 'suspended'), sql`${users.suspendedUntil} <= ${now}`))
       .returning();
-    if (!back) return { ok: false, reason: 'banned', until: null, why: '' };
+    if (!back) return { ok: false, kind: 'refused', reason: 'banned', until: null, why: '' };
     return { ok: true, user: back };
   }
   return { ok: true, user };

@@ -27,7 +27,7 @@ export function adminRouter({ database, config }: AppContext): Router {
     const member = await db.query.users.findFirst({ where: (u, { eq }) => eq(u.id, id) });
     if (!member) return invalid('user', 'errors.member.unknown');
     const result = suspend ? await suspendMember(db, actor, member, form, true) : await liftSuspension(db, actor, member, form);
-    return !result.ok && 'reason' in result ? invalid('user', 'errors.moderation.forbidden') : result;
+    return !result.ok && result.kind === 'refused' ? invalid('user', 'errors.moderation.forbidden') : result;
   };
 
   const membersView = async (req: Request, errors: FieldErrors = {}) => {

@@ -6,7 +6,7 @@ import type { Viewer } from '../access.ts';
 import { categories, forums, postRevisions, posts, reactions, threadReads, threads } from './forums.tables.ts';
 import type { Forum } from './forums.service.ts';
 import type { Thread } from './threads.service.ts';
-import { authorName, authorNameOf, authorUsername, forumListedFor, liveThread, postShownInThread, threadListedInForum } from '../access.sql.ts';
+import { authorName, authorNameOf, authorUsername, forumListedFor, quoteStateOf, liveThread, postShownInThread, threadListedInForum } from '../access.sql.ts';
 import { mutes } from '../moderation/moderation.tables.ts';
 import { alias } from 'drizzle-orm/pg-core';
 import { pageOfPost, postsPerPage } from '../paths.ts';
@@ -155,9 +155,7 @@ export async function postPage(db: DatabaseLike, viewer: Viewer, thread: Thread,
       quotedNumber: quotedPost.number,
       quotedBody: quotedPost.bodyHtml,
       quotedWarning: quotedPost.contentWarning,
-      quotedDeleted: sql<boolean>`${quotedPost.deletedAt} is not null`,
-      quotedRemoved: sql<boolean>`${quotedPost.removedAt} is not null`,
-      quotedHeld: sql<boolean>`${quotedPost.heldAt} is not null`,
+      quoteState: quoteStateOf(quotedPost),
       quotedAuthor: authorNameOf(quotedAuthor),
       shown,
       heldAt: posts.heldAt,
@@ -172,9 +170,8 @@ export async function postPage(db: DatabaseLike, viewer: Viewer, thread: Thread,
     .leftJoin(quotedAuthor, eq(quotedAuthor.id, quotedPost.authorId))
     .where(and(eq(posts.threadId, thread.id), onPage, sql`${shown} <> 'none'`))
     .orderBy(sql`${posts.number} < 0`, sql`abs(${posts.number})`);
-  return rows.map(({ shown: shownAs, body, deletedAt, heldAt, removedAt, removedReason, quotedNumber, quotedBody, quotedWarning, quotedDeleted, quotedRemoved, quotedHeld, quotedAuthor: quotedName, ...row }) => {
+  return rows.map(({ shown: shownAs, body, deletedAt, heldAt, removedAt, removedReason, quotedNumber, quotedBody, quotedWarning, quoteState, quotedAuthor: quotedName, ...row }) => {
     const hidden = shownAs === 'place';
-    const quoteState = quotedDeleted ? 'deleted' : quotedRemoved ? 'removed' : quotedHeld ? 'unavailable' : 'shown';
     const quoted: QuotedView | null =
       quotedNumber === null || hidden
         ? null

@@ -65,8 +65,8 @@ export function forumsRouter(context: AppContext): Router {
   router.post('/forums/:slug/threads', requireSignedIn, async (req, res) => {
     const forum = await visibleForum(context, req);
     const result = await startThread(db, req.user!, forum, req.body);
-    if (!result.ok && 'reason' in result) return res.status(403).render('forums/new-thread', { ...composerView(req, forum, req.body), refused: 'errors.thread.cannotStart' });
-    if (!result.ok) return res.status(422).render('forums/new-thread', { ...composerView(req, forum, req.body, result.errors), refusal: 'message' in result ? result.message : null });
+    if (!result.ok && result.kind === 'refused') return res.status(403).render('forums/new-thread', { ...composerView(req, forum, req.body), refused: 'errors.thread.cannotStart' });
+    if (!result.ok) return res.status(422).render('forums/new-thread', { ...composerView(req, forum, req.body, result.errors), refusal: result.kind === 'words' ? result.message : null });
     await redirectAfterPosting(req, res, paths.thread(result.thread), result);
   });
 

@@ -126,11 +126,11 @@ export function threadsRouter(context: AppContext): Router {
     const found = visible(req, await findThread(db, idParam(req), req.user?.id));
     const result = await reply(db, req.user!, found.forum, found.thread, req.body);
     // Refused (locked, held or removed meanwhile): the page says why, and the typed text stays.
-    if (!result.ok && 'reason' in result) {
+    if (!result.ok && result.kind === 'refused') {
       const refused = result.reason === 'locked' ? 'errors.thread.locked' : 'errors.thread.closed';
       return res.status(result.reason === 'locked' ? 409 : 403).render('forums/reply', { titleText: found.thread.title, ...found, refused, quoted: await quotablePost(req.body.quote, found.thread), ...formView(req, req.body) });
     }
-    if (!result.ok) return res.status(422).render('forums/reply', { titleText: found.thread.title, ...found, quoted: await quotablePost(req.body.quote, found.thread), ...formView(req, req.body, result.errors), refusal: 'message' in result ? result.message : null });
+    if (!result.ok) return res.status(422).render('forums/reply', { titleText: found.thread.title, ...found, quoted: await quotablePost(req.body.quote, found.thread), ...formView(req, req.body, result.errors), refusal: result.kind === 'words' ? result.message : null });
     await redirectAfterPosting(req, res, paths.postInThread(found.thread, result.post.number), result);
   });
 
@@ -160,8 +160,8 @@ export function threadsRouter(context: AppContext): Router {
   router.post('/posts/:id/edit', requireSignedIn, async (req, res) => {
     const found = await postOr404(req);
     const result = await editPost(db, req.user!, found, req.body);
-    if (!result.ok && 'reason' in result) return res.status(403).render('forums/edit', { ...editView(req, found, req.body), refused: 'errors.thread.cannotEdit' });
-    if (!result.ok) return res.status(422).render('forums/edit', { ...editView(req, found, req.body, result.errors), refusal: 'message' in result ? result.message : null });
+    if (!result.ok && result.kind === 'refused') return res.status(403).render('forums/edit', { ...editView(req, found, req.body), refused: 'errors.thread.cannotEdit' });
+    if (!result.ok) return res.status(422).render('forums/edit', { ...editView(req, found, req.body, result.errors), refusal: result.kind === 'words' ? result.message : null });
     await redirectAfterPosting(req, res, paths.postInThread(found.thread, found.post.number), result);
   });
 
@@ -214,7 +214,7 @@ export function threadsRouter(context: AppContext): Router {
   router.post('/threads/:id/lock', requireSignedIn, async (req: Request, res: Response) => {
     const found = visible(req, await findThread(db, idParam(req), req.user?.id));
     const result = await lockThread(db, req.user!, found, req.body.value === 'true', req.body);
-    if (!result.ok && 'reason' in result) return refuse(result);
+    if (!result.ok && result.kind === 'refused') return refuse(result);
     res.redirect(303, paths.thread(found.thread));
   });
 

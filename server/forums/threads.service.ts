@@ -5,7 +5,7 @@ import type { User } from '../accounts/accounts.service.ts';
 import { users } from '../accounts/accounts.tables.ts';
 import { canDeletePost, canEditPost, canModeratePost, canQuote, canReact, canReply, canStartThread, isLive, isPublic, isPublicThread, isStaffEdit } from '../access.ts';
 import { emit, type PostFacts } from '../events.ts';
-import { invalid, parseForm, type Invalid } from '../validation.ts';
+import { invalid, parseForm, type FieldErrors, type Invalid } from '../validation.ts';
 import { forums, postRevisions, posts, reactions, threadReads, threads } from './forums.tables.ts';
 import type { Forum } from './forums.service.ts';
 import { body, contentWarning, renderPost, searchDocument, title } from './posting.ts';
@@ -17,9 +17,9 @@ import { reports } from '../moderation/moderation.tables.ts';
 
 export type Thread = typeof threads.$inferSelect;
 export type Post = typeof posts.$inferSelect;
-export type Refused = { ok: false; reason: 'forbidden' | 'locked' | 'gone' };
+export type Refused = { ok: false; kind: 'refused'; reason: 'forbidden' | 'locked' | 'gone' };
 /** A word rule refused the text: the form comes back with the admin's message. */
-export type RefusedWords = Invalid & { message: string };
+export type RefusedWords = { ok: false; kind: 'words'; errors: FieldErrors; message: string };
 /** What became of a new post: waiting for a moderator, and whether it sounded like a crisis (the writer then sees help). */
 export type Outcome = { held: boolean; crisis: boolean };
 
@@ -89,7 +89,7 @@ async function waitingNumber(db: DatabaseLike, threadId: string): Promise<number
 }
 
 function refusedWords(verdict: Verdict): RefusedWords | undefined {
-  return verdict.refused && { ok: false, errors: { body: 'errors.wordRule.refused' }, message: verdict.refused.message };
+  return verdict.refused && { ok: false, kind: 'words', errors: { body: 'errors.wordRule.refused' }, message: verdict.refused.message };
 }
 
 export async function markRead(db: DatabaseLike, userId: string, threadId: string, number: number): Promise<void> {
@@ -105,7 +105,7 @@ export async function markRead(db: DatabaseLike, userId: string, threadId: strin
 }
 
 export async function startThread(db: DatabaseLike, author: User, forum: Forum, form: unknown): Promise<({ ok: true; thread: Thread } & Outcome) | Invalid | RefusedWords | Refused> {
-  if (!canStartThread(author, forum)) return { ok: false, reason: 'forbidden' };
+  if (!canStartThread(author, forum)) return { ok: false, kind: 'refused', reason: 'forbidden' };
   const parsed = parseForm(threadForm, form);
   if (!parsed.ok) return parsed;
   const input = parsed.value;
@@ -147,7 +147,7 @@ export async function reply(
   thread: Thread,
   form: unknown,
 ): Promise<({ ok: true; post: Post } & Outcome) | Invalid | RefusedWords | Refused> {
-  if (!canReply(author, forum, thread)) return { ok: false, reason: thread.locked ? 'locked' : 'forbidden' };
+  if (!canReply(author, forum, thread)) return { ok: false, kind: 'refused', reason: thread.locked ? 'locked' : 'forbidden' };
   const parsed = parseForm(replyForm, form);
   if (!parsed.ok) return parsed;
   const input = parsed.value;
@@ -198,7 +198,7 @@ export async function editPost(
   form: unknown,
 ): Promise<({ ok: true } & Outcome) | Invalid | RefusedWords | Refused> {
   const { post, thread, forum } = found;
-  if (!canEditPost(editor, forum, thread, post)) return { ok: false, reason: 'forbidden' };
+  if (!canEditPost(editor, forum, thread, post)) return { ok: false, kind: 'refused', reason: 'forbidden' };
   const parsed = parseForm(editForm, form);
   if (!parsed.ok) return parsed;
   const input = parsed.value;
@@ -244,7 +244,7 @@ export async function editPost(
 /** Deletes a post; a placeholder keeps its place so the conversation still reads. The opening post takes the thread with it. */
 export async function deletePost(db: DatabaseLike, actor: User, found: FoundPost): Promise<{ ok: true } | Refused> {
   const { post, thread, forum } = found;
-  if (!canDeletePost(actor, forum, thread, post)) return { ok: false, reason: 'forbidden' };
+  if (!canDeletePost(actor, forum, thread, post)) return { ok: false, kind: 'refused', reason: 'forbidden' };
   const now = new Date();
   await db.transaction(async (tx) => {
     await tx.update(posts).set({ deletedAt: now, deletedBy: actor.id }).where(eq(posts.id, post.id));
@@ -259,7 +259,7 @@ export async function deletePost(db: DatabaseLike, actor: User, found: FoundPost
 
 export async function setThreadFlag(db: DatabaseLike, actor: User, found: { thread: Thread; forum: Forum }, flag: 'pinned', value: boolean): Promise<{ ok: true } | Refused> {
   const { thread, forum } = found;
-  if (!canModeratePost(actor, forum)) return { ok: false, reason: 'forbidden' };
+  if (!canModeratePost(actor, forum)) return { ok: false, kind: 'refused', reason: 'forbidden' };
   await db.transaction(async (tx) => {
     await tx.update(threads).set({ [flag]: value }).where(eq(threads.id, thread.id));
     await emit(tx, { type: value ? 'thread.pinned' : 'thread.unpinned', threadId: thread.id, forumId: forum.id, actorId: actor.id, public: isPublicThread(forum, thread) });
@@ -270,7 +270,7 @@ export async function setThreadFlag(db: DatabaseLike, actor: User, found: { thre
 /** The support reaction is a toggle; the author hears of it (once) unless they switched that off. */
 export async function toggleSupport(db: DatabaseLike, member: User, found: FoundPost): Promise<{ ok: true; supported: boolean } | Refused> {
   const { post, thread, forum } = found;
-  if (!canReact(member, forum, thread, post)) return { ok: false, reason: 'forbidden' };
+  if (!canReact(member, forum, thread, post)) return { ok: false, kind: 'refused', reason: 'forbidden' };
   return db.transaction(async (tx) => {
     const removed = await tx
       .delete(reactions)

@@ -138,7 +138,7 @@ export function groupsRouter(context: AppContext): Router {
   router.post('/groups/:slug/join', requireSignedIn, async (req, res) => {
     const group = await findGroup(req);
     const outcome = await join(db, req.user!, group);
-    if (!outcome.ok) return groupPage(req, res, group, { refusal: outcome.refusal });
+    if (!outcome.ok) return groupPage(req, res, group, { refusal: outcome.reason });
     await saveAndRedirect(req, res, `${paths.group(group)}`, 'groups.notices.joined');
   });
 
@@ -146,8 +146,8 @@ export function groupsRouter(context: AppContext): Router {
   router.post('/groups/:slug/ask', requireSignedIn, async (req, res) => {
     const group = await findGroup(req);
     const outcome = await ask(db, req.user!, group, req.body);
-    if (!outcome.ok && 'errors' in outcome) return groupPage(req, res, group, { askErrors: outcome.errors, askValues: req.body });
-    if (!outcome.ok) return groupPage(req, res, group, { refusal: outcome.refusal, askValues: req.body });
+    if (!outcome.ok && outcome.kind === 'invalid') return groupPage(req, res, group, { askErrors: outcome.errors, askValues: req.body });
+    if (!outcome.ok) return groupPage(req, res, group, { refusal: outcome.reason, askValues: req.body });
     await saveAndRedirect(req, res, `${paths.group(group)}`, 'groups.notices.asked');
   });
 

@@ -162,8 +162,8 @@ export function manageRouter(context: AppContext): Router {
     const accept = req.body.decision === 'accept';
     if (!accept && req.body.decision !== 'decline') return requestsView(req, res, group, { form: 'form.invalidField' }, 422);
     const outcome = await answer(db, req.user!, group, idParam(req), accept, req.body);
-    if (!outcome.ok && 'errors' in outcome) return requestsView(req, res, group, outcome.errors, 422);
-    if (!outcome.ok) return requestsView(req, res, group, { form: `groups.refusals.${outcome.refusal}` }, 409);
+    if (!outcome.ok && outcome.kind === 'invalid') return requestsView(req, res, group, outcome.errors, 422);
+    if (!outcome.ok) return requestsView(req, res, group, { form: `groups.refusals.${outcome.reason}` }, 409);
     await saveAndRedirect(req, res, `${paths.group(group)}/requests`, accept ? 'groups.notices.accepted' : 'groups.notices.declined');
   });
 

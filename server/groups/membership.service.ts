@@ -12,7 +12,7 @@ import { newFeedToken, relationOf, type Group } from './groups.service.ts';
 
 /** Why a person could not join: each has its own calm sentence on the group page. */
 export type JoinRefusal = 'full' | 'notTaking' | 'alreadyIn' | 'alreadyAsked' | 'wrongKind' | 'notPending';
-export type Outcome = { ok: true } | { ok: false; refusal: JoinRefusal };
+export type Outcome = { ok: true } | { ok: false; kind: 'refused'; reason: JoinRefusal };
 
 const messageForm = z.object({ message: z.string().trim().max(2000, 'errors.group.tooLong').default('') });
 const answerForm = z.object({ reply: z.string().trim().max(2000, 'errors.group.tooLong').default('') });
@@ -45,12 +45,12 @@ async function facilitatorIds(db: DatabaseLike, groupId: string): Promise<string
 
 /** Joins an open group at once. */
 export async function join(db: DatabaseLike, member: User, group: Group): Promise<Outcome> {
-  if (group.joinPolicy !== 'open') return { ok: false, refusal: 'wrongKind' };
+  if (group.joinPolicy !== 'open') return { ok: false, kind: 'refused', reason: 'wrongKind' };
   return db.transaction(async (tx) => {
     const relation = await relationOf(tx, group.id, member.id);
-    if (relation?.status === 'accepted') return { ok: false, refusal: 'alreadyIn' };
-    if (!takesNewPeople(group)) return { ok: false, refusal: 'notTaking' };
-    if (await isFull(tx, group)) return { ok: false, refusal: 'full' };
+    if (relation?.status === 'accepted') return { ok: false, kind: 'refused', reason: 'alreadyIn' };
+    if (!takesNewPeople(group)) return { ok: false, kind: 'refused', reason: 'notTaking' };
+    if (await isFull(tx, group)) return { ok: false, kind: 'refused', reason: 'full' };
     await tx
       .insert(groupMembers)
       .values({ groupId: group.id, userId: member.id, status: 'accepted', feedToken: newFeedToken(), decidedAt: new Date() })
@@ -62,15 +62,15 @@ export async function join(db: DatabaseLike, member: User, group: Group): Promis
 
 /** Asks to join a closed group; after a "no" a person may ask again, but one open request at a time. */
 export async function ask(db: DatabaseLike, member: User, group: Group, form: unknown): Promise<Outcome | Invalid> {
-  if (group.joinPolicy !== 'closed') return { ok: false, refusal: 'wrongKind' };
+  if (group.joinPolicy !== 'closed') return { ok: false, kind: 'refused', reason: 'wrongKind' };
   const parsed = parseForm(messageForm, form);
   if (!parsed.ok) return parsed;
   return db.transaction(async (tx) => {
     const relation = await relationOf(tx, group.id, member.id);
-    if (relation?.status === 'accepted') return { ok: false, refusal: 'alreadyIn' };
-    if (relation?.status === 'pending') return { ok: false, refusal: 'alreadyAsked' };
-    if (!takesNewPeople(group)) return { ok: false, refusal: 'notTaking' };
-    if (await isFull(tx, group)) return { ok: false, refusal: 'full' };
+    if (relation?.status === 'accepted') return { ok: false, kind: 'refused', reason: 'alreadyIn' };
+    if (relation?.status === 'pending') return { ok: false, kind: 'refused', reason: 'alreadyAsked' };
+    if (!takesNewPeople(group)) return { ok: false, kind: 'refused', reason: 'notTaking' };
+    if (await isFull(tx, group)) return { ok: false, kind: 'refused', reason: 'full' };
     const message = parsed.value.message;
     await tx
       .insert(groupMembers)
@@ -84,20 +84,20 @@ export async function ask(db: DatabaseLike, member: User, group: Group, form: un
 /** Takes back an unanswered request, or leaves the group; facilitators are removed by an admin instead. */
 export async function leave(db: DatabaseLike, member: User, group: Group): Promise<Outcome> {
   const relation = await relationOf(db, group.id, member.id);
-  if (!relation || relation.status === 'declined' || relation.role === 'facilitator') return { ok: false, refusal: 'notPending' };
+  if (!relation || relation.status === 'declined' || relation.role === 'facilitator') return { ok: false, kind: 'refused', reason: 'notPending' };
   await db.delete(groupMembers).where(and(eq(groupMembers.groupId, group.id), eq(groupMembers.userId, member.id)));
   return { ok: true };
 }
 
 /** A facilitator's yes or no to a request, with an optional reply the person sees. */
-export async function answer(db: DatabaseLike, facilitator: User, group: Group, userId: string, accept: boolean, form: unknown): Promise<Outcome | Invalid | { ok: false; refusal: 'forbidden' }> {
+export async function answer(db: DatabaseLike, facilitator: User, group: Group, userId: string, accept: boolean, form: unknown): Promise<Outcome | Invalid | { ok: false; kind: 'refused'; reason: 'forbidden' }> {
   const parsed = parseForm(answerForm, form);
   if (!parsed.ok) return parsed;
   return db.transaction(async (tx) => {
-    if (!canManageGroup(facilitator, await relationOf(tx, group.id, facilitator.id))) return { ok: false as const, refusal: 'forbidden' as const };
+    if (!canManageGroup(facilitator, await relationOf(tx, group.id, facilitator.id))) return { ok: false as const, kind: 'refused' as const, reason: 'forbidden' as const };
     const relation = await relationOf(tx, group.id, userId);
-    if (relation?.status !== 'pending') return { ok: false as const, refusal: 'notPending' as const };
-    if (accept && (await isFull(tx, group))) return { ok: false as const, refusal: 'full' as const };
+    if (relation?.status !== 'pending') return { ok: false as const, kind: 'refused' as const, reason: 'notPending' as const };
+    if (accept && (await isFull(tx, group))) return { ok: false as const, kind: 'refused' as const, reason: 'full' as const };
     const status: MemberStatus = accept ? 'accepted' : 'declined';
     await tx
       .update(groupMembers)

@@ -1,5 +1,6 @@
 // The crisis lines the help page, the footer and the after-posting box show. An admin can edit
 // them; until then these national lines apply.
+import type { Invalid } from '../validation.ts';
 import { z } from 'zod';
 import type { Locale } from '../config.ts';
 import type { CrisisLine } from '../admin/settings.tables.ts';
@@ -49,7 +50,7 @@ const line = z.object({
 export const crisisCountries = ['FI', 'SE', 'DK', 'NO', 'EE'] as const;
 
 /** Reads rows name-0, phone-0, … from the form; a row needs both a name and a number. */
-export function parseCrisisLines(form: Record<string, unknown>): { ok: true; lines: CrisisLine[] } | { ok: false; errors: Record<string, string> } {
+export function parseCrisisLines(form: Record<string, unknown>): { ok: true; lines: CrisisLine[] } | Invalid {
   const lines: CrisisLine[] = [];
   const errors: Record<string, string> = {};
   for (let i = 0; i < crisisLineRows; i++) {
@@ -65,5 +66,5 @@ export function parseCrisisLines(form: Record<string, unknown>): { ok: true; lin
     else if (!parsed.data.phone) errors[`phone-${i}`] = 'errors.crisisLine.phone';
     else lines.push(parsed.data);
   }
-  return Object.keys(errors).length ? { ok: false, errors } : { ok: true, lines };
+  return Object.keys(errors).length ? { ok: false, kind: 'invalid', errors } : { ok: true, lines };
 }

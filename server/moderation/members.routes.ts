@@ -43,7 +43,7 @@ export function moderationMembersRouter(context: AppContext): Router {
     const found = await visiblePost(db, req);
     const member = (await db.query.users.findFirst({ where: (u, { eq }) => eq(u.id, found.post.authorId) }))!;
     const result = await report(db, req.user!, { post: found.post, member }, req.body);
-    if (!result.ok && 'reason' in result) return refuse(result);
+    if (!result.ok && result.kind === 'refused') return refuse(result);
     if (!result.ok) return res.status(422).render('moderation/report', reportView(req, { found, member }, req.body, result.errors));
     await saveAndRedirect(req, res, postUrl(found), 'moderation.report.sent');
   });
@@ -59,7 +59,7 @@ export function moderationMembersRouter(context: AppContext): Router {
   router.post('/members/:username/report', requireSignedIn, async (req, res) => {
     const member = await visibleMember(db, req);
     const result = await report(db, req.user!, { member }, req.body);
-    if (!result.ok && 'reason' in result) return refuse(result);
+    if (!result.ok && result.kind === 'refused') return refuse(result);
     if (!result.ok) return res.status(422).render('moderation/report', reportView(req, { member }, req.body, result.errors));
     await saveAndRedirect(req, res, paths.member(member), 'moderation.report.sent');
   });

@@ -5,8 +5,8 @@ import type { User } from '../accounts/accounts.service.ts';
 import { moderatorMessages, mutes } from './moderation.tables.ts';
 
 /** Mutes or unmutes someone for the member: their posts fold away and their notices stop. Nobody mutes themselves. */
-export async function setMuted(db: DatabaseLike, member: Pick<User, 'id'>, other: Pick<User, 'id'>, mute: boolean): Promise<{ ok: true } | { ok: false; reason: 'forbidden' }> {
-  if (member.id === other.id) return { ok: false, reason: 'forbidden' };
+export async function setMuted(db: DatabaseLike, member: Pick<User, 'id'>, other: Pick<User, 'id'>, mute: boolean): Promise<{ ok: true } | { ok: false; kind: 'refused'; reason: 'forbidden' }> {
+  if (member.id === other.id) return { ok: false, kind: 'refused', reason: 'forbidden' };
   if (mute) await db.insert(mutes).values({ userId: member.id, mutedId: other.id }).onConflictDoNothing();
   else await db.delete(mutes).where(and(eq(mutes.userId, member.id), eq(mutes.mutedId, other.id)));
   return { ok: true };

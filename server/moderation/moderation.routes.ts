@@ -49,7 +49,7 @@ export function moderationRouter(context: AppContext): Router {
   const postAction = (act: (req: Request, found: Found) => Promise<Done>, notice: string) => async (req: Request, res: Response) => {
     const found = await visiblePost(db, req);
     const result = await act(req, found);
-    if (!result.ok && 'reason' in result) return refuse(result);
+    if (!result.ok && result.kind === 'refused') return refuse(result);
     if (!result.ok) return saveAndRedirect(req, res, backTo(req, postUrl(found)), Object.values(result.errors)[0]);
     await saveAndRedirect(req, res, backTo(req, postUrl(found)), notice);
   };
@@ -88,7 +88,7 @@ export function moderationRouter(context: AppContext): Router {
   router.post('/moderation/threads/:id/move', requireStaff, async (req, res) => {
     const found = await visibleThread(req);
     const result = await moveThread(db, req.user!, found, req.body);
-    if (!result.ok && 'reason' in result) return refuse(result);
+    if (!result.ok && result.kind === 'refused') return refuse(result);
     if (!result.ok) return res.status(422).render('moderation/move', await moveView(req, found, req.body, result.errors));
     await saveAndRedirect(req, res, paths.thread(found.thread), 'moderation.done.move');
   });
@@ -97,7 +97,7 @@ export function moderationRouter(context: AppContext): Router {
   router.post('/moderation/threads/:id/lock', requireStaff, async (req, res) => {
     const found = await visibleThread(req);
     const result = await lockThread(db, req.user!, found, req.body.value === 'true', req.body);
-    if (!result.ok && 'reason' in result) return refuse(result);
+    if (!result.ok && result.kind === 'refused') return refuse(result);
     await saveAndRedirect(req, res, backTo(req, paths.thread(found.thread)), req.body.value === 'true' ? 'moderation.done.lock' : 'moderation.done.unlock');
   });
 
@@ -131,7 +131,7 @@ export function moderationRouter(context: AppContext): Router {
     const act = memberActions[action];
     if (!act) throw new NotFoundError();
     const result = await act(req.user!, member, req.body);
-    if (!result.ok && 'reason' in result) return refuse(result);
+    if (!result.ok && result.kind === 'refused') return refuse(result);
     if (!result.ok) return res.status(422).render('moderation/member', await memberView(req, member, { ...req.body, form: action }, result.errors));
     await saveAndRedirect(req, res, backTo(req, `/moderation/members/${member.username}`), `moderation.done.${action}`);
   });

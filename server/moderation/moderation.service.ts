@@ -16,7 +16,7 @@ import { moderatorMessages, reportReasons, reports } from './moderation.tables.t
 import { log } from './log.ts';
 
 export type Found = FoundPost;
-export type Done = { ok: true } | { ok: false; reason: 'forbidden' | 'gone' } | Invalid;
+export type Done = { ok: true } | { ok: false; kind: 'refused'; reason: 'forbidden' | 'gone' } | Invalid;
 
 const reason = z.string().trim().max(1000, 'errors.moderation.reasonTooLong').default('');
 const neededReason = z.string().trim().min(1, 'errors.moderation.reasonMissing').max(1000, 'errors.moderation.reasonTooLong');
@@ -38,8 +38,8 @@ const reportForm = z.object({
 });
 
 /** A member reports a post, or (without one) a member's profile. A second report of the same thing by the same person adds nothing. */
-export async function report(db: DatabaseLike, reporter: User, subject: { post?: Post; member: User }, form: unknown): Promise<{ ok: true } | Invalid | { ok: false; reason: 'forbidden' }> {
-  if (!canReport(reporter, { authorId: subject.member.id })) return { ok: false, reason: 'forbidden' };
+export async function report(db: DatabaseLike, reporter: User, subject: { post?: Post; member: User }, form: unknown): Promise<{ ok: true } | Invalid | { ok: false; kind: 'refused'; reason: 'forbidden' }> {
+  if (!canReport(reporter, { authorId: subject.member.id })) return { ok: false, kind: 'refused', reason: 'forbidden' };
   const parsed = parseForm(reportForm, form);
   if (!parsed.ok) return parsed;
   const postId = subject.post?.id ?? null;
@@ -52,7 +52,7 @@ export async function report(db: DatabaseLike, reporter: User, subject: { post?:
 }
 
 export async function dismissReports(db: DatabaseLike, actor: User, subject: { found?: Found; member?: User }, form: unknown): Promise<Done> {
-  if (subject.found ? !canActOnPost(actor, subject.found.forum, subject.found.post) : !subject.member || !canModerateMember(actor, subject.member)) return { ok: false, reason: 'forbidden' };
+  if (subject.found ? !canActOnPost(actor, subject.found.forum, subject.found.post) : !subject.member || !canModerateMember(actor, subject.member)) return { ok: false, kind: 'refused', reason: 'forbidden' };
   const parsed = parseForm(z.object({ reason }), form);
   if (!parsed.ok) return parsed;
   await db.transaction(async (tx) => {
@@ -68,8 +68,8 @@ export async function dismissReports(db: DatabaseLike, actor: User, subject: { f
 /** Removes a post (or, for an opening post, its thread) with a reason the author sees; restore undoes it. */
 export async function removePost(db: DatabaseLike, actor: User, found: Found, form: unknown): Promise<Done> {
   const { post, thread, forum } = found;
-  if (!canActOnPost(actor, forum, post)) return { ok: false, reason: 'forbidden' };
-  if (post.deletedAt || post.removedAt) return { ok: false, reason: 'gone' };
+  if (!canActOnPost(actor, forum, post)) return { ok: false, kind: 'refused', reason: 'forbidden' };
+  if (post.deletedAt || post.removedAt) return { ok: false, kind: 'refused', reason: 'gone' };
   const parsed = parseForm(z.object({ reason: neededReason }), form);
   if (!parsed.ok) return parsed;
   await db.transaction(async (tx) => {
@@ -87,8 +87,8 @@ export async function removePost(db: DatabaseLike, actor: User, found: Found, fo
 
 export async function restorePost(db: DatabaseLike, actor: User, found: Found, form: unknown): Promise<Done> {
   const { post, thread, forum } = found;
-  if (!canActOnPost(actor, forum, post)) return { ok: false, reason: 'forbidden' };
-  if (!post.removedAt) return { ok: false, reason: 'gone' };
+  if (!canActOnPost(actor, forum, post)) return { ok: false, kind: 'refused', reason: 'forbidden' };
+  if (!post.removedAt) return { ok: false, kind: 'refused', reason: 'gone' };
   const parsed = parseForm(z.object({ reason }), form);
   if (!parsed.ok) return parsed;
   await db.transaction(async (tx) => {
@@ -106,10 +106,10 @@ export async function restorePost(db: DatabaseLike, actor: User, found: Found, f
 /** Lets a held post through: others see it from now on (and the people it replies to, quotes or mentions hear of it now). */
 export async function approvePost(db: DatabaseLike, actor: User, found: Found): Promise<Done> {
   const { post, thread, forum } = found;
-  if (!canActOnPost(actor, forum, post)) return { ok: false, reason: 'forbidden' };
-  if (!post.heldAt || post.removedAt || post.deletedAt) return { ok: false, reason: 'gone' };
+  if (!canActOnPost(actor, forum, post)) return { ok: false, kind: 'refused', reason: 'forbidden' };
+  if (!post.heldAt || post.removedAt || post.deletedAt) return { ok: false, kind: 'refused', reason: 'gone' };
   // A reply in a conversation that itself waits goes out with (after) its opening post.
-  if (post.number !== 1 && (thread.heldAt || thread.removedAt)) return { ok: false, errors: { post: 'errors.moderation.threadFirst' } };
+  if (post.number !== 1 && (thread.heldAt || thread.removedAt)) return { ok: false, kind: 'invalid', errors: { post: 'errors.moderation.threadFirst' } };
   await db.transaction(async (tx) => {
     const now = new Date();
     // A waiting reply takes the thread's next number now (an edited post that waited keeps its own).
@@ -131,8 +131,8 @@ export async function approvePost(db: DatabaseLike, actor: User, found: Found): 
 /** Puts (or with an empty field, takes off) a content warning on someone's post. */
 export async function setContentWarning(db: DatabaseLike, actor: User, found: Found, form: unknown): Promise<Done> {
   const { post, thread, forum } = found;
-  if (!canActOnPost(actor, forum, post)) return { ok: false, reason: 'forbidden' };
-  if (post.deletedAt) return { ok: false, reason: 'gone' };
+  if (!canActOnPost(actor, forum, post)) return { ok: false, kind: 'refused', reason: 'forbidden' };
+  if (post.deletedAt) return { ok: false, kind: 'refused', reason: 'gone' };
   const parsed = parseForm(z.object({ contentWarning, reason }), form);
   if (!parsed.ok) return parsed;
   await db.transaction(async (tx) => {
@@ -144,7 +144,7 @@ export async function setContentWarning(db: DatabaseLike, actor: User, found: Fo
 
 export async function lockThread(db: DatabaseLike, actor: User, found: Omit<Found, 'post'>, locked: boolean, form: unknown): Promise<Done> {
   const { thread, forum } = found;
-  if (!canModeratePost(actor, forum)) return { ok: false, reason: 'forbidden' };
+  if (!canModeratePost(actor, forum)) return { ok: false, kind: 'refused', reason: 'forbidden' };
   const parsed = parseForm(z.object({ reason }), form);
   if (!parsed.ok) return parsed;
   await db.transaction(async (tx) => {
@@ -158,12 +158,12 @@ export async function lockThread(db: DatabaseLike, actor: User, found: Omit<Foun
 /** Moves a thread to a forum with the same readers or fewer (canMoveThread). */
 export async function moveThread(db: DatabaseLike, actor: User, found: Omit<Found, 'post'>, form: unknown): Promise<Done> {
   const { thread, forum } = found;
-  if (!canMoveThreadOut(actor, forum)) return { ok: false, reason: 'forbidden' };
+  if (!canMoveThreadOut(actor, forum)) return { ok: false, kind: 'refused', reason: 'forbidden' };
   const parsed = parseForm(z.object({ forumId: z.uuid('errors.moderation.forum'), reason }), form);
   if (!parsed.ok) return parsed;
   const target = await db.query.forums.findFirst({ where: eq(forums.id, parsed.value.forumId) });
-  if (target?.id === forum.id) return { ok: false, errors: { forumId: 'errors.moderation.sameForum' } };
-  if (!target || !canMoveThread(actor, forum, target)) return { ok: false, errors: { forumId: 'errors.moderation.forum' } };
+  if (target?.id === forum.id) return { ok: false, kind: 'invalid', errors: { forumId: 'errors.moderation.sameForum' } };
+  if (!target || !canMoveThread(actor, forum, target)) return { ok: false, kind: 'invalid', errors: { forumId: 'errors.moderation.forum' } };
   await db.transaction(async (tx) => {
     await tx.update(threads).set({ forumId: target.id }).where(eq(threads.id, thread.id));
     await log(tx, actor, { action: 'move', threadId: thread.id, targetUserId: thread.authorId, reason: parsed.value.reason, detail: `${forum.name} → ${target.name}` });
@@ -175,7 +175,7 @@ export async function moveThread(db: DatabaseLike, actor: User, found: Omit<Foun
 // Members.
 
 export async function warnMember(db: DatabaseLike, actor: User, member: User, form: unknown): Promise<Done> {
-  if (!canModerateMember(actor, member)) return { ok: false, reason: 'forbidden' };
+  if (!canModerateMember(actor, member)) return { ok: false, kind: 'refused', reason: 'forbidden' };
   const parsed = parseForm(z.object({ message: z.string().trim().min(1, 'errors.moderation.messageMissing').max(4000, 'errors.moderation.reasonTooLong') }), form);
   if (!parsed.ok) return parsed;
   await db.transaction(async (tx) => {
@@ -193,14 +193,14 @@ export const suspensionDays = [1, 3, 7, 14, 30, 90] as const;
  * and cannot sign in, post or react; the sign-in page tells them why and until when.
  */
 export async function suspendMember(db: DatabaseLike, actor: User, member: User, form: unknown, ban = false): Promise<Done> {
-  if (!canModerateMember(actor, member) || member.status === 'deleted' || member.status === 'pending') return { ok: false, reason: 'forbidden' };
+  if (!canModerateMember(actor, member) || member.status === 'deleted' || member.status === 'pending') return { ok: false, kind: 'refused', reason: 'forbidden' };
   const schema = z.object({
     reason: neededReason,
     days: z.coerce.number('errors.moderation.days').refine((n) => (suspensionDays as readonly number[]).includes(n), 'errors.moderation.days'),
   });
   const parsed = parseForm(ban ? schema.pick({ reason: true }) : schema, form);
   if (!parsed.ok) return parsed;
-  if (member.role === 'admin' && !(await otherActiveAdmins(db, member.id))) return { ok: false, errors: { reason: 'errors.role.lastAdmin' } };
+  if (member.role === 'admin' && !(await otherActiveAdmins(db, member.id))) return { ok: false, kind: 'invalid', errors: { reason: 'errors.role.lastAdmin' } };
   const days = 'days' in parsed.value ? (parsed.value.days as number) : null;
   const until = days ? new Date(Date.now() + days * 86_400_000) : null;
   await db.transaction(async (tx) => {
@@ -212,7 +212,7 @@ export async function suspendMember(db: DatabaseLike, actor: User, member: User,
 }
 
 export async function liftSuspension(db: DatabaseLike, actor: User, member: User, form: unknown): Promise<Done> {
-  if (!canModerateMember(actor, member) || member.status !== 'suspended') return { ok: false, reason: 'forbidden' };
+  if (!canModerateMember(actor, member) || member.status !== 'suspended') return { ok: false, kind: 'refused', reason: 'forbidden' };
   const parsed = parseForm(z.object({ reason }), form);
   if (!parsed.ok) return parsed;
   await db.transaction(async (tx) => {

@@ -8,7 +8,7 @@ import type { Db, DatabaseLike } from '../db/client.ts';
 import { users } from '../accounts/accounts.tables.ts';
 import type { User } from '../accounts/accounts.service.ts';
 import { forums, posts, threads } from '../forums/forums.tables.ts';
-import { authorName, authorUsername, forumReadableBy, logEntryPublished, memberModeratableBy } from '../access.sql.ts';
+import { authorName, authorUsername, authorUsernameOf, forumReadableBy, logEntryPublished, memberModeratableBy } from '../access.sql.ts';
 import { moderationLog, reports, type ModerationAction } from './moderation.tables.ts';
 
 export type ReportLine = { reason: string; note: string; reporter: string | null; createdAt: Date };
@@ -64,7 +64,7 @@ function postColumns() {
 export async function moderationQueue(db: Db, moderator: User): Promise<{ items: QueueItem[]; total: number }> {
   const [openReports, held, joining] = await Promise.all([
     db
-      .select({ report: reports, reporter: sql<string | null>`case when ${reporter.status} = 'deleted' then null else ${reporter.username} end` })
+      .select({ report: reports, reporter: authorUsernameOf(reporter) })
       .from(reports)
       .leftJoin(reporter, eq(reporter.id, reports.reporterId))
       .leftJoin(posts, eq(posts.id, reports.postId))

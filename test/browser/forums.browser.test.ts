@@ -1,22 +1,19 @@
 import assert from 'node:assert/strict';
 import type { Browser, Page } from 'playwright-core';
-import { startNode, type TestNode } from '../support/node.ts';
+import { startSetUpNode, type SetUpTestNode } from '../support/set-up-node.ts';
 import { assertAccessible, launchBrowser, signedInPage } from '../support/browser.ts';
-import { makeUser, password, setUpNode } from '../support/fixtures.ts';
+import { password } from '../support/fixtures.ts';
 import { makeForum } from '../support/forums.ts';
 import { xssPayloads } from '../support/xss.ts';
 
 describe('in Chromium: the forums', () => {
-  let node: TestNode;
+  let node: SetUpTestNode;
   let browser: Browser;
 
   const signIn = (username: string): Promise<Page> => signedInPage(browser, node.url, username, password);
 
   before(async () => {
-    node = await startNode();
-    await setUpNode(node.database.db);
-    await makeUser(node.database.db, 'sini');
-    await makeUser(node.database.db, 'toinen');
+    node = await startSetUpNode({ people: ['sini', 'toinen'] });
     await makeForum(node.database.db, 'vertaistuki', 'members');
     await makeForum(node.database.db, 'avoin', 'public');
     browser = await launchBrowser();

@@ -1,24 +1,22 @@
 import assert from 'node:assert/strict';
 import type { Browser, Page } from 'playwright-core';
-import { startNode, type TestNode } from '../support/node.ts';
+import { startSetUpNode, type SetUpTestNode } from '../support/set-up-node.ts';
 import { assertAccessible, launchBrowser, signedInPage } from '../support/browser.ts';
-import { makeUser, password, setUpNode } from '../support/fixtures.ts';
+import { password } from '../support/fixtures.ts';
 import { makeGroup } from '../support/groups.ts';
 import { spaceOf } from '../../server/groups/groups.service.ts';
 import { makeThread } from '../support/forums.ts';
 
 describe('in Chromium: finding and joining a group', () => {
-  let node: TestNode;
+  let node: SetUpTestNode;
   let browser: Browser;
 
   const signIn = (username: string): Promise<Page> => signedInPage(browser, node.url, username, password);
 
   before(async () => {
-    node = await startNode();
+    node = await startSetUpNode({ people: ['ohjaaja_oona', 'sini'] });
     const db = node.database.db;
-    await setUpNode(db);
-    const oona = await makeUser(db, 'ohjaaja_oona');
-    await makeUser(db, 'sini');
+    const oona = node.people.ohjaaja_oona!;
     const closed = await makeGroup(db, { name: 'Kuopion iltaryhmä', slug: 'kuopion-ilta', joinPolicy: 'closed', municipalityCode: '297', address: 'Puijonkatu 12', weekday: '3', summary: 'Suljettu ryhmä masennuksesta toipuville.' }, [oona]);
     await makeGroup(db, { name: 'Tampereen kävely', slug: 'tampereen-kavely' });
     await makeGroup(db, { name: 'Etäryhmä', slug: 'etaryhma', inPerson: '', municipalityCode: '', remote: 'on', videoUrl: 'https://video.example/eta' });

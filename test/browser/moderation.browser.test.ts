@@ -1,24 +1,22 @@
 import assert from 'node:assert/strict';
 import type { Browser, Page } from 'playwright-core';
-import { startNode, type TestNode } from '../support/node.ts';
+import { startSetUpNode, type SetUpTestNode } from '../support/set-up-node.ts';
 import { assertAccessible, launchBrowser, signedInPage } from '../support/browser.ts';
-import { makeUser, password, setUpNode } from '../support/fixtures.ts';
+import { password } from '../support/fixtures.ts';
 import { makeForum, makeReply, makeThread } from '../support/forums.ts';
 import type { Thread } from '../../server/forums/threads.service.ts';
 
 describe('in Chromium: reporting and moderating', () => {
-  let node: TestNode;
+  let node: SetUpTestNode;
   let browser: Browser;
   let thread: Thread;
   const signIn = (username: string): Promise<Page> => signedInPage(browser, node.url, username, password);
 
   before(async () => {
-    node = await startNode();
+    node = await startSetUpNode({ people: [['moderaattori_maija', 'moderator'], 'sini', 'toinen'] });
     const db = node.database.db;
-    await setUpNode(db);
-    await makeUser(db, 'moderaattori_maija', 'moderator');
-    const sini = await makeUser(db, 'sini');
-    const toinen = await makeUser(db, 'toinen');
+    const sini = node.people.sini!;
+    const toinen = node.people.toinen!;
     const forum = await makeForum(db, 'avoin', 'public');
     await makeForum(db, 'muut', 'members');
     thread = await makeThread(db, sini, forum, 'Illan ajatuksia', 'Miten päivänne meni?');

@@ -3,9 +3,9 @@
 import assert from 'node:assert/strict';
 import { eq } from 'drizzle-orm';
 import type { Browser, Page } from 'playwright-core';
-import { startNode, type TestNode } from '../support/node.ts';
+import { startSetUpNode, type SetUpTestNode } from '../support/set-up-node.ts';
 import { assertAccessible, launchBrowser, signedInPage } from '../support/browser.ts';
-import { makeUser, password, setUpNode } from '../support/fixtures.ts';
+import { password } from '../support/fixtures.ts';
 import { makeForum, makeReply, makeThread } from '../support/forums.ts';
 import { makeGroup } from '../support/groups.ts';
 import { forums, threads } from '../../server/forums/forums.tables.ts';
@@ -14,7 +14,7 @@ import type { Thread } from '../../server/forums/threads.service.ts';
 const widths = [1280, 375] as const;
 
 describe('in Chromium: safety', () => {
-  let node: TestNode;
+  let node: SetUpTestNode;
   let browser: Browser;
   let thread: Thread;
   const signIn = (username: string): Promise<Page> => signedInPage(browser, node.url, username, password);
@@ -29,12 +29,11 @@ describe('in Chromium: safety', () => {
   };
 
   before(async () => {
-    node = await startNode();
+    node = await startSetUpNode({ people: [['moderaattori_maija', 'moderator'], 'sini', 'toinen'] });
     const db = node.database.db;
-    const admin = await setUpNode(db);
-    await makeUser(db, 'moderaattori_maija', 'moderator');
-    const sini = await makeUser(db, 'sini');
-    const toinen = await makeUser(db, 'toinen');
+    const admin = node.admin;
+    const sini = node.people.sini!;
+    const toinen = node.people.toinen!;
     const forum = await makeForum(db, 'avoin', 'public');
     thread = await makeThread(db, sini, forum, 'Illan ajatuksia', 'Miten päivänne meni?');
     await makeReply(db, toinen, forum, thread, 'Ihan hyvin, kiitos.');

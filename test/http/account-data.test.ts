@@ -1,19 +1,17 @@
 import assert from 'node:assert/strict';
 import { eq } from 'drizzle-orm';
 import { Client, errorsOf } from '../support/client.ts';
-import { startNode, type TestNode } from '../support/node.ts';
-import { makeUser, password, setUpNode, signedIn } from '../support/fixtures.ts';
+import { startSetUpNode, type SetUpTestNode } from '../support/set-up-node.ts';
+import { password, signedIn } from '../support/fixtures.ts';
 import { sessions, users } from '../../server/accounts/accounts.tables.ts';
 import { makeForum, makeReply, makeThread } from '../support/forums.ts';
 
 describe('profile, settings, data export and account deletion', () => {
-  let node: TestNode;
+  let node: SetUpTestNode;
   before(async () => {
-    node = await startNode();
-    await setUpNode(node.database.db);
-    await makeUser(node.database.db, 'sini', 'member', 'active', 'sini@example.org');
-    const toinen = await makeUser(node.database.db, 'toinen', 'member', 'active', 'toinen@example.org');
-    const sini = (await node.database.db.query.users.findFirst({ where: eq(users.username, 'sini') }))!;
+    node = await startSetUpNode({ people: [['sini', 'member', 'active', 'sini@example.org'], ['toinen', 'member', 'active', 'toinen@example.org']] });
+    const toinen = node.people.toinen!;
+    const sini = node.people.sini!;
     const forum = await makeForum(node.database.db, 'avoin', 'public');
     const thread = await makeThread(node.database.db, sini, forum, 'Sinin ketju', 'Sinin oma viesti');
     await makeReply(node.database.db, toinen, forum, thread, 'Toisen vastaus');

@@ -1,18 +1,15 @@
 import assert from 'node:assert/strict';
 import { eq } from 'drizzle-orm';
 import { errorsOf } from '../support/client.ts';
-import { startNode, type TestNode } from '../support/node.ts';
-import { makeUser, setUpNode, signedIn } from '../support/fixtures.ts';
+import { startSetUpNode, type SetUpTestNode } from '../support/set-up-node.ts';
+import { signedIn } from '../support/fixtures.ts';
 import { makeThread } from '../support/forums.ts';
 import { categories, forums } from '../../server/forums/forums.tables.ts';
 
 describe('forums: the admin page for categories and forums', () => {
-  let node: TestNode;
+  let node: SetUpTestNode;
   before(async () => {
-    node = await startNode();
-    await setUpNode(node.database.db);
-    await makeUser(node.database.db, 'jasen');
-    await makeUser(node.database.db, 'modi', 'moderator');
+    node = await startSetUpNode({ people: ['jasen', ['modi', 'moderator']] });
   });
   after(() => node.close());
 

@@ -1,26 +1,22 @@
 import assert from 'node:assert/strict';
 import { eq } from 'drizzle-orm';
 import { Client, errorsOf } from '../support/client.ts';
-import { startNode, type TestNode } from '../support/node.ts';
-import { makeUser, setUpNode, signedIn } from '../support/fixtures.ts';
+import { startSetUpNode, type SetUpTestNode } from '../support/set-up-node.ts';
+import { signedIn } from '../support/fixtures.ts';
 import { makeForum, makeReply, makeThread } from '../support/forums.ts';
 import { postRevisions, posts, reactions, threads } from '../../server/forums/forums.tables.ts';
 import { notifications } from '../../server/notifications/notifications.tables.ts';
 import type { Forum } from '../../server/forums/forums.service.ts';
 
 describe('forums: writing, permissions and bad input', () => {
-  let node: TestNode;
+  let node: SetUpTestNode;
   let forum: Forum;
   const db = () => node.database.db;
   const threadCount = async () => (await db().select().from(threads)).length;
   const postCount = async () => (await db().select().from(posts)).length;
 
   before(async () => {
-    node = await startNode();
-    await setUpNode(node.database.db);
-    await makeUser(node.database.db, 'sini');
-    await makeUser(node.database.db, 'toinen');
-    await makeUser(node.database.db, 'modi', 'moderator');
+    node = await startSetUpNode({ people: ['sini', 'toinen', ['modi', 'moderator']] });
     forum = await makeForum(node.database.db, 'vertaistuki', 'members');
     await makeForum(node.database.db, 'tiedotteet', 'public', { startPolicy: 'moderators' });
   });

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import type { Client } from '../support/client.ts';
-import { startNode, type TestNode } from '../support/node.ts';
-import { makeUser, setUpNode, signedIn } from '../support/fixtures.ts';
+import { startSetUpNode, type SetUpTestNode } from '../support/set-up-node.ts';
+import { makeUser, signedIn } from '../support/fixtures.ts';
 import { makeForum, makeReply, makeThread } from '../support/forums.ts';
 import { toggleSupport, findPost } from '../../server/forums/threads.service.ts';
 import type { Thread } from '../../server/forums/threads.service.ts';
@@ -10,15 +10,14 @@ import type { Thread } from '../../server/forums/threads.service.ts';
 const ceiling = 14;
 
 describe('forums: a fixed, small number of queries per page', () => {
-  let node: TestNode;
+  let node: SetUpTestNode;
   let small: Thread;
   let large: Thread;
   let member: Client;
 
   before(async () => {
-    node = await startNode();
+    node = await startSetUpNode();
     const db = node.database.db;
-    await setUpNode(db);
     const people = await Promise.all(['aino', 'eino', 'helmi', 'kalle'].map((name) => makeUser(db, name)));
     const few = await makeForum(db, 'vahan', 'members');
     const many = await makeForum(db, 'paljon', 'members');

@@ -1,16 +1,15 @@
 import assert from 'node:assert/strict';
 import { Client } from '../support/client.ts';
-import { startNode, type TestNode } from '../support/node.ts';
-import { makeUser, setUpNode, signedIn } from '../support/fixtures.ts';
+import { startSetUpNode, type SetUpTestNode } from '../support/set-up-node.ts';
+import { signedIn } from '../support/fixtures.ts';
 import { makeForum, makeReply, makeThread } from '../support/forums.ts';
 
 describe('forums: search', () => {
-  let node: TestNode;
+  let node: SetUpTestNode;
   before(async () => {
-    node = await startNode();
+    node = await startSetUpNode({ people: ['sini'] });
     const db = node.database.db;
-    await setUpNode(db);
-    const sini = await makeUser(db, 'sini');
+    const sini = node.people.sini!;
     const open = await makeForum(db, 'avoin', 'public');
     const closed = await makeForum(db, 'jasenille', 'members');
     const thread = await makeThread(db, sini, open, 'Kokemuksia vertaistuesta', 'Kävin ensimmäistä kertaa ryhmässä ja se auttoi.');

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { Client } from '../support/client.ts';
-import { startNode, type TestNode } from '../support/node.ts';
-import { makeUser, setUpNode, signedIn } from '../support/fixtures.ts';
+import { startSetUpNode, type SetUpTestNode } from '../support/set-up-node.ts';
+import { signedIn } from '../support/fixtures.ts';
 import { makeForum, makeReply, makeThread } from '../support/forums.ts';
 import type { Thread, Post } from '../../server/forums/threads.service.ts';
 import type { Forum } from '../../server/forums/forums.service.ts';
@@ -14,7 +14,7 @@ const secretReply = 'Vastaus vain jäsenten silmille';
 const deletedWords = 'Tämä viesti poistetaan pian';
 
 describe('forums: who sees what', () => {
-  let node: TestNode;
+  let node: SetUpTestNode;
   let open: Forum;
   let closed: Forum;
   let secret: Thread;
@@ -22,12 +22,9 @@ describe('forums: who sees what', () => {
   let openThread: Thread;
 
   before(async () => {
-    node = await startNode();
+    node = await startSetUpNode({ people: ['sini', ['odottava', 'member', 'pending'], ['jaahylla', 'member', 'suspended']] });
     const db = node.database.db;
-    await setUpNode(db);
-    const sini = await makeUser(db, 'sini');
-    await makeUser(db, 'odottava', 'member', 'pending');
-    await makeUser(db, 'jaahylla', 'member', 'suspended');
+    const sini = node.people.sini!;
     open = await makeForum(db, 'avoin', 'public');
     closed = await makeForum(db, 'jasenille', 'members');
     secret = await makeThread(db, sini, closed, secretTitle, secretBody);

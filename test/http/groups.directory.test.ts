@@ -1,7 +1,6 @@
 import assert from 'node:assert/strict';
 import { Client } from '../support/client.ts';
-import { startNode, type TestNode } from '../support/node.ts';
-import { setUpNode } from '../support/fixtures.ts';
+import { startSetUpNode, type SetUpTestNode } from '../support/set-up-node.ts';
 import { makeGroup } from '../support/groups.ts';
 import { listTopics } from '../../server/groups/groups.service.ts';
 import { audiences, groupKinds } from '../../server/groups/groups.tables.ts';
@@ -25,13 +24,12 @@ type Spec = {
 };
 
 describe('groups: the directory and its filters', () => {
-  let node: TestNode;
+  let node: SetUpTestNode;
   const specs: Spec[] = [];
 
   before(async () => {
-    node = await startNode();
+    node = await startSetUpNode();
     const db = node.database.db;
-    await setUpNode(db);
     const topics = await listTopics(db);
     for (let i = 0; i < 56; i++) {
       const inPerson = i % 4 !== 3;

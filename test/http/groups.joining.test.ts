@@ -1,19 +1,18 @@
 import assert from 'node:assert/strict';
 import { errorsOf } from '../support/client.ts';
-import { startNode, type TestNode } from '../support/node.ts';
-import { makeUser, setUpNode, signedIn } from '../support/fixtures.ts';
+import { startSetUpNode, type SetUpTestNode } from '../support/set-up-node.ts';
+import { makeUser, signedIn } from '../support/fixtures.ts';
 import { makeGroup } from '../support/groups.ts';
 import { groupMembers } from '../../server/groups/groups.tables.ts';
 import { and, eq } from 'drizzle-orm';
 
 describe('groups: joining, asking, answering and leaving', () => {
-  let node: TestNode;
+  let node: SetUpTestNode;
 
   before(async () => {
-    node = await startNode();
+    node = await startSetUpNode({ people: ['ohjaaja_oona'] });
     const db = node.database.db;
-    await setUpNode(db);
-    const oona = await makeUser(db, 'ohjaaja_oona');
+    const oona = node.people.ohjaaja_oona!;
     for (const name of ['sini', 'pekka', 'aino', 'ville']) await makeUser(db, name);
     await makeGroup(db, { name: 'Avoin kävely', slug: 'avoin' }, [oona]);
     await makeGroup(db, { name: 'Suljettu ryhmä', slug: 'suljettu', joinPolicy: 'closed' }, [oona]);

@@ -1,20 +1,17 @@
 import assert from 'node:assert/strict';
 import { errorsOf } from '../support/client.ts';
-import { startNode, type TestNode } from '../support/node.ts';
-import { makeUser, setUpNode, signedIn } from '../support/fixtures.ts';
+import { startSetUpNode, type SetUpTestNode } from '../support/set-up-node.ts';
+import { signedIn } from '../support/fixtures.ts';
 import { listing, makeGroup } from '../support/groups.ts';
 import { groups } from '../../server/groups/groups.tables.ts';
 
 describe('groups: creating and editing a listing', () => {
-  let node: TestNode;
+  let node: SetUpTestNode;
 
   before(async () => {
-    node = await startNode();
+    node = await startSetUpNode({ people: ['ohjaaja_oona', 'toinen_ohjaaja', 'jasen'] });
     const db = node.database.db;
-    await setUpNode(db);
-    const oona = await makeUser(db, 'ohjaaja_oona');
-    await makeUser(db, 'toinen_ohjaaja');
-    await makeUser(db, 'jasen');
+    const oona = node.people.ohjaaja_oona!;
     await makeGroup(db, { name: 'Oonan ryhmä', slug: 'oonan-ryhma' }, [oona]);
   });
   after(() => node.close());

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import ICAL from 'ical.js';
 import { Client } from '../support/client.ts';
-import { startNode, type TestNode } from '../support/node.ts';
-import { makeUser, setUpNode, signedIn } from '../support/fixtures.ts';
+import { startSetUpNode, type SetUpTestNode } from '../support/set-up-node.ts';
+import { makeUser, signedIn } from '../support/fixtures.ts';
 import { makeGroup } from '../support/groups.ts';
 import { makeThread } from '../support/forums.ts';
 import { spaceOf, type Group } from '../../server/groups/groups.service.ts';
@@ -16,7 +16,7 @@ const spaceTitle = 'Ryhmän oma luottamuksellinen keskustelu';
 const spaceBody = 'Kerroin ryhmälle lapsuudestani';
 
 describe('groups: a closed group keeps its place, space and people to itself', () => {
-  let node: TestNode;
+  let node: SetUpTestNode;
   let closed: Group;
   let threadId: string;
   let spaceSlug: string;
@@ -24,14 +24,12 @@ describe('groups: a closed group keeps its place, space and people to itself', (
   let participant: User;
 
   before(async () => {
-    node = await startNode();
+    node = await startSetUpNode({ people: ['ohjaaja_oona', 'toinen_ohjaaja', 'ryhmalainen', 'ulkopuolinen', 'kysyja'] });
     const db = node.database.db;
-    await setUpNode(db);
-    const oona = await makeUser(db, 'ohjaaja_oona');
-    const otherLeader = await makeUser(db, 'toinen_ohjaaja');
-    participant = await makeUser(db, 'ryhmalainen');
-    await makeUser(db, 'ulkopuolinen');
-    const asker = await makeUser(db, 'kysyja');
+    const oona = node.people.ohjaaja_oona!;
+    const otherLeader = node.people.toinen_ohjaaja!;
+    participant = node.people.ryhmalainen!;
+    const asker = node.people.kysyja!;
     closed = await makeGroup(db, { name: 'Suljettu toipujien ryhmä', slug: 'suljettu', joinPolicy: 'closed', address, remote: 'on', videoUrl }, [oona]);
     await makeGroup(db, { name: 'Toinen ryhmä', slug: 'toinen' }, [otherLeader]);
     assert.ok((await ask(db, participant, closed, { message: 'Haluaisin mukaan' })).ok);

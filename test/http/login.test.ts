@@ -1,17 +1,15 @@
 import assert from 'node:assert/strict';
 import { eq } from 'drizzle-orm';
 import { Client, errorsOf } from '../support/client.ts';
-import { startNode, type TestNode } from '../support/node.ts';
-import { makeUser, password, setUpNode, signedIn } from '../support/fixtures.ts';
+import { startSetUpNode, type SetUpTestNode } from '../support/set-up-node.ts';
+import { makeUser, password, signedIn } from '../support/fixtures.ts';
 import { users } from '../../server/accounts/accounts.tables.ts';
 import { maxFailedLogins } from '../../server/accounts/accounts.service.ts';
 
 describe('signing in and out', () => {
-  let node: TestNode;
+  let node: SetUpTestNode;
   before(async () => {
-    node = await startNode();
-    await setUpNode(node.database.db);
-    await makeUser(node.database.db, 'ilona', 'member', 'active', 'ilona@example.org');
+    node = await startSetUpNode({ people: [['ilona', 'member', 'active', 'ilona@example.org']] });
   });
   after(() => node.close());
 
@@ -104,10 +102,9 @@ describe('signing in and out', () => {
 });
 
 describe('behind an HTTPS reverse proxy', () => {
-  let node: TestNode;
+  let node: SetUpTestNode;
   before(async () => {
-    node = await startNode({ BASE_URL: 'https://yhdistys.example.fi', TRUST_PROXY: 'true' });
-    await setUpNode(node.database.db);
+    node = await startSetUpNode({ env: { BASE_URL: 'https://yhdistys.example.fi', TRUST_PROXY: 'true' } });
   });
   after(() => node.close());
 

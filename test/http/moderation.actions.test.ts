@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { desc, eq } from 'drizzle-orm';
 import { Client, errorsOf } from '../support/client.ts';
-import { startNode, type TestNode } from '../support/node.ts';
-import { makeUser, password, setUpNode, signedIn } from '../support/fixtures.ts';
+import { startSetUpNode, type SetUpTestNode } from '../support/set-up-node.ts';
+import { password, signedIn } from '../support/fixtures.ts';
 import { makeForum, makeReply, makeThread } from '../support/forums.ts';
 import { makeGroup } from '../support/groups.ts';
 import { spaceOf } from '../../server/groups/groups.service.ts';
@@ -13,7 +13,7 @@ import type { Forum } from '../../server/forums/forums.service.ts';
 import type { Post, Thread } from '../../server/forums/threads.service.ts';
 
 describe('moderation: actions, who may take them, and the log', () => {
-  let node: TestNode;
+  let node: SetUpTestNode;
   let admin: User;
   let maija: User;
   let sini: User;
@@ -28,12 +28,11 @@ describe('moderation: actions, who may take them, and the log', () => {
   const threadText = async (client: Client, t: Thread = thread) => (await client.get(`/threads/${t.id}`)).$('main').text();
 
   before(async () => {
-    node = await startNode();
+    node = await startSetUpNode({ people: [['moderaattori_maija', 'moderator'], 'sini', 'toinen'] });
     const db = node.database.db;
-    admin = await setUpNode(db);
-    maija = await makeUser(db, 'moderaattori_maija', 'moderator');
-    sini = await makeUser(db, 'sini');
-    await makeUser(db, 'toinen');
+    admin = node.admin;
+    maija = node.people.moderaattori_maija!;
+    sini = node.people.sini!;
     open = await makeForum(db, 'avoin', 'public');
     other = await makeForum(db, 'muut', 'members');
     thread = await makeThread(db, sini, open, 'Arjen jaksaminen', 'Miten te jaksatte arjessa?');

@@ -5,8 +5,8 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { and, desc, eq } from 'drizzle-orm';
 import { Client } from '../support/client.ts';
-import { startNode, type TestNode } from '../support/node.ts';
-import { makeUser, setUpNode, signedIn } from '../support/fixtures.ts';
+import { startSetUpNode, type SetUpTestNode } from '../support/set-up-node.ts';
+import { signedIn } from '../support/fixtures.ts';
 import { makeForum, makeThread } from '../support/forums.ts';
 import { findThread, reply, type Thread } from '../../server/forums/threads.service.ts';
 import { reports } from '../../server/moderation/moderation.tables.ts';
@@ -20,17 +20,15 @@ const fixture = JSON.parse(readFileSync(new URL('../fixtures/crisis-wording.json
 describe('moderation: crisis wording on real sentences', function () {
   // Some 350 replies, each checked against every default rule.
   this.timeout(240_000);
-  let node: TestNode;
+  let node: SetUpTestNode;
   let writer: User;
   let forum: Forum;
   let thread: Thread;
 
   before(async () => {
-    node = await startNode();
+    node = await startSetUpNode({ people: [['moderaattori_maija', 'moderator'], 'kirjoittaja'] });
     const db = node.database.db;
-    await setUpNode(db);
-    await makeUser(db, 'moderaattori_maija', 'moderator');
-    writer = await makeUser(db, 'kirjoittaja');
+    writer = node.people.kirjoittaja!;
     forum = await makeForum(db, 'arki', 'public');
     thread = await makeThread(db, writer, forum, 'Miten menee', 'Kertokaa, miten teillä menee.');
   });

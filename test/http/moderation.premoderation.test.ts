@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { eq } from 'drizzle-orm';
 import { Client, errorsOf } from '../support/client.ts';
-import { startNode, type TestNode } from '../support/node.ts';
-import { makeUser, setUpNode, signedIn } from '../support/fixtures.ts';
+import { startSetUpNode, type SetUpTestNode } from '../support/set-up-node.ts';
+import { makeUser, signedIn } from '../support/fixtures.ts';
 import { makeForum, makeThread } from '../support/forums.ts';
 import { posts, threads } from '../../server/forums/forums.tables.ts';
 import { reports } from '../../server/moderation/moderation.tables.ts';
@@ -10,7 +10,7 @@ import type { Forum } from '../../server/forums/forums.service.ts';
 import type { Thread } from '../../server/forums/threads.service.ts';
 
 describe('moderation: pre-moderation, word rules and crisis wording', () => {
-  let node: TestNode;
+  let node: SetUpTestNode;
   let open: Forum;
   let checked: Forum;
   let welcome: Thread;
@@ -20,11 +20,8 @@ describe('moderation: pre-moderation, word rules and crisis wording', () => {
   const postByBody = (body: string) => node.database.db.query.posts.findFirst({ where: eq(posts.body, body) });
 
   before(async () => {
-    node = await startNode();
+    node = await startSetUpNode({ policy: 'open', premoderatedPosts: 2, people: ['sini', ['moderaattori_maija', 'moderator']] });
     const db = node.database.db;
-    await setUpNode(db, 'open', 2);
-    await makeUser(db, 'sini');
-    await makeUser(db, 'moderaattori_maija', 'moderator');
     open = await makeForum(db, 'avoin', 'public');
     checked = await makeForum(db, 'tarkistettu', 'members');
     const admin = (await db.query.users.findFirst({ where: (u, { eq }) => eq(u.username, 'admin_anna') }))!;

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { desc, eq } from 'drizzle-orm';
 import { Client, errorsOf } from '../support/client.ts';
-import { startNode, type TestNode } from '../support/node.ts';
-import { makeUser, setUpNode, signedIn } from '../support/fixtures.ts';
+import { startSetUpNode, type SetUpTestNode } from '../support/set-up-node.ts';
+import { signedIn } from '../support/fixtures.ts';
 import { makeForum, makeReply, makeThread } from '../support/forums.ts';
 import { makeGroup } from '../support/groups.ts';
 import { spaceOf } from '../../server/groups/groups.service.ts';
@@ -12,7 +12,7 @@ import type { Forum } from '../../server/forums/forums.service.ts';
 import type { Post, Thread } from '../../server/forums/threads.service.ts';
 
 describe('moderation: reports, the queue and muting', () => {
-  let node: TestNode;
+  let node: SetUpTestNode;
   let sini: User;
   let toinen: User;
   let open: Forum;
@@ -23,13 +23,10 @@ describe('moderation: reports, the queue and muting', () => {
   const queueText = async (client: Client) => (await client.get('/moderation')).$('main').text();
 
   before(async () => {
-    node = await startNode();
+    node = await startSetUpNode({ people: [['moderaattori_maija', 'moderator'], 'sini', 'toinen', 'kolmas'] });
     const db = node.database.db;
-    await setUpNode(db);
-    await makeUser(db, 'moderaattori_maija', 'moderator');
-    sini = await makeUser(db, 'sini');
-    toinen = await makeUser(db, 'toinen');
-    await makeUser(db, 'kolmas');
+    sini = node.people.sini!;
+    toinen = node.people.toinen!;
     open = await makeForum(db, 'avoin', 'public');
     thread = await makeThread(db, sini, open, 'Vertaistukea illalla', 'Kuka on paikalla tänään?');
     rude = await makeReply(db, toinen, open, thread, 'Tyly kommentti, joka ilmoitetaan');

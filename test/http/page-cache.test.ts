@@ -1,16 +1,15 @@
 import assert from 'node:assert/strict';
 import { Client } from '../support/client.ts';
-import { startNode, type TestNode } from '../support/node.ts';
-import { makeUser, setUpNode, signedIn } from '../support/fixtures.ts';
+import { startSetUpNode, type SetUpTestNode } from '../support/set-up-node.ts';
+import { signedIn } from '../support/fixtures.ts';
 import { makeForum, makeThread } from '../support/forums.ts';
 
 describe('the visitor page cache', () => {
-  let node: TestNode;
+  let node: SetUpTestNode;
   before(async () => {
-    node = await startNode({ PAGE_CACHE_MS: '60000' });
+    node = await startSetUpNode({ env: { PAGE_CACHE_MS: '60000' }, people: ['sini'] });
     const db = node.database.db;
-    await setUpNode(db);
-    const sini = await makeUser(db, 'sini');
+    const sini = node.people.sini!;
     await makeForum(db, 'avoin', 'public');
     const closed = await makeForum(db, 'jasenille', 'members');
     await makeThread(db, sini, closed, 'Vain jäsenille tarkoitettu', 'Salaisuus');
@@ -53,12 +52,11 @@ describe('the visitor page cache', () => {
 });
 
 describe('reading as a visitor', () => {
-  let node: TestNode;
+  let node: SetUpTestNode;
   before(async () => {
-    node = await startNode();
+    node = await startSetUpNode({ people: ['sini'] });
     const db = node.database.db;
-    await setUpNode(db);
-    const sini = await makeUser(db, 'sini');
+    const sini = node.people.sini!;
     const open = await makeForum(db, 'avoin', 'public');
     await makeThread(db, sini, open, 'Avoin', 'Hei');
   });

@@ -1,19 +1,16 @@
 import assert from 'node:assert/strict';
 import { Client, errorsOf } from '../support/client.ts';
-import { startNode, type TestNode } from '../support/node.ts';
-import { makeUser, password, setUpNode, signedIn } from '../support/fixtures.ts';
+import { startSetUpNode, type SetUpTestNode } from '../support/set-up-node.ts';
+import { password, signedIn } from '../support/fixtures.ts';
 import { mailText, startSmtp } from '../support/smtp.ts';
 import { passwordResets } from '../../server/accounts/accounts.tables.ts';
 
 describe('password reset by e-mail', () => {
-  let node: TestNode;
+  let node: SetUpTestNode;
   let smtp: Awaited<ReturnType<typeof startSmtp>>;
   before(async () => {
     smtp = await startSmtp();
-    node = await startNode({ SMTP_HOST: '127.0.0.1', SMTP_PORT: String(smtp.port), SMTP_SECURE: 'false', SMTP_FROM: 'kohtaamo@example.org' });
-    await setUpNode(node.database.db);
-    await makeUser(node.database.db, 'unohtaja', 'member', 'active', 'unohtaja@example.org');
-    await makeUser(node.database.db, 'ilman_postia');
+    node = await startSetUpNode({ env: { SMTP_HOST: '127.0.0.1', SMTP_PORT: String(smtp.port), SMTP_SECURE: 'false', SMTP_FROM: 'kohtaamo@example.org' }, people: [['unohtaja', 'member', 'active', 'unohtaja@example.org'], 'ilman_postia'] });
   });
   after(async () => {
     await node.close();

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { eq, sql } from 'drizzle-orm';
 import { Client, errorsOf } from '../support/client.ts';
-import { startNode, type TestNode } from '../support/node.ts';
-import { makeUser, setUpNode, signedIn } from '../support/fixtures.ts';
+import { startSetUpNode, type SetUpTestNode } from '../support/set-up-node.ts';
+import { makeUser, signedIn } from '../support/fixtures.ts';
 import { updateSettings } from '../../server/admin/settings.service.ts';
 import type { RegistrationPolicy } from '../../server/admin/settings.tables.ts';
 import { invites, users } from '../../server/accounts/accounts.tables.ts';
@@ -10,10 +10,9 @@ import { invites, users } from '../../server/accounts/accounts.tables.ts';
 const good = { username: 'tuuli', displayName: 'Tuuli', email: 'tuuli@example.org', password: 'slow rivers in spring', acceptRules: 'on' };
 
 describe('registration', () => {
-  let node: TestNode;
+  let node: SetUpTestNode;
   before(async () => {
-    node = await startNode();
-    await setUpNode(node.database.db, 'open');
+    node = await startSetUpNode({ policy: 'open' });
   });
   after(() => node.close());
 

@@ -1,17 +1,16 @@
 import assert from 'node:assert/strict';
 import { eq } from 'drizzle-orm';
 import { Client, errorsOf } from '../support/client.ts';
-import { startNode, type TestNode } from '../support/node.ts';
-import { makeUser, password, setUpNode, signedIn } from '../support/fixtures.ts';
+import { startSetUpNode, type SetUpTestNode } from '../support/set-up-node.ts';
+import { makeUser, password, signedIn } from '../support/fixtures.ts';
 import { users } from '../../server/accounts/accounts.tables.ts';
 import { getSettings } from '../../server/admin/settings.service.ts';
 
 describe('roles and the admin pages', () => {
-  let node: TestNode;
+  let node: SetUpTestNode;
   let memberId: string;
   before(async () => {
-    node = await startNode();
-    await setUpNode(node.database.db);
+    node = await startSetUpNode();
     memberId = (await makeUser(node.database.db, 'jasen')).id;
     await makeUser(node.database.db, 'modi', 'moderator');
   });

@@ -4,8 +4,8 @@
 import assert from 'node:assert/strict';
 import { and, desc, eq } from 'drizzle-orm';
 import { Client, errorsOf } from '../support/client.ts';
-import { startNode, type TestNode } from '../support/node.ts';
-import { makeUser, setUpNode, signedIn } from '../support/fixtures.ts';
+import { startSetUpNode, type SetUpTestNode } from '../support/set-up-node.ts';
+import { signedIn } from '../support/fixtures.ts';
 import { makeForum, makeReply, makeThread } from '../support/forums.ts';
 import { moderationLog } from '../../server/moderation/moderation.tables.ts';
 import { addRule } from '../../server/moderation/word-rules.ts';
@@ -19,7 +19,7 @@ async function tokenOf(client: Client, path: string): Promise<string> {
 }
 
 describe('safety: moves, replies, staff edits and quotes', () => {
-  let node: TestNode;
+  let node: SetUpTestNode;
   let admin: User;
   let sini: User;
   let toinen: User;
@@ -32,11 +32,10 @@ describe('safety: moves, replies, staff edits and quotes', () => {
   const lastLog = async () => (await db().select().from(moderationLog).orderBy(desc(moderationLog.createdAt)).limit(1))[0];
 
   before(async () => {
-    node = await startNode();
-    admin = await setUpNode(db());
-    await makeUser(db(), 'moderaattori_maija', 'moderator');
-    sini = await makeUser(db(), 'sini');
-    toinen = await makeUser(db(), 'toinen');
+    node = await startSetUpNode({ people: [['moderaattori_maija', 'moderator'], 'sini', 'toinen'] });
+    admin = node.admin;
+    sini = node.people.sini!;
+    toinen = node.people.toinen!;
     open = await makeForum(db(), 'avoin', 'public');
     membersOnly = await makeForum(db(), 'jasenet', 'members');
     mod = await signedIn(node.url, 'moderaattori_maija');

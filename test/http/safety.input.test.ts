@@ -6,8 +6,8 @@ import { eq, sql } from 'drizzle-orm';
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import ICAL from 'ical.js';
 import { Client, type Fields, type Page } from '../support/client.ts';
-import { startNode, type TestNode } from '../support/node.ts';
-import { makeUser, setUpNode, signedIn } from '../support/fixtures.ts';
+import { startSetUpNode, type SetUpTestNode } from '../support/set-up-node.ts';
+import { signedIn } from '../support/fixtures.ts';
 import { makeForum, makeReply, makeThread } from '../support/forums.ts';
 import { makeGroup } from '../support/groups.ts';
 import { users } from '../../server/accounts/accounts.tables.ts';
@@ -19,7 +19,7 @@ const controls = { NUL: '\u0000', BEL: '\u0007', ESC: '\u001b' };
 const textTypes = new Set(['text', 'email', 'password', 'search', 'url', 'tel', undefined]);
 
 /** Every row of every table people's actions change (sessions and read positions move on any visit). */
-async function snapshot(node: TestNode): Promise<string> {
+async function snapshot(node: SetUpTestNode): Promise<string> {
   const tables = ['users', 'posts', 'threads', 'post_revisions', 'forums', 'categories', 'groups', 'group_members', 'group_topics', 'group_meeting_changes', 'reports', 'word_rules', 'moderation_log', 'moderator_messages', 'mutes', 'node_settings', 'notifications', 'notification_settings', 'invites', 'password_resets', 'reactions'];
   const parts: string[] = [];
   for (const table of tables) {
@@ -47,17 +47,16 @@ function formFields(page: Page, form: ReturnType<Page['$']>): Fields {
 
 describe('safety: hostile input, feeds, calendars and the log', function () {
   this.timeout(240_000);
-  let node: TestNode;
+  let node: SetUpTestNode;
   let thread: Thread;
   let admin: Client;
   let member: Client;
 
   before(async () => {
-    node = await startNode();
+    node = await startSetUpNode({ people: ['sini', 'pekka'] });
     const db = node.database.db;
-    const anna = await setUpNode(db);
-    const sini = await makeUser(db, 'sini');
-    await makeUser(db, 'pekka');
+    const anna = node.admin;
+    const sini = node.people.sini!;
     const forum = await makeForum(db, 'avoin', 'public');
     thread = await makeThread(db, sini, forum, 'Arkea', 'Tavallinen päivä');
     await makeReply(db, sini, forum, thread, 'Vastaus');

@@ -2,8 +2,8 @@
 // thing, and a peer leader's words on accepting someone reach that person.
 import assert from 'node:assert/strict';
 import { eq } from 'drizzle-orm';
-import { startNode, type TestNode } from '../support/node.ts';
-import { makeUser, setUpNode, signedIn } from '../support/fixtures.ts';
+import { startSetUpNode, type SetUpTestNode } from '../support/set-up-node.ts';
+import { makeUser, signedIn } from '../support/fixtures.ts';
 import { makeForum, makeReply, makeThread } from '../support/forums.ts';
 import { makeGroup } from '../support/groups.ts';
 import { report } from '../../server/moderation/moderation.service.ts';
@@ -12,12 +12,11 @@ import { users } from '../../server/accounts/accounts.tables.ts';
 import { saveModerationSettings } from '../../server/moderation/settings.ts';
 
 describe('safety: the crisis queue and the peer leader\'s answer', () => {
-  let node: TestNode;
+  let node: SetUpTestNode;
   const db = () => node.database.db;
 
   before(async () => {
-    node = await startNode();
-    await setUpNode(db());
+    node = await startSetUpNode();
   });
   after(() => node?.close());
 

@@ -12,6 +12,7 @@ import type { User } from '../../server/accounts/accounts.service.ts';
 import { users } from '../../server/accounts/accounts.tables.ts';
 import {
   canDeletePost,
+  canModerateMember,
   canEditPost,
   canMoveThread,
   canQuote,
@@ -28,7 +29,7 @@ import {
   type PostShown,
   type Viewer,
 } from '../../server/access.ts';
-import { forumListedFor, forumReadableBy, inGroupOf, postListedFor, postShownTo as postShownSql, publicPost, threadListedFor, threadReadableBy } from '../../server/access.sql.ts';
+import { forumListedFor, forumReadableBy, inGroupOf, memberModeratableBy, postListedFor, postShownTo as postShownSql, publicPost, threadListedFor, threadReadableBy } from '../../server/access.sql.ts';
 import { forums, posts, threads } from '../../server/forums/forums.tables.ts';
 import type { Forum } from '../../server/forums/forums.service.ts';
 import { groupMembers } from '../../server/groups/groups.tables.ts';
@@ -285,6 +286,20 @@ describe('access: every role × forum × post state × action, row rules and SQL
           }
         }
       });
+    }
+  });
+
+  it('whom each role may act on as a moderator: the row rule and the queue\'s SQL agree', async () => {
+    const db = fresh.database.db;
+    const everyone = await db.select().from(users);
+    for (const role of roles) {
+      const viewer = viewers.get(role);
+      const bySql = new Set((await db.select({ id: users.id }).from(users).where(memberModeratableBy(viewer))).map((u) => u.id));
+      for (const member of everyone) {
+        const want = staff(role) && member.id !== viewer?.id && (role === 'admin' || member.role === 'member');
+        assert.equal(canModerateMember(viewer, member), want, `${role} on ${member.username}`);
+        assert.equal(bySql.has(member.id), want, `${role} on ${member.username} (SQL)`);
+      }
     }
   });
 

@@ -43,7 +43,7 @@ describe('accounts service', () => {
       await makeUser(fresh.database.db, 'clock_test');
       const start = new Date('2026-01-01T12:00:00Z');
       for (let i = 0; i < maxFailedLogins - 1; i++) {
-        assert.deepEqual(await authenticate(fresh.database.db, 'clock_test', 'wrong password', start), { ok: false, reason: 'wrong' });
+        assert.deepEqual(await authenticate(fresh.database.db, 'clock_test', 'wrong password', start), { ok: false, kind: 'refused', reason: 'wrong' });
       }
       const locked = await authenticate(fresh.database.db, 'clock_test', 'wrong password', start);
       assert.equal(locked.ok, false);
