@@ -6,3 +6,4 @@ export * from '../forums/forums.tables.ts';
 export * from '../groups/groups.tables.ts';
 export * from '../moderation/moderation.tables.ts';
 export * from '../notifications/notifications.tables.ts';
+export * from '../../federation/federation.tables.ts';

@@ -1,0 +1,40 @@
+// Federation's own state in the app's database, so it works the same on PGlite and PostgreSQL:
+// Fedify's key–value store, the delivery queue, and the actors' key pairs.
+import { index, integer, jsonb, pgTable, primaryKey, text, timestamp, uuid } from 'drizzle-orm/pg-core';
+
+/** Fedify's caches and markers (remote documents, idempotency, …); a row may expire. */
+export const federationKv = pgTable('federation_kv', {
+  key: text('key').array().primaryKey(),
+  value: jsonb('value').notNull(),
+  expiresAt: timestamp('expires_at', { withTimezone: true }),
+});
+
+/**
+ * Messages Fedify hands to its queue (outgoing deliveries, incoming activities). A row is removed
+ * only after it was handled: a node killed in the middle picks it up again when it restarts.
+ */
+export const federationQueue = pgTable(
+  'federation_queue',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    message: jsonb('message').notNull(),
+    /** Messages with the same key are handled one at a time, in the order they came. */
+    orderingKey: text('ordering_key'),
+    readyAt: timestamp('ready_at', { withTimezone: true }).notNull().defaultNow(),
+    /** Set while a worker handles it; a worker that died leaves it to be taken again after this. */
+    lockedUntil: timestamp('locked_until', { withTimezone: true }),
+    attempts: integer('attempts').notNull().default(0),
+    lastError: text('last_error'),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [index('federation_queue_ready').on(t.readyAt), index('federation_queue_ordering').on(t.orderingKey, t.createdAt)],
+);
+
+/** An actor's key pairs (RSA for draft-cavage peers such as Lemmy and Mobilizon, Ed25519 for proofs), as JWK. */
+export const actorKeys = pgTable('actor_keys', {
+  actor: text('actor').notNull(),
+  kind: text('kind', { enum: ['RSASSA-PKCS1-v1_5', 'Ed25519'] }).notNull(),
+  privateKey: jsonb('private_key').notNull(),
+  publicKey: jsonb('public_key').notNull(),
+  createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+}, (t) => [primaryKey({ columns: [t.actor, t.kind] })]);
