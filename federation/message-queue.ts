@@ -74,7 +74,8 @@ export class DatabaseMessageQueue implements MessageQueue {
   async listen(handler: (message: unknown) => Promise<void> | void, options: MessageQueueListenOptions = {}): Promise<void> {
     const { signal } = options;
     while (!signal?.aborted) {
-      const claimed = await this.claim();
+      // The database may go away under us (a node stopping, a server restarting): wait and try again.
+      const claimed = await this.claim().catch(() => undefined);
       if (claimed) {
         try {
           await handler(claimed.message);
@@ -83,7 +84,9 @@ export class DatabaseMessageQueue implements MessageQueue {
           await this.db
             .update(federationQueue)
             .set({ lockedUntil: null, readyAt: new Date(Date.now() + failedRetryMs), lastError: String(error).slice(0, 500) })
-            .where(eq(federationQueue.id, claimed.id));
+            .where(eq(federationQueue.id, claimed.id))
+            // If even that fails, the lock runs out and the message is taken again.
+            .catch(() => {});
         }
         continue;
       }

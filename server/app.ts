@@ -1,4 +1,6 @@
 import { groupsRouter } from './groups/groups.routes.ts';
+import { buildFederation } from '../federation/federation.ts';
+import { federationAdapter } from '../federation/adapter.ts';
 import type { AppContext } from './context.ts';
 import { wireSubscribers } from './subscribers.ts';
 import { manageRouter } from './groups/manage.routes.ts';
@@ -77,8 +79,12 @@ export function buildApp(context: AppContext): { app: express.Express; close(): 
   // Browsers ask for /favicon.ico whatever the page says; the answer is the same small icon.
   app.get('/favicon.ico', (_req, res) => res.sendFile(root('public/favicon.svg'), { maxAge: '1d', headers: { 'content-type': 'image/svg+xml' } }));
   app.use(healthRouter(database));
+  // ActivityPub, WebFinger and NodeInfo: before the page cache and before any body parser.
+  const federation = buildFederation(context);
+  app.use(federationAdapter(federation, context));
+  const stopQueue = new AbortController();
+  void federation.startQueue(context, { signal: stopQueue.signal });
   if (config.pageCacheMs > 0) app.use(visitorPageCache(config, { ttlMs: config.pageCacheMs }));
-  // Federation's adapter mounts here, before any body parser, when it comes.
   app.use(
     session({
       name: 'kohtaamo.sid',
@@ -117,5 +123,11 @@ export function buildApp(context: AppContext): { app: express.Express; close(): 
   app.use('/admin', adminRouter(context));
   app.use(handleNotFound);
   app.use(handleErrors(context));
-  return { app, close: () => store.close() };
+  return {
+    app,
+    close: () => {
+      stopQueue.abort();
+      store.close();
+    },
+  };
 }

@@ -20,6 +20,8 @@ export type Config = {
   logLevel: 'silent' | 'info';
   /** How long a page rendered for a visitor may be served again to other visitors; 0 turns it off. */
   pageCacheMs: number;
+  /** Lets federation fetch from and deliver to loopback and private addresses: for tests on one machine only. */
+  federationAllowPrivateAddress: boolean;
 };
 
 export type SmtpConfig = {
@@ -88,6 +90,7 @@ export function loadConfig(env: Env = process.env): Config {
     trustProxy,
     smtp: readSmtp(env),
     logLevel,
+    federationAllowPrivateAddress: read(env, 'FEDERATION_ALLOW_PRIVATE_ADDRESS', z.enum(['true', 'false']).transform((v) => v === 'true'), false, 'must be true or false'),
     pageCacheMs: read(env, 'PAGE_CACHE_MS', z.coerce.number().int().min(0).max(60_000), 3000, 'must be a whole number of milliseconds from 0 to 60000'),
   };
 }

@@ -1,0 +1,115 @@
+// The node's ActivityPub side, built on Fedify: who the actors are, their keys, WebFinger and
+// NodeInfo. What is public is asked of server/access.ts; members-only forums and closed groups'
+// spaces have no actor, no id and no WebFinger entry at all.
+import { createFederation, type Federation } from '@fedify/fedify';
+import { Application, Endpoints, Group } from '@fedify/vocab';
+import { count, eq, and } from 'drizzle-orm';
+import { readFileSync } from 'node:fs';
+import type { AppContext } from '../server/context.ts';
+import { isPublicForum } from '../server/access.ts';
+import { publicPost } from '../server/access.sql.ts';
+import { users } from '../server/accounts/accounts.tables.ts';
+import { getSettings } from '../server/admin/settings.service.ts';
+import { findForumBySlug } from '../server/forums/forums.service.ts';
+import { forums, posts, threads } from '../server/forums/forums.tables.ts';
+import { absolute, paths } from '../server/paths.ts';
+import { DatabaseKvStore } from './kv-store.ts';
+import { keyPairsOf } from './keys.ts';
+import { DatabaseMessageQueue } from './message-queue.ts';
+
+/** The node's own actor (an instance actor: it signs fetches and, later, follows partner nodes). Not a valid forum slug. */
+export const nodeActor = '_node';
+
+const version = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+
+function escapeHtml(text: string): string {
+  return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+}
+
+/** A public forum by its actor identifier (its slug), or nothing for anything that is not public. */
+async function publicForum(context: AppContext, identifier: string) {
+  const forum = await findForumBySlug(context.database.db, identifier);
+  return forum && isPublicForum(forum) ? forum : undefined;
+}
+
+export function buildFederation(context: AppContext): Federation<AppContext> {
+  const db = context.database.db;
+  const federation = createFederation<AppContext>({
+    kv: new DatabaseKvStore(db),
+    queue: new DatabaseMessageQueue(db),
+    origin: context.config.baseUrl.origin,
+    // Only tests talk to servers on loopback addresses.
+    allowPrivateAddress: context.config.federationAllowPrivateAddress,
+    // The queue is started by the node itself, and stopped with it.
+    manuallyStartQueue: true,
+    userAgent: { software: `Kohtaamo/${version}`, url: context.config.baseUrl },
+  });
+
+  federation
+    .setActorDispatcher('/ap/actors/{identifier}', async (ctx, identifier) => {
+      const keys = await ctx.getActorKeyPairs(identifier);
+      const common = {
+        id: ctx.getActorUri(identifier),
+        inbox: ctx.getInboxUri(identifier),
+        endpoints: new Endpoints({ sharedInbox: ctx.getInboxUri() }),
+        followers: ctx.getFollowersUri(identifier),
+        publicKey: keys[0]?.cryptographicKey,
+        assertionMethods: keys.map((key) => key.multikey),
+        manuallyApprovesFollowers: false,
+      };
+      const settings = await getSettings(db);
+      if (identifier === nodeActor) {
+        return new Application({
+          ...common,
+          preferredUsername: context.config.baseUrl.hostname,
+          name: settings?.name ?? context.config.baseUrl.hostname,
+          url: context.config.baseUrl,
+        });
+      }
+      const forum = await publicForum(context, identifier);
+      if (!forum) return null;
+      return new Group({
+        ...common,
+        preferredUsername: forum.slug,
+        name: forum.name,
+        summary: forum.description ? `<p>${escapeHtml(forum.description)}</p>` : null,
+        url: new URL(absolute(context.config.baseUrl, paths.forum(forum))),
+      });
+    })
+    .setKeyPairsDispatcher(async (_ctx, identifier) => {
+      if (identifier !== nodeActor && !(await publicForum(context, identifier))) return [];
+      return keyPairsOf(db, identifier);
+    })
+    .mapHandle(async (_ctx, handle) => (handle === context.config.baseUrl.hostname ? nodeActor : ((await publicForum(context, handle))?.slug ?? null)));
+
+  // Following arrives in a later step; until then the inboxes take signed activities and the
+  // followers collections are, truthfully, empty.
+  federation.setInboxListeners('/ap/actors/{identifier}/inbox', '/ap/inbox');
+  federation
+    .setFollowersDispatcher('/ap/actors/{identifier}/followers', async (_ctx, identifier) => {
+      if (identifier !== nodeActor && !(await publicForum(context, identifier))) return null;
+      return { items: [] };
+    })
+    .setCounter(async () => 0);
+
+  federation.setNodeInfoDispatcher('/nodeinfo/2.1', async () => {
+    const settings = await getSettings(db);
+    const [people] = await db.select({ n: count() }).from(users).where(eq(users.status, 'active'));
+    // Only what is public is counted: members-only activity is nobody else's business.
+    const [publicPosts] = await db
+      .select({ n: count() })
+      .from(posts)
+      .innerJoin(threads, eq(threads.id, posts.threadId))
+      .innerJoin(forums, eq(forums.id, threads.forumId))
+      .where(and(publicPost));
+    return {
+      software: { name: 'kohtaamo', version },
+      protocols: ['activitypub'],
+      openRegistrations: settings?.registrationPolicy === 'open',
+      usage: { users: { total: people?.n ?? 0 }, localPosts: publicPosts?.n ?? 0, localComments: 0 },
+      metadata: { nodeName: settings?.name ?? '' },
+    };
+  });
+
+  return federation;
+}
