@@ -83,7 +83,7 @@ export function buildApp(context: AppContext): { app: express.Express; close(): 
   const federation = buildFederation(context);
   app.use(federationAdapter(federation, context));
   const stopQueue = new AbortController();
-  void federation.startQueue(context, { signal: stopQueue.signal });
+  federation.startQueue(context, { signal: stopQueue.signal }).catch((error: unknown) => context.log(`federation: the queue stopped: ${String(error)}`));
   if (config.pageCacheMs > 0) app.use(visitorPageCache(config, { ttlMs: config.pageCacheMs }));
   app.use(
     session({
