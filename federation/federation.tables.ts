@@ -38,3 +38,16 @@ export const actorKeys = pgTable('actor_keys', {
   publicKey: jsonb('public_key').notNull(),
   createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
 }, (t) => [primaryKey({ columns: [t.actor, t.kind] })]);
+
+/** Who follows one of our actors (a public forum, the node): a remote actor and where to deliver to it. */
+export const followers = pgTable(
+  'federation_followers',
+  {
+    actor: text('actor').notNull(),
+    follower: text('follower').notNull(),
+    inbox: text('inbox').notNull(),
+    sharedInbox: text('shared_inbox'),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.actor, t.follower] })],
+);

@@ -16,6 +16,7 @@ import { absolute, paths } from '../server/paths.ts';
 import { DatabaseKvStore } from './kv-store.ts';
 import { keyPairsOf } from './keys.ts';
 import { DatabaseMessageQueue } from './message-queue.ts';
+import { handleFollows } from './follows.ts';
 
 /** The node's own actor (an instance actor: it signs fetches and, later, follows partner nodes). Not a valid forum slug. */
 export const nodeActor = '_node';
@@ -82,15 +83,7 @@ export function buildFederation(context: AppContext): Federation<AppContext> {
     })
     .mapHandle(async (_ctx, handle) => (handle === context.config.baseUrl.hostname ? nodeActor : ((await publicForum(context, handle))?.slug ?? null)));
 
-  // Following arrives in a later step; until then the inboxes take signed activities and the
-  // followers collections are, truthfully, empty.
-  federation.setInboxListeners('/ap/actors/{identifier}/inbox', '/ap/inbox');
-  federation
-    .setFollowersDispatcher('/ap/actors/{identifier}/followers', async (_ctx, identifier) => {
-      if (identifier !== nodeActor && !(await publicForum(context, identifier))) return null;
-      return { items: [] };
-    })
-    .setCounter(async () => 0);
+  handleFollows(federation, async (identifier) => identifier === nodeActor || (await publicForum(context, identifier)) !== undefined);
 
   federation.setNodeInfoDispatcher('/nodeinfo/2.1', async () => {
     const settings = await getSettings(db);

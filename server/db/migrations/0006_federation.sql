@@ -24,5 +24,14 @@ CREATE TABLE "federation_queue" (
 	"created_at" timestamp with time zone DEFAULT now() NOT NULL
 );
 --> statement-breakpoint
+CREATE TABLE "federation_followers" (
+	"actor" text NOT NULL,
+	"follower" text NOT NULL,
+	"inbox" text NOT NULL,
+	"shared_inbox" text,
+	"created_at" timestamp with time zone DEFAULT now() NOT NULL,
+	CONSTRAINT "federation_followers_actor_follower_pk" PRIMARY KEY("actor","follower")
+);
+--> statement-breakpoint
 CREATE INDEX "federation_queue_ready" ON "federation_queue" USING btree ("ready_at");--> statement-breakpoint
 CREATE INDEX "federation_queue_ordering" ON "federation_queue" USING btree ("ordering_key","created_at");

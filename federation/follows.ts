@@ -1,0 +1,67 @@
+// Following our public forums (and the node): a remote actor's Follow is stored and accepted at
+// once; its Undo removes it. Who follows is kept to ourselves: the collection shows a count only.
+import { randomUUID } from 'node:crypto';
+import { and, count, eq } from 'drizzle-orm';
+import type { Federation, InboxContext } from '@fedify/fedify';
+import { Accept, Follow, Undo } from '@fedify/vocab';
+import type { AppContext } from '../server/context.ts';
+import { followers } from './federation.tables.ts';
+
+/** Whether a local actor identifier may be followed: the node, and public forums (asked of the caller). */
+export type Followable = (identifier: string) => Promise<boolean>;
+
+async function onFollow(ctx: InboxContext<AppContext>, follow: Follow, followable: Followable): Promise<void> {
+  if (!follow.id || !follow.actorId || !follow.objectId) return;
+  const target = ctx.parseUri(follow.objectId);
+  if (target?.type !== 'actor' || !(await followable(target.identifier))) return;
+  const follower = await follow.getActor(ctx);
+  // The one asking must be the one who signed (Fedify checks the signature; this checks the claim).
+  if (!follower?.id || !follower.inboxId || follower.id.href !== follow.actorId.href) return;
+  await ctx.data.database.db
+    .insert(followers)
+    .values({ actor: target.identifier, follower: follower.id.href, inbox: follower.inboxId.href, sharedInbox: follower.endpoints?.sharedInbox?.href ?? null })
+    .onConflictDoUpdate({ target: [followers.actor, followers.follower], set: { inbox: follower.inboxId.href, sharedInbox: follower.endpoints?.sharedInbox?.href ?? null } });
+  await ctx.sendActivity(
+    { identifier: target.identifier },
+    follower,
+    new Accept({
+      id: new URL(`/ap/activities/${randomUUID()}`, ctx.origin),
+      actor: ctx.getActorUri(target.identifier),
+      // A minimal copy of the Follow: its id, who and whom.
+      object: new Follow({ id: follow.id, actor: follow.actorId, object: follow.objectId }),
+    }),
+  );
+}
+
+async function onUndo(ctx: InboxContext<AppContext>, undo: Undo): Promise<void> {
+  const object = await undo.getObject(ctx);
+  if (!(object instanceof Follow) || !undo.actorId || !object.objectId) return;
+  // Only the follower takes their own Follow back.
+  if (object.actorId && object.actorId.href !== undo.actorId.href) return;
+  const target = ctx.parseUri(object.objectId);
+  if (target?.type !== 'actor') return;
+  await ctx.data.database.db.delete(followers).where(and(eq(followers.actor, target.identifier), eq(followers.follower, undo.actorId.href)));
+}
+
+export function handleFollows(federation: Federation<AppContext>, followable: Followable): void {
+  federation
+    .setInboxListeners('/ap/actors/{identifier}/inbox', '/ap/inbox')
+    .on(Follow, (ctx, follow) => onFollow(ctx, follow, followable))
+    .on(Undo, (ctx, undo) => onUndo(ctx, undo));
+
+  federation
+    .setFollowersDispatcher('/ap/actors/{identifier}/followers', async (ctx, identifier) => {
+      if (!(await followable(identifier))) return null;
+      // Served over HTTP the list stays empty (following a mental-health forum is nobody else's
+      // business); delivery to "followers" reads the real list.
+      if ('request' in ctx) return { items: [] };
+      const rows = await ctx.data.database.db.select().from(followers).where(eq(followers.actor, identifier));
+      return {
+        items: rows.map((row) => ({ id: new URL(row.follower), inboxId: new URL(row.inbox), endpoints: row.sharedInbox ? { sharedInbox: new URL(row.sharedInbox) } : null })),
+      };
+    })
+    .setCounter(async (ctx, identifier) => {
+      const [row] = await ctx.data.database.db.select({ n: count() }).from(followers).where(eq(followers.actor, identifier));
+      return row?.n ?? 0;
+    });
+}

@@ -1,0 +1,67 @@
+// A stand-in for someone on another server: a small Fedify server on loopback with one Person,
+// "alice", who can follow and unfollow, and keeps what arrives in her inbox.
+import { createServer, type IncomingMessage } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { createFederation, generateCryptoKeyPair, MemoryKvStore } from '@fedify/fedify';
+import { Activity, Endpoints, Person } from '@fedify/vocab';
+
+export type RemoteActor = {
+  url: string;
+  actor: URL;
+  received: Activity[];
+  send(recipient: { id: URL; inboxId: URL }, activity: (actor: URL) => Activity): Promise<void>;
+  close(): Promise<void>;
+};
+
+async function toRequest(req: IncomingMessage, origin: string): Promise<Request> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of req) chunks.push(chunk as Buffer);
+  const headers = new Headers();
+  for (const [name, value] of Object.entries(req.headers)) if (typeof value === 'string') headers.set(name, value);
+  const body = chunks.length ? Buffer.concat(chunks) : undefined;
+  return new Request(new URL(req.url ?? '/', origin), { method: req.method, headers, body: req.method === 'GET' || req.method === 'HEAD' ? undefined : body });
+}
+
+export async function startRemoteActor(): Promise<RemoteActor> {
+  const server = createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const keys = [await generateCryptoKeyPair('RSASSA-PKCS1-v1_5'), await generateCryptoKeyPair('Ed25519')];
+  const received: Activity[] = [];
+  const federation = createFederation<void>({ kv: new MemoryKvStore(), allowPrivateAddress: true, origin: url });
+  federation
+    .setActorDispatcher('/users/{identifier}', async (ctx, identifier) => {
+      if (identifier !== 'alice') return null;
+      const pairs = await ctx.getActorKeyPairs(identifier);
+      return new Person({
+        id: ctx.getActorUri(identifier),
+        preferredUsername: 'alice',
+        name: 'Alice Elsewhere',
+        inbox: ctx.getInboxUri(identifier),
+        endpoints: new Endpoints({ sharedInbox: ctx.getInboxUri() }),
+        publicKey: pairs[0]?.cryptographicKey,
+        assertionMethods: pairs.map((pair) => pair.multikey),
+      });
+    })
+    .setKeyPairsDispatcher(async (_ctx, identifier) => (identifier === 'alice' ? keys : []));
+  federation.setInboxListeners('/users/{identifier}/inbox', '/inbox').on(Activity, async (_ctx, activity) => {
+    received.push(activity);
+  });
+  server.on('request', async (req, res) => {
+    const response = await federation.fetch(await toRequest(req, url), { contextData: undefined });
+    res.writeHead(response.status, Object.fromEntries(response.headers));
+    res.end(Buffer.from(await response.arrayBuffer()));
+  });
+  const ctx = federation.createContext(new URL(url), undefined);
+  return {
+    url,
+    actor: ctx.getActorUri('alice'),
+    received,
+    send: (recipient, activity) => ctx.sendActivity({ identifier: 'alice' }, recipient, activity(ctx.getActorUri('alice'))),
+    async close() {
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
+    },
+  };
+}
+
