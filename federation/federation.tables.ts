@@ -51,3 +51,15 @@ export const followers = pgTable(
   },
   (t) => [primaryKey({ columns: [t.actor, t.follower] })],
 );
+
+/**
+ * What must go out to other servers, written in the same transaction as the change that causes
+ * it (a transactional outbox); a worker turns each row into deliveries and then removes it.
+ */
+export const federationOutbox = pgTable('federation_outbox', {
+  id: uuid('id').primaryKey().defaultRandom(),
+  event: jsonb('event').notNull(),
+  createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  attempts: integer('attempts').notNull().default(0),
+  lastError: text('last_error'),
+});

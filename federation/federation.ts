@@ -2,8 +2,8 @@
 // NodeInfo. What is public is asked of server/access.ts; members-only forums and closed groups'
 // spaces have no actor, no id and no WebFinger entry at all.
 import { createFederation, type Federation } from '@fedify/fedify';
-import { Application, Endpoints, Group } from '@fedify/vocab';
-import { count, eq, and } from 'drizzle-orm';
+import { Application, Endpoints, Group, Person } from '@fedify/vocab';
+import { and, count, eq, sql } from 'drizzle-orm';
 import { readFileSync } from 'node:fs';
 import type { AppContext } from '../server/context.ts';
 import { isPublicForum } from '../server/access.ts';
@@ -17,6 +17,8 @@ import { DatabaseKvStore } from './kv-store.ts';
 import { keyPairsOf } from './keys.ts';
 import { DatabaseMessageQueue } from './message-queue.ts';
 import { handleFollows } from './follows.ts';
+import { dispatchPosts } from './posts.ts';
+import { subscribeOutbox } from './outbox.ts';
 
 /** The node's own actor (an instance actor: it signs fetches and, later, follows partner nodes). Not a valid forum slug. */
 export const nodeActor = '_node';
@@ -25,6 +27,22 @@ const version = (JSON.parse(readFileSync(new URL('../package.json', import.meta.
 
 function escapeHtml(text: string): string {
   return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+}
+
+const uuidShape = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
+/**
+ * A member is an actor (by their id) only once they have written something public, and only
+ * while their account is active: nothing else of them exists on the network.
+ */
+async function publicAuthor(context: AppContext, identifier: string) {
+  if (!uuidShape.test(identifier)) return undefined;
+  const db = context.database.db;
+  const [row] = await db
+    .select({ id: users.id, username: users.username, displayName: users.displayName })
+    .from(users)
+    .where(and(eq(users.id, identifier), eq(users.status, 'active'), sql`exists (select 1 from ${posts} inner join ${threads} on ${threads.id} = ${posts.threadId} inner join ${forums} on ${forums.id} = ${threads.forumId} where ${posts.authorId} = ${users.id} and ${publicPost})`));
+  return row;
 }
 
 /** A public forum by its actor identifier (its slug), or nothing for anything that is not public. */
@@ -67,6 +85,11 @@ export function buildFederation(context: AppContext): Federation<AppContext> {
           url: context.config.baseUrl,
         });
       }
+      const author = await publicAuthor(context, identifier);
+      if (author) {
+        // The name shown beside their public posts, and nothing more: a profile is for members.
+        return new Person({ ...common, preferredUsername: author.username, name: author.displayName, url: new URL(absolute(context.config.baseUrl, paths.member(author))) });
+      }
       const forum = await publicForum(context, identifier);
       if (!forum) return null;
       return new Group({
@@ -78,10 +101,19 @@ export function buildFederation(context: AppContext): Federation<AppContext> {
       });
     })
     .setKeyPairsDispatcher(async (_ctx, identifier) => {
-      if (identifier !== nodeActor && !(await publicForum(context, identifier))) return [];
+      if (identifier !== nodeActor && !(await publicForum(context, identifier)) && !(await publicAuthor(context, identifier))) return [];
       return keyPairsOf(db, identifier);
     })
-    .mapHandle(async (_ctx, handle) => (handle === context.config.baseUrl.hostname ? nodeActor : ((await publicForum(context, handle))?.slug ?? null)));
+    .mapHandle(async (_ctx, handle) => {
+      if (handle === context.config.baseUrl.hostname) return nodeActor;
+      const forum = await publicForum(context, handle);
+      if (forum) return forum.slug;
+      const [member] = await db.select({ id: users.id }).from(users).where(sql`lower(${users.username}) = lower(${handle})`);
+      return member && (await publicAuthor(context, member.id)) ? member.id : null;
+    });
+
+  dispatchPosts(federation);
+  subscribeOutbox();
 
   handleFollows(federation, async (identifier) => identifier === nodeActor || (await publicForum(context, identifier)) !== undefined);
 

@@ -1,6 +1,7 @@
 import { groupsRouter } from './groups/groups.routes.ts';
 import { buildFederation } from '../federation/federation.ts';
 import { federationAdapter } from '../federation/adapter.ts';
+import { startOutbox } from '../federation/outbox.ts';
 import type { AppContext } from './context.ts';
 import { wireSubscribers } from './subscribers.ts';
 import { manageRouter } from './groups/manage.routes.ts';
@@ -83,6 +84,7 @@ export function buildApp(context: AppContext): { app: express.Express; close(): 
   const federation = buildFederation(context);
   app.use(federationAdapter(federation, context));
   const stopQueue = new AbortController();
+  startOutbox(federation, context, stopQueue.signal);
   federation.startQueue(context, { signal: stopQueue.signal }).catch((error: unknown) => context.log(`federation: the queue stopped: ${String(error)}`));
   if (config.pageCacheMs > 0) app.use(visitorPageCache(config, { ttlMs: config.pageCacheMs }));
   app.use(

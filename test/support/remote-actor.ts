@@ -9,16 +9,19 @@ export type RemoteActor = {
   url: string;
   actor: URL;
   received: Activity[];
+  /** Every request body that reached this server, as text: the privacy guard searches them. */
+  bodies: string[];
   send(recipient: { id: URL; inboxId: URL }, activity: (actor: URL) => Activity): Promise<void>;
   close(): Promise<void>;
 };
 
-async function toRequest(req: IncomingMessage, origin: string): Promise<Request> {
+async function toRequest(req: IncomingMessage, origin: string, onBody?: (text: string) => void): Promise<Request> {
   const chunks: Buffer[] = [];
   for await (const chunk of req) chunks.push(chunk as Buffer);
   const headers = new Headers();
   for (const [name, value] of Object.entries(req.headers)) if (typeof value === 'string') headers.set(name, value);
   const body = chunks.length ? Buffer.concat(chunks) : undefined;
+  if (body) onBody?.(body.toString('utf8'));
   return new Request(new URL(req.url ?? '/', origin), { method: req.method, headers, body: req.method === 'GET' || req.method === 'HEAD' ? undefined : body });
 }
 
@@ -28,6 +31,7 @@ export async function startRemoteActor(): Promise<RemoteActor> {
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   const keys = [await generateCryptoKeyPair('RSASSA-PKCS1-v1_5'), await generateCryptoKeyPair('Ed25519')];
   const received: Activity[] = [];
+  const bodies: string[] = [];
   const federation = createFederation<void>({ kv: new MemoryKvStore(), allowPrivateAddress: true, origin: url });
   federation
     .setActorDispatcher('/users/{identifier}', async (ctx, identifier) => {
@@ -48,7 +52,7 @@ export async function startRemoteActor(): Promise<RemoteActor> {
     received.push(activity);
   });
   server.on('request', async (req, res) => {
-    const response = await federation.fetch(await toRequest(req, url), { contextData: undefined });
+    const response = await federation.fetch(await toRequest(req, url, (text) => bodies.push(text)), { contextData: undefined });
     res.writeHead(response.status, Object.fromEntries(response.headers));
     res.end(Buffer.from(await response.arrayBuffer()));
   });
@@ -57,6 +61,7 @@ export async function startRemoteActor(): Promise<RemoteActor> {
     url,
     actor: ctx.getActorUri('alice'),
     received,
+    bodies,
     send: (recipient, activity) => ctx.sendActivity({ identifier: 'alice' }, recipient, activity(ctx.getActorUri('alice'))),
     async close() {
       server.closeAllConnections();

@@ -1,0 +1,73 @@
+// Public posts as ActivityPub objects: a thread's opening post is a Page (with the title as its
+// name), a reply a Note. What isPublic refuses has no object at all: the dispatchers answer null.
+import { and, eq } from 'drizzle-orm';
+import type { Context } from '@fedify/fedify';
+import { Mention, Note, Page, PUBLIC_COLLECTION, Source } from '@fedify/vocab';
+import { Temporal } from '@js-temporal/polyfill';
+import type { AppContext } from '../server/context.ts';
+import { isPublic } from '../server/access.ts';
+import { users } from '../server/accounts/accounts.tables.ts';
+import { forums, posts, threads } from '../server/forums/forums.tables.ts';
+import { absolute, paths } from '../server/paths.ts';
+
+export type PublicPost = {
+  post: typeof posts.$inferSelect;
+  thread: typeof threads.$inferSelect;
+  forum: typeof forums.$inferSelect;
+  authorStatus: string;
+};
+
+/** A post with its thread and forum, only if it is public now. */
+export async function loadPublicPost(context: AppContext, where: { postId: string } | { threadId: string }): Promise<PublicPost | undefined> {
+  const [row] = await context.database.db
+    .select({ post: posts, thread: threads, forum: forums, authorStatus: users.status })
+    .from(posts)
+    .innerJoin(threads, eq(threads.id, posts.threadId))
+    .innerJoin(forums, eq(forums.id, threads.forumId))
+    .innerJoin(users, eq(users.id, posts.authorId))
+    .where('postId' in where ? eq(posts.id, where.postId) : and(eq(posts.threadId, where.threadId), eq(posts.number, 1)));
+  if (!row || !isPublic(row.forum, row.thread, { ...row.post, authorStatus: row.authorStatus })) return undefined;
+  return row;
+}
+
+const instant = (date: Date) => Temporal.Instant.fromEpochMilliseconds(date.getTime());
+
+/** The object's id: a thread's Page by the thread, a reply's Note by the post. */
+export function objectUri(ctx: Context<AppContext>, found: Pick<PublicPost, 'post' | 'thread'>): URL {
+  return found.post.number === 1 ? ctx.getObjectUri(Page, { id: found.thread.id }) : ctx.getObjectUri(Note, { id: found.post.id });
+}
+
+/** Addressed as Lemmy expects: a thread to the group and Public, a reply to Public with the group in cc. */
+export function toObject(ctx: Context<AppContext>, found: PublicPost): Page | Note {
+  const { post, thread, forum } = found;
+  const group = ctx.getActorUri(forum.slug);
+  const common = {
+    id: objectUri(ctx, found),
+    attribution: ctx.getActorUri(post.authorId),
+    audience: group,
+    content: post.bodyHtml,
+    mediaType: 'text/html',
+    source: new Source({ content: post.body, mediaType: 'text/markdown' }),
+    url: new URL(absolute(ctx.data.config.baseUrl, paths.postInThread(thread, post.number))),
+    published: instant(post.createdAt),
+    updated: post.editedAt ? instant(post.editedAt) : null,
+    // Mastodon shows the summary as a content warning in front of the words.
+    sensitive: post.contentWarning !== null,
+    summary: post.contentWarning,
+  };
+  if (post.number === 1) {
+    return new Page({ ...common, name: thread.title.slice(0, 200), tos: [group, PUBLIC_COLLECTION], tags: [new Mention({ href: group })] });
+  }
+  return new Note({ ...common, replyTarget: ctx.getObjectUri(Page, { id: thread.id }), tos: [PUBLIC_COLLECTION], ccs: [group] });
+}
+
+export function dispatchPosts(federation: import('@fedify/fedify').Federation<AppContext>): void {
+  federation.setObjectDispatcher(Page, '/ap/threads/{id}', async (ctx, { id }) => {
+    const found = await loadPublicPost(ctx.data, { threadId: id }).catch(() => undefined);
+    return found ? (toObject(ctx, found) as Page) : null;
+  });
+  federation.setObjectDispatcher(Note, '/ap/posts/{id}', async (ctx, { id }) => {
+    const found = await loadPublicPost(ctx.data, { postId: id }).catch(() => undefined);
+    return found && found.post.number !== 1 ? (toObject(ctx, found) as Note) : null;
+  });
+}
