@@ -6,46 +6,82 @@ import { EventEmitter } from 'node:events';
 import { randomUUID } from 'node:crypto';
 import { asc, eq, lte, sql } from 'drizzle-orm';
 import type { Federation } from '@fedify/fedify';
-import { Announce, Create } from '@fedify/vocab';
+import { Announce, Create, Delete, Note, Page, Tombstone, Update, type Activity } from '@fedify/vocab';
 import type { AppContext } from '../server/context.ts';
 import { subscribe, type EventOf } from '../server/events.ts';
 import { federationOutbox } from './federation.tables.ts';
+import { forums } from '../server/forums/forums.tables.ts';
 import { loadPublicPost, objectUri, toObject } from './posts.ts';
 
 const wake = new EventEmitter();
 wake.setMaxListeners(0);
 
-type Published = EventOf<'post.published'>;
+type Outgoing = EventOf<'post.published' | 'post.changed' | 'post.withdrawn' | 'thread.moved'>;
 
-/** Only what is public is ever written here: members-only posts never reach the outbox. */
+/**
+ * Only what concerns public things is ever written here: a members-only post never reaches the
+ * outbox. A post withdrawn, or a thread moved where visitors cannot read it, was public until
+ * then: peers hold a copy, and are asked to delete it.
+ */
 export function subscribeOutbox(): void {
-  subscribe('federation: outbox', ['post.published'], async (db, event) => {
-    if (!event.public) return;
+  subscribe('federation: outbox', ['post.published', 'post.changed', 'post.withdrawn', 'thread.moved'], async (db, event) => {
+    const concerns = event.type === 'thread.moved' ? event.wasPublic && !event.public : event.public;
+    if (!concerns) return;
     await db.insert(federationOutbox).values({ event });
     wake.emit('work');
   });
 }
 
-async function deliver(federation: Federation<AppContext>, context: AppContext, event: Published): Promise<void> {
+const activityId = (context: AppContext) => new URL(`/ap/activities/${randomUUID()}`, context.config.baseUrl);
+
+/** The forum sends an activity on to its followers (FEP-1b12), in order per object. */
+async function announce(federation: Federation<AppContext>, context: AppContext, forumId: string, inner: Activity | Page | Note, objectId: URL): Promise<void> {
+  const [forum] = await context.database.db.select({ slug: forums.slug }).from(forums).where(eq(forums.id, forumId));
+  if (!forum) return;
+  const ctx = federation.createContext(context.config.baseUrl, context);
+  const announcement = new Announce({
+    id: activityId(context),
+    actor: ctx.getActorUri(forum.slug),
+    object: inner,
+    tos: [ctx.getFollowersUri(forum.slug)],
+    ccs: [new URL('https://www.w3.org/ns/activitystreams#Public')],
+  });
+  await ctx.sendActivity({ identifier: forum.slug }, 'followers', announcement, { preferSharedInbox: true, orderingKey: objectId.href });
+}
+
+async function deliver(federation: Federation<AppContext>, context: AppContext, event: Outgoing): Promise<void> {
+  const ctx = federation.createContext(context.config.baseUrl, context);
+  if (event.type === 'thread.moved') {
+    const page = ctx.getObjectUri(Page, { id: event.threadId });
+    const [from] = await context.database.db.select({ slug: forums.slug }).from(forums).where(eq(forums.id, event.fromForumId));
+    if (!from) return;
+    await announce(federation, context, event.fromForumId, new Delete({ id: activityId(context), actor: ctx.getActorUri(from.slug), object: new Tombstone({ id: page }) }), page);
+    return;
+  }
+  if (event.type === 'post.withdrawn') {
+    const id = event.number === 1 ? ctx.getObjectUri(Page, { id: event.threadId }) : ctx.getObjectUri(Note, { id: event.postId });
+    // The forum speaks for what it holds (FEP-1b12), whoever took the post out of sight; the
+    // author's own actor may no longer exist once nothing of theirs is public.
+    const [forum] = await context.database.db.select({ slug: forums.slug }).from(forums).where(eq(forums.id, event.forumId));
+    if (!forum) return;
+    await announce(federation, context, event.forumId, new Delete({ id: activityId(context), actor: ctx.getActorUri(forum.slug), object: new Tombstone({ id }) }), id);
+    return;
+  }
+  await deliverPost(federation, context, event);
+}
+
+async function deliverPost(federation: Federation<AppContext>, context: AppContext, event: EventOf<'post.published' | 'post.changed'>): Promise<void> {
   // Asked again at delivery: a post removed or moved out of sight meanwhile is not sent.
   const found = await loadPublicPost(context, { postId: event.postId });
   if (!found) return;
   const ctx = federation.createContext(context.config.baseUrl, context);
-  const group = found.forum.slug;
   const object = toObject(ctx, found);
-  const create = new Create({
-    id: new URL(`/ap/activities/${randomUUID()}`, context.config.baseUrl),
-    actor: ctx.getActorUri(found.post.authorId),
-    object,
-    tos: object.toIds,
-    ccs: object.ccIds,
-  });
-  const announce = (inner: Create | typeof object) =>
-    new Announce({ id: new URL(`/ap/activities/${randomUUID()}`, context.config.baseUrl), actor: ctx.getActorUri(group), object: inner, tos: [ctx.getFollowersUri(group)], ccs: object.toIds });
-  const options = { preferSharedInbox: true, orderingKey: objectUri(ctx, found).href };
-  await ctx.sendActivity({ identifier: group }, 'followers', announce(create), options);
-  // Mastodon ignores an announced Create: a new thread is also announced as the Page itself.
-  if (found.post.number === 1) await ctx.sendActivity({ identifier: group }, 'followers', announce(object), options);
+  // The same addressing on the activity as on its object (Lemmy checks).
+  const values = { id: activityId(context), actor: ctx.getActorUri(found.post.authorId), object, tos: object.toIds, ccs: object.ccIds };
+  const id = objectUri(ctx, found);
+  await announce(federation, context, found.forum.id, event.type === 'post.published' ? new Create(values) : new Update(values), id);
+  // Mastodon ignores an announced Create: a new or edited thread is also announced as the Page itself.
+  if (found.post.number === 1) await announce(federation, context, found.forum.id, object, id);
 }
 
 export function startOutbox(federation: Federation<AppContext>, context: AppContext, signal: AbortSignal): void {
@@ -68,7 +104,7 @@ export function startOutbox(federation: Federation<AppContext>, context: AppCont
         continue;
       }
       try {
-        await deliver(federation, context, row.event as Published);
+        await deliver(federation, context, row.event as Outgoing);
         await db.delete(federationOutbox).where(eq(federationOutbox.id, row.id));
       } catch (error) {
         context.log(`federation: outbox ${row.id} failed: ${String(error)}`);

@@ -1,7 +1,7 @@
 // A member posts in a public forum and the forum's followers on other servers get it, signed and
 // announced by the forum; what is members-only never leaves the node in any request.
 import assert from 'node:assert/strict';
-import { Announce, Create, Follow, Page, Note } from '@fedify/vocab';
+import { Announce, Create, Delete, Follow, Note, Page, Update } from '@fedify/vocab';
 import { startSetUpNode, type SetUpTestNode } from '../support/set-up-node.ts';
 import { makeForum, makeReply, makeThread } from '../support/forums.ts';
 import { startRemoteActor, type RemoteActor } from '../support/remote-actor.ts';
@@ -79,5 +79,75 @@ describe('federation: posts reach the followers of a public forum', function () 
     // Toinen has public posts, but nobody who wrote only members-only has an actor.
     const onlyMembers = await node.database.db.query.users.findFirst({ where: (u, { eq }) => eq(u.username, 'admin_anna') });
     assert.equal((await fetch(`${node.url}/ap/actors/${onlyMembers!.id}`, { headers: { accept: 'application/activity+json' } })).status, 404);
+  });
+});
+
+describe('federation: edits, deletions, removals and moves reach the followers', function () {
+  this.timeout(120_000);
+  let node: SetUpTestNode;
+  let alice: RemoteActor;
+  let open: Forum;
+
+  before(async () => {
+    node = await startSetUpNode({ env: { FEDERATION_ALLOW_PRIVATE_ADDRESS: 'true' }, people: ['sini', ['moderaattori_maija', 'moderator']] });
+    open = await makeForum(node.database.db, 'avoin', 'public');
+    await makeForum(node.database.db, 'jasenille', 'members');
+    alice = await startRemoteActor();
+    const group = { id: new URL(`${node.url}/ap/actors/avoin`), inboxId: new URL(`${node.url}/ap/actors/avoin/inbox`) };
+    await alice.send(group, (actor) => new Follow({ id: new URL(`${alice.url}/follows/1`), actor, object: group.id }));
+    await until('the Accept', () => alice.received.length > 0);
+  });
+  after(async () => {
+    await alice?.close();
+    await node?.close();
+  });
+
+  /** The next activity announced to alice, unwrapped. */
+  const nextInner = async (count: number) => {
+    await until(`announcement ${count}`, () => alice.received.length > count);
+    return (alice.received[count] as Announce).getObject();
+  };
+
+  it('sends an edit as Update, a deletion and a removal as Delete, a move out of public view as Delete', async () => {
+    const db = node.database.db;
+    const { findPost, editPost, deletePost, findThread } = await import('../../server/forums/threads.service.ts');
+    const { removePost, moveThread } = await import('../../server/moderation/moderation.service.ts');
+    const thread = await makeThread(db, node.people.sini!, open, 'Muokattava', 'Ensimmäinen versio.');
+    let seen = alice.received.length;
+    await until('the new thread', () => alice.received.length >= seen + 2);
+    seen = alice.received.length;
+
+    const reply = await makeReply(db, node.people.sini!, open, thread, 'Vastaus, joka poistetaan.');
+    await nextInner(seen);
+    seen = alice.received.length;
+    const opening = (await db.query.posts.findFirst({ where: (p, { and, eq }) => and(eq(p.threadId, thread.id), eq(p.number, 1)) }))!;
+    assert.ok((await editPost(db, node.people.sini!, (await findPost(db, opening.id))!, { title: 'Muokattava', body: 'Toinen versio.', contentWarning: '' })).ok);
+    const update = await nextInner(seen);
+    assert.ok(update instanceof Update, `got ${update?.constructor.name}`);
+    assert.match(((await update.getObject()) as Page).content?.toString() ?? '', /Toinen versio/);
+    await until('the edited Page as well', () => alice.received.length >= seen + 2);
+    seen = alice.received.length;
+
+    assert.ok((await deletePost(db, node.people.sini!, (await findPost(db, reply.id))!)).ok);
+    const deleted = await nextInner(seen);
+    assert.ok(deleted instanceof Delete);
+    assert.equal(deleted.objectId?.href, `${node.url}/ap/posts/${reply.id}`);
+    seen = alice.received.length;
+
+    const another = await makeReply(db, node.people.sini!, open, thread, 'Asiaton vastaus.');
+    await nextInner(seen);
+    seen = alice.received.length;
+    assert.ok((await removePost(db, node.people.moderaattori_maija!, (await findPost(db, another.id))!, { reason: 'Asiaton' })).ok);
+    const removed = await nextInner(seen);
+    assert.ok(removed instanceof Delete);
+    assert.equal(removed.objectId?.href, `${node.url}/ap/posts/${another.id}`);
+    seen = alice.received.length;
+
+    const membersOnly = (await db.query.forums.findFirst({ where: (f, { eq }) => eq(f.slug, 'jasenille') }))!;
+    assert.ok((await moveThread(db, node.people.moderaattori_maija!, (await findThread(db, thread.id))!, { forumId: membersOnly.id, reason: '' })).ok);
+    const moved = await nextInner(seen);
+    assert.ok(moved instanceof Delete);
+    assert.equal(moved.objectId?.href, `${node.url}/ap/threads/${thread.id}`);
+    assert.equal((await fetch(`${node.url}/ap/threads/${thread.id}`, { headers: { accept: 'application/activity+json' } })).status, 404, 'no longer served');
   });
 });
