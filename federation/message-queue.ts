@@ -6,6 +6,7 @@ import { eq, sql } from 'drizzle-orm';
 import type { MessageQueue, MessageQueueEnqueueOptions, MessageQueueListenOptions } from '@fedify/fedify';
 import type { DatabaseLike } from '../server/db/client.ts';
 import { federationQueue } from './federation.tables.ts';
+import { idle } from './idle.ts';
 
 /** How long a worker may hold a message before another may take it (a worker that died). */
 const lockMs = 5 * 60_000;
@@ -90,23 +91,8 @@ export class DatabaseMessageQueue implements MessageQueue {
         }
         continue;
       }
-      await this.idle(signal);
+      await idle(this.wake, this.pollMs, signal);
     }
-  }
-
-  /** Waits for a poll interval, new work from this process, or the end. */
-  private idle(signal?: AbortSignal): Promise<void> {
-    return new Promise((resolve) => {
-      const done = () => {
-        clearTimeout(timer);
-        this.wake.off('work', done);
-        signal?.removeEventListener('abort', done);
-        resolve();
-      };
-      const timer = setTimeout(done, this.pollMs);
-      this.wake.once('work', done);
-      signal?.addEventListener('abort', done, { once: true });
-    });
   }
 }
 

@@ -1,6 +1,6 @@
 // The transactional outbox: the domain's events that concern other servers are written in the
 // event's own transaction; a worker hands each to Fedify (whose queue, on our database, then
-// delivers with retries) and removes it. A crash between the two delivers twice, never never:
+// delivers with retries) and removes it. A crash between the two delivers twice rather than not at all:
 // an activity keeps its id, so a receiver applies it once.
 import { EventEmitter } from 'node:events';
 import { randomUUID } from 'node:crypto';
@@ -10,6 +10,7 @@ import { Announce, Create, Delete, Note, Page, Tombstone, Update, type Activity 
 import type { AppContext } from '../server/context.ts';
 import { subscribe, type EventOf } from '../server/events.ts';
 import { federationOutbox } from './federation.tables.ts';
+import { idle } from './idle.ts';
 import { forums } from '../server/forums/forums.tables.ts';
 import { loadPublicPost, objectUri, toObject } from './posts.ts';
 
@@ -90,17 +91,7 @@ export function startOutbox(federation: Federation<AppContext>, context: AppCont
     while (!signal.aborted) {
       const [row] = await db.select().from(federationOutbox).where(lte(federationOutbox.createdAt, new Date())).orderBy(asc(federationOutbox.createdAt)).limit(1).catch(() => []);
       if (!row) {
-        await new Promise<void>((resolve) => {
-          const done = () => {
-            clearTimeout(timer);
-            wake.off('work', done);
-            signal.removeEventListener('abort', done);
-            resolve();
-          };
-          const timer = setTimeout(done, 1000);
-          wake.once('work', done);
-          signal.addEventListener('abort', done, { once: true });
-        });
+        await idle(wake, 1000, signal);
         continue;
       }
       try {

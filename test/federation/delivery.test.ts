@@ -1,19 +1,12 @@
 // A member posts in a public forum and the forum's followers on other servers get it, signed and
 // announced by the forum; what is members-only never leaves the node in any request.
 import assert from 'node:assert/strict';
-import { Announce, Create, Delete, Follow, Note, Page, Update } from '@fedify/vocab';
+import { Announce, Create, Delete, Note, Page, Update } from '@fedify/vocab';
 import { startSetUpNode, type SetUpTestNode } from '../support/set-up-node.ts';
 import { makeForum, makeReply, makeThread } from '../support/forums.ts';
-import { startRemoteActor, type RemoteActor } from '../support/remote-actor.ts';
+import { followForum, startRemoteActor, type RemoteActor } from '../support/remote-actor.ts';
+import { until } from '../support/until.ts';
 import type { Forum } from '../../server/forums/forums.service.ts';
-
-async function until(what: string, condition: () => Promise<boolean> | boolean, timeoutMs = 30_000): Promise<void> {
-  const end = Date.now() + timeoutMs;
-  while (!(await condition())) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
 
 describe('federation: posts reach the followers of a public forum', function () {
   this.timeout(120_000);
@@ -27,9 +20,7 @@ describe('federation: posts reach the followers of a public forum', function () 
     open = await makeForum(node.database.db, 'avoin', 'public');
     closed = await makeForum(node.database.db, 'jasenille', 'members');
     alice = await startRemoteActor();
-    const group = { id: new URL(`${node.url}/ap/actors/avoin`), inboxId: new URL(`${node.url}/ap/actors/avoin/inbox`) };
-    await alice.send(group, (actor) => new Follow({ id: new URL(`${alice.url}/follows/1`), actor, object: group.id }));
-    await until('the Accept', () => alice.received.length > 0);
+    await followForum(alice, node.url, 'avoin');
   });
   after(async () => {
     await alice?.close();
@@ -93,9 +84,7 @@ describe('federation: edits, deletions, removals and moves reach the followers',
     open = await makeForum(node.database.db, 'avoin', 'public');
     await makeForum(node.database.db, 'jasenille', 'members');
     alice = await startRemoteActor();
-    const group = { id: new URL(`${node.url}/ap/actors/avoin`), inboxId: new URL(`${node.url}/ap/actors/avoin/inbox`) };
-    await alice.send(group, (actor) => new Follow({ id: new URL(`${alice.url}/follows/1`), actor, object: group.id }));
-    await until('the Accept', () => alice.received.length > 0);
+    await followForum(alice, node.url, 'avoin');
   });
   after(async () => {
     await alice?.close();

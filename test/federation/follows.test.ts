@@ -6,16 +6,8 @@ import { Follow, Undo, Accept } from '@fedify/vocab';
 import { startSetUpNode, type SetUpTestNode } from '../support/set-up-node.ts';
 import { makeForum } from '../support/forums.ts';
 import { startRemoteActor, type RemoteActor } from '../support/remote-actor.ts';
+import { until } from '../support/until.ts';
 import { federationQueue, followers } from '../../federation/federation.tables.ts';
-
-/** Waits for a condition (the node's queue works in the background), never a fixed sleep. */
-async function until(what: string, condition: () => Promise<boolean> | boolean, timeoutMs = 30_000): Promise<void> {
-  const end = Date.now() + timeoutMs;
-  while (!(await condition())) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
 
 describe('federation: following a public forum', function () {
   this.timeout(120_000);

@@ -77,7 +77,7 @@ describe('forums: writing, permissions and bad input', () => {
     assert.equal(await threadCount(), before);
     const modi = await signedIn(node.url, 'modi');
     const composer = await modi.get('/forums/tiedotteet/new');
-    assert.match(composer.$('.public-notice').text(), /This forum is public/);
+    assert.match(composer.$('.public-notice').text(), /This forum is public.*copied to other servers/);
     const page = await modi.submit('/forums/tiedotteet/new', { title: 'Tiedote', body: 'Kevään ohjelma', contentWarning: '' });
     assert.equal(page.$('h1').text(), 'Tiedote');
   });

@@ -3,7 +3,8 @@
 import { createServer, type IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createFederation, generateCryptoKeyPair, MemoryKvStore } from '@fedify/fedify';
-import { Activity, Endpoints, Person } from '@fedify/vocab';
+import { Accept, Activity, Endpoints, Follow, Person } from '@fedify/vocab';
+import { until } from './until.ts';
 
 export type RemoteActor = {
   url: string;
@@ -70,3 +71,11 @@ export async function startRemoteActor(): Promise<RemoteActor> {
   };
 }
 
+
+/** Alice follows one of the node's public forums and waits for its Accept. */
+export async function followForum(alice: RemoteActor, nodeUrl: string, slug: string): Promise<void> {
+  const group = { id: new URL(`${nodeUrl}/ap/actors/${slug}`), inboxId: new URL(`${nodeUrl}/ap/actors/${slug}/inbox`) };
+  const before = alice.received.length;
+  await alice.send(group, (actor) => new Follow({ id: new URL(`${alice.url}/follows/${slug}`), actor, object: group.id }));
+  await until('the Accept', () => alice.received.slice(before).some((activity) => activity instanceof Accept));
+}
