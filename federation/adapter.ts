@@ -81,6 +81,8 @@ export function federationAdapter(federation: Federation<AppContext>, context: A
     res.status(response.status);
     response.headers.forEach((value, name) => res.setHeader(name, value));
     const body = await publicIriFixed(response);
+    // The body may have grown (the full Public IRI): its length is the one we send.
+    res.setHeader('content-length', body.length);
     res.end(body);
   };
 }

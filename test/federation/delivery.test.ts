@@ -45,6 +45,10 @@ describe('federation: posts reach the followers of a public forum', function () 
     // The Page is served at its id, and the author is a Person with keys.
     const served = await fetch(page.id!, { headers: { accept: 'application/activity+json' } });
     assert.equal(served.status, 200);
+    const json = await served.text();
+    assert.match(json, /"https:\/\/www\.w3\.org\/ns\/activitystreams#Public"/, 'the full Public IRI, which Lemmy requires');
+    assert.doesNotMatch(json, /"as:Public"/);
+    assert.equal(Number(served.headers.get('content-length')), Buffer.byteLength(json));
     const author = (await (await fetch(create.actorId!, { headers: { accept: 'application/activity+json' } })).json()) as Record<string, unknown>;
     assert.equal(author.type, 'Person');
     assert.equal(author.preferredUsername, 'sini');
