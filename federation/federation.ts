@@ -54,8 +54,8 @@ async function publicForum(context: AppContext, identifier: string) {
 export function buildFederation(context: AppContext): Federation<AppContext> {
   const db = context.database.db;
   const federation = createFederation<AppContext>({
-    kv: new DatabaseKvStore(db),
-    queue: new DatabaseMessageQueue(db),
+    kv: new DatabaseKvStore(context.database.background),
+    queue: new DatabaseMessageQueue(context.database.background),
     origin: context.config.baseUrl.origin,
     // Only tests talk to servers on loopback addresses.
     allowPrivateAddress: context.config.federationAllowPrivateAddress,

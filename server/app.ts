@@ -84,8 +84,10 @@ export function buildApp(context: AppContext): { app: express.Express; close(): 
   const federation = buildFederation(context);
   app.use(federationAdapter(federation, context));
   const stopQueue = new AbortController();
-  startOutbox(federation, context, stopQueue.signal);
-  federation.startQueue(context, { signal: stopQueue.signal }).catch((error: unknown) => context.log(`federation: the queue stopped: ${String(error)}`));
+  // Work done in the background (deliveries, queued activities) is not counted as a page's queries.
+  const background: AppContext = { ...context, database: { ...context.database, db: context.database.background } };
+  startOutbox(federation, background, stopQueue.signal);
+  federation.startQueue(background, { signal: stopQueue.signal }).catch((error: unknown) => context.log(`federation: the queue stopped: ${String(error)}`));
   if (config.pageCacheMs > 0) app.use(visitorPageCache(config, { ttlMs: config.pageCacheMs }));
   app.use(
     session({

@@ -22,6 +22,11 @@ export type DatabaseKind = 'pglite' | 'postgresql';
 
 export type Database = {
   db: Db;
+  /**
+   * The same database, for the node's own background work (federation's queue and outbox, which
+   * poll): its queries are not counted, so a page's query count is the page's alone.
+   */
+  background: Db;
   kind: DatabaseKind;
   /** How many queries have gone through Drizzle: tests use it to catch a page whose queries grow with its content. */
   queryCount(): number;
@@ -42,6 +47,7 @@ export async function openDatabase(options: { databaseUrl: string | null; dataDi
   const db = drizzlePglite(client, { schema, logger: counter }) as unknown as Db;
   return {
     db,
+    background: drizzlePglite(client, { schema }) as unknown as Db,
     kind: 'pglite',
     queryCount: () => counter.count,
     ping: (timeoutMs) => withTimeout(client.query('select 1').then(() => true), timeoutMs),
@@ -59,6 +65,7 @@ async function openPostgres(url: string): Promise<Database> {
   const db = drizzlePg(pool, { schema, logger: counter }) as unknown as Db;
   return {
     db,
+    background: drizzlePg(pool, { schema }) as unknown as Db,
     kind: 'postgresql',
     queryCount: () => counter.count,
     ping: (timeoutMs) => withTimeout(pool.query('select 1').then(() => true), timeoutMs),
