@@ -4,14 +4,15 @@
 // an activity keeps its id, so a receiver applies it once.
 import { EventEmitter } from 'node:events';
 import { randomUUID } from 'node:crypto';
-import { asc, eq, lte, sql } from 'drizzle-orm';
+import { and, asc, eq, lte, sql } from 'drizzle-orm';
 import type { Federation } from '@fedify/fedify';
 import { Announce, Create, Delete, Note, Page, Tombstone, Update, type Activity } from '@fedify/vocab';
 import type { AppContext } from '../server/context.ts';
 import { subscribe, type EventOf } from '../server/events.ts';
 import { federationOutbox } from './federation.tables.ts';
 import { idle } from './idle.ts';
-import { forums } from '../server/forums/forums.tables.ts';
+import { forums, posts, threads } from '../server/forums/forums.tables.ts';
+import { publicWherever } from '../server/access.sql.ts';
 import { loadPublicPost, objectUri, toObject } from './posts.ts';
 
 const wake = new EventEmitter();
@@ -29,6 +30,23 @@ export function subscribeOutbox(): void {
     const concerns = event.type === 'thread.moved' ? event.wasPublic && !event.public : event.public;
     if (!concerns) return;
     await db.insert(federationOutbox).values({ event });
+    wake.emit('work');
+  });
+  // A member who deletes their account takes their words off the network: every post of theirs
+  // that was public (its forum public, it and its conversation live) is withdrawn from peers.
+  subscribe('federation: deleted members', ['member.deleted'], async (db, event) => {
+    const written = await db
+      .select({ postId: posts.id, threadId: posts.threadId, forumId: threads.forumId, number: posts.number })
+      .from(posts)
+      .innerJoin(threads, eq(threads.id, posts.threadId))
+      .innerJoin(forums, eq(forums.id, threads.forumId))
+      .where(and(eq(posts.authorId, event.userId), publicWherever));
+    if (!written.length) return;
+    await db.insert(federationOutbox).values(
+      written.map((post) => ({
+        event: { type: 'post.withdrawn', why: 'deleted', ...post, authorId: event.userId, actorId: event.userId, public: true } satisfies EventOf<'post.withdrawn'>,
+      })),
+    );
     wake.emit('work');
   });
 }

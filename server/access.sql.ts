@@ -87,13 +87,11 @@ export function postListedFor(viewer: Viewer): SQL {
   return and(forumReadableBy(viewer), liveThread, livePost)!;
 }
 
-/** isPublic: what may leave the node (feeds now, federation later). */
-export const publicPost = and(
-  eq(forums.visibility, 'public'),
-  liveThread,
-  livePost,
-  sql`exists (select 1 from "users" pa where pa."id" = ${posts.authorId} and pa."status" <> 'deleted')`,
-)!;
+/** isPublic but for its author: a live post in a live conversation of a public forum (what peers hold copies of). */
+export const publicWherever = and(eq(forums.visibility, 'public'), liveThread, livePost)!;
+
+/** isPublic: what may leave the node (feeds, federation). */
+export const publicPost = and(publicWherever, sql`exists (select 1 from "users" pa where pa."id" = ${posts.authorId} and pa."status" <> 'deleted')`)!;
 
 /** canModerateMember: the members (rows of users) this moderator may act on. */
 export function memberModeratableBy(moderator: Viewer): SQL {

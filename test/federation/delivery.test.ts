@@ -148,3 +148,44 @@ describe('federation: edits, deletions, removals and moves reach the followers',
     assert.equal((await fetch(`${node.url}/ap/threads/${thread.id}`, { headers: { accept: 'application/activity+json' } })).status, 404, 'no longer served');
   });
 });
+
+describe('federation: a member who deletes their account', function () {
+  this.timeout(120_000);
+  let node: SetUpTestNode;
+  let alice: RemoteActor;
+
+  before(async () => {
+    node = await startSetUpNode({ env: { FEDERATION_ALLOW_PRIVATE_ADDRESS: 'true' }, people: ['lahtija', 'sini'] });
+    alice = await startRemoteActor();
+  });
+  after(async () => {
+    await alice?.close();
+    await node?.close();
+  });
+
+  it('takes their public words off the network: each post withdrawn, and their actor gone', async () => {
+    const db = node.database.db;
+    const open = await makeForum(db, 'avoin', 'public');
+    const closed = await makeForum(db, 'jasenille', 'members');
+    await followForum(alice, node.url, 'avoin');
+    const leaver = node.people.lahtija!;
+    const thread = await makeThread(db, leaver, open, 'Lähtijän ketju', 'Ensimmäinen.');
+    const other = await makeThread(db, node.people.sini!, open, 'Sinin ketju', 'Toinen.');
+    const reply = await makeReply(db, leaver, open, other, 'Lähtijän vastaus.');
+    await makeThread(db, leaver, closed, 'Jäsenten ketju', 'Ei koskaan ulos.');
+    await until('the posts delivered', () => alice.bodies.some((body) => body.includes(reply.id)));
+    assert.equal((await fetch(`${node.url}/ap/actors/${leaver.id}`, { headers: { accept: 'application/activity+json' } })).status, 200);
+    const seen = alice.received.length;
+
+    const { deleteAccount } = await import('../../server/account-data/account-data.service.ts');
+    const { password } = await import('../support/fixtures.ts');
+    assert.ok((await deleteAccount(db, leaver, password)).ok);
+    await until('two deletions', () => alice.received.slice(seen).filter((a) => a instanceof Announce).length >= 2);
+    const deleted = await Promise.all(alice.received.slice(seen).map((a) => (a as Announce).getObject()));
+    assert.ok(deleted.every((a) => a instanceof Delete));
+    assert.deepEqual(deleted.map((d) => (d as Delete).objectId?.href).sort(), [`${node.url}/ap/posts/${reply.id}`, `${node.url}/ap/threads/${thread.id}`].sort());
+    assert.equal((await fetch(`${node.url}/ap/threads/${thread.id}`, { headers: { accept: 'application/activity+json' } })).status, 404);
+    assert.equal((await fetch(`${node.url}/ap/actors/${leaver.id}`, { headers: { accept: 'application/activity+json' } })).status, 404);
+    for (const body of alice.bodies) assert.doesNotMatch(body, /Jäsenten ketju/);
+  });
+});
