@@ -52,7 +52,6 @@ async function publicForum(context: AppContext, identifier: string) {
 }
 
 export function buildFederation(context: AppContext): Federation<AppContext> {
-  const db = context.database.db;
   const federation = createFederation<AppContext>({
     kv: new DatabaseKvStore(context.database.background),
     queue: new DatabaseMessageQueue(context.database.background),
@@ -76,7 +75,7 @@ export function buildFederation(context: AppContext): Federation<AppContext> {
         assertionMethods: keys.map((key) => key.multikey),
         manuallyApprovesFollowers: false,
       };
-      const settings = await getSettings(db);
+      const settings = await getSettings(ctx.data.database.db);
       if (identifier === nodeActor) {
         return new Application({
           ...common,
@@ -85,12 +84,12 @@ export function buildFederation(context: AppContext): Federation<AppContext> {
           url: context.config.baseUrl,
         });
       }
-      const author = await publicAuthor(context, identifier);
+      const author = await publicAuthor(ctx.data, identifier);
       if (author) {
         // The name shown beside their public posts, and nothing more: a profile is for members.
         return new Person({ ...common, preferredUsername: author.username, name: author.displayName, url: new URL(absolute(context.config.baseUrl, paths.member(author))) });
       }
-      const forum = await publicForum(context, identifier);
+      const forum = await publicForum(ctx.data, identifier);
       if (!forum) return null;
       return new Group({
         ...common,
@@ -100,28 +99,28 @@ export function buildFederation(context: AppContext): Federation<AppContext> {
         url: new URL(absolute(context.config.baseUrl, paths.forum(forum))),
       });
     })
-    .setKeyPairsDispatcher(async (_ctx, identifier) => {
-      if (identifier !== nodeActor && !(await publicForum(context, identifier)) && !(await publicAuthor(context, identifier))) return [];
-      return keyPairsOf(db, identifier);
+    .setKeyPairsDispatcher(async (ctx, identifier) => {
+      if (identifier !== nodeActor && !(await publicForum(ctx.data, identifier)) && !(await publicAuthor(ctx.data, identifier))) return [];
+      return keyPairsOf(ctx.data.database.db, identifier);
     })
-    .mapHandle(async (_ctx, handle) => {
+    .mapHandle(async (ctx, handle) => {
       if (handle === context.config.baseUrl.hostname) return nodeActor;
-      const forum = await publicForum(context, handle);
+      const forum = await publicForum(ctx.data, handle);
       if (forum) return forum.slug;
-      const [member] = await db.select({ id: users.id }).from(users).where(sql`lower(${users.username}) = lower(${handle})`);
-      return member && (await publicAuthor(context, member.id)) ? member.id : null;
+      const [member] = await ctx.data.database.db.select({ id: users.id }).from(users).where(sql`lower(${users.username}) = lower(${handle})`);
+      return member && (await publicAuthor(ctx.data, member.id)) ? member.id : null;
     });
 
   dispatchPosts(federation);
   subscribeOutbox();
 
-  handleFollows(federation, async (identifier) => identifier === nodeActor || (await publicForum(context, identifier)) !== undefined);
+  handleFollows(federation, async (data, identifier) => identifier === nodeActor || (await publicForum(data, identifier)) !== undefined);
 
-  federation.setNodeInfoDispatcher('/nodeinfo/2.1', async () => {
-    const settings = await getSettings(db);
-    const [people] = await db.select({ n: count() }).from(users).where(eq(users.status, 'active'));
+  federation.setNodeInfoDispatcher('/nodeinfo/2.1', async (ctx) => {
+    const settings = await getSettings(ctx.data.database.db);
+    const [people] = await ctx.data.database.db.select({ n: count() }).from(users).where(eq(users.status, 'active'));
     // Only what is public is counted: members-only activity is nobody else's business.
-    const [publicPosts] = await db
+    const [publicPosts] = await ctx.data.database.db
       .select({ n: count() })
       .from(posts)
       .innerJoin(threads, eq(threads.id, posts.threadId))

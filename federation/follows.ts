@@ -8,12 +8,12 @@ import type { AppContext } from '../server/context.ts';
 import { followers } from './federation.tables.ts';
 
 /** Whether a local actor identifier may be followed: the node, and public forums (asked of the caller). */
-export type Followable = (identifier: string) => Promise<boolean>;
+export type Followable = (data: AppContext, identifier: string) => Promise<boolean>;
 
 async function onFollow(ctx: InboxContext<AppContext>, follow: Follow, followable: Followable): Promise<void> {
   if (!follow.id || !follow.actorId || !follow.objectId) return;
   const target = ctx.parseUri(follow.objectId);
-  if (target?.type !== 'actor' || !(await followable(target.identifier))) return;
+  if (target?.type !== 'actor' || !(await followable(ctx.data, target.identifier))) return;
   const follower = await follow.getActor(ctx);
   // The one asking must be the one who signed (Fedify checks the signature; this checks the claim).
   if (!follower?.id || !follower.inboxId || follower.id.href !== follow.actorId.href) return;
@@ -51,7 +51,7 @@ export function handleFollows(federation: Federation<AppContext>, followable: Fo
 
   federation
     .setFollowersDispatcher('/ap/actors/{identifier}/followers', async (ctx, identifier) => {
-      if (!(await followable(identifier))) return null;
+      if (!(await followable(ctx.data, identifier))) return null;
       // Served over HTTP the list stays empty (following a mental-health forum is nobody else's
       // business); delivery to "followers" reads the real list.
       if ('request' in ctx) return { items: [] };
