@@ -13,6 +13,7 @@ import { getSettings } from '../server/admin/settings.service.ts';
 import { findForumBySlug } from '../server/forums/forums.service.ts';
 import { forums, posts, threads } from '../server/forums/forums.tables.ts';
 import { absolute, paths } from '../server/paths.ts';
+import { escapeHtml } from '../server/markup/markup.ts';
 import { DatabaseKvStore } from './kv-store.ts';
 import { keyPairsOf } from './keys.ts';
 import { DatabaseMessageQueue } from './message-queue.ts';
@@ -24,10 +25,6 @@ import { subscribeOutbox } from './outbox.ts';
 export const nodeActor = '_node';
 
 const version = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version;
-
-function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
-}
 
 const uuidShape = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
@@ -65,20 +62,23 @@ export function buildFederation(context: AppContext): Federation<AppContext> {
 
   federation
     .setActorDispatcher('/ap/actors/{identifier}', async (ctx, identifier) => {
-      const keys = await ctx.getActorKeyPairs(identifier);
-      const common = {
-        id: ctx.getActorUri(identifier),
-        inbox: ctx.getInboxUri(identifier),
-        endpoints: new Endpoints({ sharedInbox: ctx.getInboxUri() }),
-        followers: ctx.getFollowersUri(identifier),
-        publicKey: keys[0]?.cryptographicKey,
-        assertionMethods: keys.map((key) => key.multikey),
-        manuallyApprovesFollowers: false,
+      // Keys are looked up only once it is known the address is an actor at all.
+      const common = async () => {
+        const keys = await ctx.getActorKeyPairs(identifier);
+        return {
+          id: ctx.getActorUri(identifier),
+          inbox: ctx.getInboxUri(identifier),
+          endpoints: new Endpoints({ sharedInbox: ctx.getInboxUri() }),
+          followers: ctx.getFollowersUri(identifier),
+          publicKey: keys[0]?.cryptographicKey,
+          assertionMethods: keys.map((key) => key.multikey),
+          manuallyApprovesFollowers: false,
+        };
       };
-      const settings = await getSettings(ctx.data.database.db);
       if (identifier === nodeActor) {
+        const settings = await getSettings(ctx.data.database.db);
         return new Application({
-          ...common,
+          ...(await common()),
           preferredUsername: context.config.baseUrl.hostname,
           name: settings?.name ?? context.config.baseUrl.hostname,
           url: context.config.baseUrl,
@@ -87,12 +87,12 @@ export function buildFederation(context: AppContext): Federation<AppContext> {
       const author = await publicAuthor(ctx.data, identifier);
       if (author) {
         // The name shown beside their public posts, and nothing more: a profile is for members.
-        return new Person({ ...common, preferredUsername: author.username, name: author.displayName, url: new URL(absolute(context.config.baseUrl, paths.member(author))) });
+        return new Person({ ...(await common()), preferredUsername: author.username, name: author.displayName, url: new URL(absolute(context.config.baseUrl, paths.member(author))) });
       }
       const forum = await publicForum(ctx.data, identifier);
       if (!forum) return null;
       return new Group({
-        ...common,
+        ...(await common()),
         preferredUsername: forum.slug,
         name: forum.name,
         summary: forum.description ? `<p>${escapeHtml(forum.description)}</p>` : null,
@@ -125,7 +125,7 @@ export function buildFederation(context: AppContext): Federation<AppContext> {
       .from(posts)
       .innerJoin(threads, eq(threads.id, posts.threadId))
       .innerJoin(forums, eq(forums.id, threads.forumId))
-      .where(and(publicPost));
+      .where(publicPost);
     return {
       software: { name: 'kohtaamo', version },
       protocols: ['activitypub'],

@@ -5,8 +5,8 @@
 import { EventEmitter } from 'node:events';
 import { randomUUID } from 'node:crypto';
 import { and, asc, eq, lte, sql } from 'drizzle-orm';
-import type { Federation } from '@fedify/fedify';
-import { Announce, Create, Delete, Note, Page, Tombstone, Update, type Activity } from '@fedify/vocab';
+import type { Context, Federation } from '@fedify/fedify';
+import { Announce, Create, Delete, Note, Page, PUBLIC_COLLECTION, Tombstone, Update, type Activity } from '@fedify/vocab';
 import type { AppContext } from '../server/context.ts';
 import { subscribe, type EventOf } from '../server/events.ts';
 import { federationOutbox } from './federation.tables.ts';
@@ -54,53 +54,45 @@ export function subscribeOutbox(): void {
 const activityId = (context: AppContext) => new URL(`/ap/activities/${randomUUID()}`, context.config.baseUrl);
 
 /** The forum sends an activity on to its followers (FEP-1b12), in order per object. */
-async function announce(federation: Federation<AppContext>, context: AppContext, forumId: string, inner: Activity | Page | Note, objectId: URL): Promise<void> {
-  const [forum] = await context.database.db.select({ slug: forums.slug }).from(forums).where(eq(forums.id, forumId));
-  if (!forum) return;
-  const ctx = federation.createContext(context.config.baseUrl, context);
+async function announce(ctx: Context<AppContext>, forumSlug: string, inner: Activity | Page | Note, objectId: URL): Promise<void> {
   const announcement = new Announce({
-    id: activityId(context),
-    actor: ctx.getActorUri(forum.slug),
+    id: activityId(ctx.data),
+    actor: ctx.getActorUri(forumSlug),
     object: inner,
-    tos: [ctx.getFollowersUri(forum.slug)],
-    ccs: [new URL('https://www.w3.org/ns/activitystreams#Public')],
+    tos: [ctx.getFollowersUri(forumSlug)],
+    ccs: [PUBLIC_COLLECTION],
   });
-  await ctx.sendActivity({ identifier: forum.slug }, 'followers', announcement, { preferSharedInbox: true, orderingKey: objectId.href });
+  await ctx.sendActivity({ identifier: forumSlug }, 'followers', announcement, { preferSharedInbox: true, orderingKey: objectId.href });
+}
+
+async function slugOf(context: AppContext, forumId: string): Promise<string | undefined> {
+  const [forum] = await context.database.db.select({ slug: forums.slug }).from(forums).where(eq(forums.id, forumId));
+  return forum?.slug;
 }
 
 async function deliver(federation: Federation<AppContext>, context: AppContext, event: Outgoing): Promise<void> {
   const ctx = federation.createContext(context.config.baseUrl, context);
-  if (event.type === 'thread.moved') {
-    const page = ctx.getObjectUri(Page, { id: event.threadId });
-    const [from] = await context.database.db.select({ slug: forums.slug }).from(forums).where(eq(forums.id, event.fromForumId));
-    if (!from) return;
-    await announce(federation, context, event.fromForumId, new Delete({ id: activityId(context), actor: ctx.getActorUri(from.slug), object: new Tombstone({ id: page }) }), page);
-    return;
-  }
-  if (event.type === 'post.withdrawn') {
-    const id = event.number === 1 ? ctx.getObjectUri(Page, { id: event.threadId }) : ctx.getObjectUri(Note, { id: event.postId });
-    // The forum speaks for what it holds (FEP-1b12), whoever took the post out of sight; the
-    // author's own actor may no longer exist once nothing of theirs is public.
-    const [forum] = await context.database.db.select({ slug: forums.slug }).from(forums).where(eq(forums.id, event.forumId));
-    if (!forum) return;
-    await announce(federation, context, event.forumId, new Delete({ id: activityId(context), actor: ctx.getActorUri(forum.slug), object: new Tombstone({ id }) }), id);
-    return;
-  }
-  await deliverPost(federation, context, event);
+  if (event.type === 'post.published' || event.type === 'post.changed') return deliverPost(ctx, event);
+  // A thread moved out of public view, or a post withdrawn: the forum speaks for what it held
+  // (FEP-1b12), whoever took it out of sight; the author's own actor may no longer exist.
+  const forumId = event.type === 'thread.moved' ? event.fromForumId : event.forumId;
+  const id = event.type === 'thread.moved' || event.number === 1 ? ctx.getObjectUri(Page, { id: event.threadId }) : ctx.getObjectUri(Note, { id: event.postId });
+  const slug = await slugOf(context, forumId);
+  if (!slug) return;
+  await announce(ctx, slug, new Delete({ id: activityId(context), actor: ctx.getActorUri(slug), object: new Tombstone({ id }) }), id);
 }
 
-async function deliverPost(federation: Federation<AppContext>, context: AppContext, event: EventOf<'post.published' | 'post.changed'>): Promise<void> {
+async function deliverPost(ctx: Context<AppContext>, event: EventOf<'post.published' | 'post.changed'>): Promise<void> {
   // Asked again at delivery: a post removed or moved out of sight meanwhile is not sent.
-  const found = await loadPublicPost(context, { postId: event.postId });
+  const found = await loadPublicPost(ctx.data, { postId: event.postId });
   if (!found) return;
-  const ctx = federation.createContext(context.config.baseUrl, context);
   const object = toObject(ctx, found);
   // The same addressing on the activity as on its object (Lemmy checks).
-  const values = { id: activityId(context), actor: ctx.getActorUri(found.post.authorId), object, tos: object.toIds, ccs: object.ccIds };
+  const values = { id: activityId(ctx.data), actor: ctx.getActorUri(found.post.authorId), object, tos: object.toIds, ccs: object.ccIds };
   const id = objectUri(ctx, found);
-  await announce(federation, context, found.forum.id, event.type === 'post.published' ? new Create(values) : new Update(values), id);
+  await announce(ctx, found.forum.slug, event.type === 'post.published' ? new Create(values) : new Update(values), id);
   // Mastodon ignores an announced Create: a new or edited thread is also announced as the Page itself.
-  if (found.post.number === 1) await announce(federation, context, found.forum.id, object, id);
+  if (found.post.number === 1) await announce(ctx, found.forum.slug, object, id);
 }
 
 export function startOutbox(federation: Federation<AppContext>, context: AppContext, signal: AbortSignal): void {

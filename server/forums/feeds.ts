@@ -3,13 +3,12 @@
 // here, characters XML cannot hold are dropped, and nothing a member typed can close the CDATA.
 import { absolute, paths } from '../paths.ts';
 import { Feed } from 'feed';
-import markdownIt from 'markdown-it';
 import type { Forum } from './forums.service.ts';
+import { escapeHtml } from '../markup/markup.ts';
 
 export type FeedItem = { id: string; title: string; createdAt: Date; bodyHtml: string; contentWarning: string | null; authorName: string | null };
 export type FeedOptions = { baseUrl: string; nodeName: string; locale: string };
 
-const escapeHtml = markdownIt().utils.escapeHtml;
 // XML 1.0 allows tab, line breaks and everything from U+0020 except surrogates and U+FFFE/U+FFFF.
 const notXml = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff]|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
 

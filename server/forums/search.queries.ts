@@ -6,6 +6,7 @@ import type { Locale } from '../config.ts';
 import { forums, posts, threads } from './forums.tables.ts';
 import { searchConfigByLocale, searchQuery } from './posting.ts';
 import { authorName, postListedFor } from '../access.sql.ts';
+import { escapeHtml } from '../markup/markup.ts';
 
 export const resultsPerPage = 20;
 export const countLimit = 1000;
@@ -13,10 +14,6 @@ export const countLimit = 1000;
 // Control characters cannot appear in posts, so they mark the highlights safely until the text is escaped.
 const start = '\u0001';
 const stop = '\u0002';
-
-function escapeHtml(text: string): string {
-  return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
-}
 
 /** The excerpt as safe HTML: the text escaped, the matched words in <mark>. */
 export function highlight(excerpt: string): string {

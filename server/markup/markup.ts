@@ -5,6 +5,9 @@ import sanitizeHtml from 'sanitize-html';
 // Raw HTML is off in Markdown and whatever HTML Markdown produces is sanitised again: two locks.
 const markdown = new MarkdownIt({ html: false, linkify: true, breaks: true, typographer: false });
 
+/** Plain text as HTML that reads as the same text (titles, warnings, descriptions, excerpts). */
+export const escapeHtml: (text: string) => string = markdown.utils.escapeHtml;
+
 // Images from other servers would leak every reader's IP address to them: show a link instead.
 markdown.renderer.rules.image = (tokens, index) => {
   const token = tokens[index]!;
