@@ -7,3 +7,4 @@ export * from '../groups/groups.tables.ts';
 export * from '../moderation/moderation.tables.ts';
 export * from '../notifications/notifications.tables.ts';
 export * from '../../federation/federation.tables.ts';
+export * from './maintenance.tables.ts';

@@ -1,8 +1,10 @@
 // Replies once carried their quote inside their own text ("@name:\n> quoted words…"), so a quote
 // outlived the removal, deletion or edit of what it quoted. Quotes are now drawn from the source
-// when read; this takes the copied words out of replies written before, once, at start-up.
+// when read; this takes the copied words out of replies written before, once: the task is marked
+// done, so a later reply that itself begins with a blockquote is never touched.
 import { and, eq, isNotNull, sql } from 'drizzle-orm';
 import type { Db } from '../db/client.ts';
+import { maintenanceTasks } from '../db/maintenance.tables.ts';
 import { posts } from './forums.tables.ts';
 import { renderPost, searchDocument } from './posting.ts';
 
@@ -14,6 +16,8 @@ export function withoutCopiedQuote(body: string): string {
 }
 
 export async function moveQuotesOutOfReplies(db: Db): Promise<number> {
+  const [first] = await db.insert(maintenanceTasks).values({ name: 'move-quotes-out-of-replies' }).onConflictDoNothing().returning();
+  if (!first) return 0;
   const rows = await db
     .select({ id: posts.id, body: posts.body })
     .from(posts)

@@ -163,6 +163,10 @@ describe('safety: moves, replies, staff edits and quotes', () => {
       assert.equal(fixed.body, 'Oma vastaukseni');
       assert.doesNotMatch(fixed.bodyHtml, /VANHALAINAUS/);
       assert.equal(await moveQuotesOutOfReplies(db()), 0, 'once is enough');
+      // A reply written now that begins with a blockquote of its own stays as written at the next start.
+      const own = await makeReply(db(), toinen, open, thread, '@sini:\n> Omin sanoin lainattu\n\nJa vastaus', source.id);
+      assert.equal(await moveQuotesOutOfReplies(db()), 0);
+      assert.match((await db().query.posts.findFirst({ where: eq(posts.id, own.id) }))!.body, /Omin sanoin lainattu/);
       await mod.submit(`/threads/${thread.id}`, { reason: 'poisto' }, `/moderation/posts/${source.id}/remove`);
       assert.doesNotMatch((await new Client(node.url).get(`/threads/${thread.id}`)).$('main').text(), /VANHALAINAUS/);
     });
