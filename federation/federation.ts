@@ -18,6 +18,7 @@ import { DatabaseKvStore } from './kv-store.ts';
 import { keyPairsOf } from './keys.ts';
 import { DatabaseMessageQueue } from './message-queue.ts';
 import { handleFollows } from './follows.ts';
+import { listenToInbox } from './inbox.ts';
 import { dispatchPosts } from './posts.ts';
 import { subscribeOutbox } from './outbox.ts';
 
@@ -114,7 +115,9 @@ export function buildFederation(context: AppContext): Federation<AppContext> {
   dispatchPosts(federation);
   subscribeOutbox();
 
-  handleFollows(federation, async (data, identifier) => identifier === nodeActor || (await publicForum(data, identifier)) !== undefined);
+  const followable = async (data: AppContext, identifier: string) => identifier === nodeActor || (await publicForum(data, identifier)) !== undefined;
+  handleFollows(federation, followable);
+  listenToInbox(federation, followable);
 
   federation.setNodeInfoDispatcher('/nodeinfo/2.1', async (ctx) => {
     const settings = await getSettings(ctx.data.database.db);
@@ -125,7 +128,7 @@ export function buildFederation(context: AppContext): Federation<AppContext> {
       .from(posts)
       .innerJoin(threads, eq(threads.id, posts.threadId))
       .innerJoin(forums, eq(forums.id, threads.forumId))
-      .where(publicPost);
+      .where(and(publicPost, sql`${posts.iri} is null`));
     return {
       software: { name: 'kohtaamo', version },
       protocols: ['activitypub'],

@@ -3,14 +3,14 @@
 import { randomUUID } from 'node:crypto';
 import { and, count, eq } from 'drizzle-orm';
 import type { Federation, InboxContext } from '@fedify/fedify';
-import { Accept, Follow, Undo } from '@fedify/vocab';
+import { Accept, Follow } from '@fedify/vocab';
 import type { AppContext } from '../server/context.ts';
 import { followers } from './federation.tables.ts';
 
 /** Whether a local actor identifier may be followed: the node, and public forums (asked of the caller). */
 export type Followable = (data: AppContext, identifier: string) => Promise<boolean>;
 
-async function onFollow(ctx: InboxContext<AppContext>, follow: Follow, followable: Followable): Promise<void> {
+export async function onFollow(ctx: InboxContext<AppContext>, follow: Follow, followable: Followable): Promise<void> {
   if (!follow.id || !follow.actorId || !follow.objectId) return;
   const target = ctx.parseUri(follow.objectId);
   if (target?.type !== 'actor' || !(await followable(ctx.data, target.identifier))) return;
@@ -33,22 +33,14 @@ async function onFollow(ctx: InboxContext<AppContext>, follow: Follow, followabl
   );
 }
 
-async function onUndo(ctx: InboxContext<AppContext>, undo: Undo): Promise<void> {
-  const object = await undo.getObject(ctx);
-  if (!(object instanceof Follow) || !undo.actorId || !object.objectId) return;
-  // Only the follower takes their own Follow back.
-  if (object.actorId && object.actorId.href !== undo.actorId.href) return;
-  const target = ctx.parseUri(object.objectId);
+/** The follower takes their Follow back (the caller checked it is theirs). */
+export async function onUndoFollow(ctx: InboxContext<AppContext>, follower: URL, follow: Follow): Promise<void> {
+  const target = follow.objectId && ctx.parseUri(follow.objectId);
   if (target?.type !== 'actor') return;
-  await ctx.data.database.db.delete(followers).where(and(eq(followers.actor, target.identifier), eq(followers.follower, undo.actorId.href)));
+  await ctx.data.database.db.delete(followers).where(and(eq(followers.actor, target.identifier), eq(followers.follower, follower.href)));
 }
 
 export function handleFollows(federation: Federation<AppContext>, followable: Followable): void {
-  federation
-    .setInboxListeners('/ap/actors/{identifier}/inbox', '/ap/inbox')
-    .on(Follow, (ctx, follow) => onFollow(ctx, follow, followable))
-    .on(Undo, (ctx, undo) => onUndo(ctx, undo));
-
   federation
     .setFollowersDispatcher('/ap/actors/{identifier}/followers', async (ctx, identifier) => {
       if (!(await followable(ctx.data, identifier))) return null;

@@ -13,7 +13,7 @@ import { federationOutbox } from './federation.tables.ts';
 import { idle } from './idle.ts';
 import { forums, posts, threads } from '../server/forums/forums.tables.ts';
 import { publicWherever } from '../server/access.sql.ts';
-import { loadPublicPost, objectUri, toObject } from './posts.ts';
+import { authorUri, loadPublicPost, objectUri, toObject } from './posts.ts';
 
 const wake = new EventEmitter();
 wake.setMaxListeners(0);
@@ -76,7 +76,13 @@ async function deliver(federation: Federation<AppContext>, context: AppContext, 
   // A thread moved out of public view, or a post withdrawn: the forum speaks for what it held
   // (FEP-1b12), whoever took it out of sight; the author's own actor may no longer exist.
   const forumId = event.type === 'thread.moved' ? event.fromForumId : event.forumId;
-  const id = event.type === 'thread.moved' || event.number === 1 ? ctx.getObjectUri(Page, { id: event.threadId }) : ctx.getObjectUri(Note, { id: event.postId });
+  const opening = event.type === 'thread.moved' || event.number === 1;
+  // A post from elsewhere is known to peers by its own id.
+  const [post] = await context.database.db
+    .select({ iri: posts.iri })
+    .from(posts)
+    .where(opening ? and(eq(posts.threadId, event.threadId), eq(posts.number, 1)) : eq(posts.id, event.postId));
+  const id = post?.iri ? new URL(post.iri) : opening ? ctx.getObjectUri(Page, { id: event.threadId }) : ctx.getObjectUri(Note, { id: event.postId });
   const slug = await slugOf(context, forumId);
   if (!slug) return;
   await announce(ctx, slug, new Delete({ id: activityId(context), actor: ctx.getActorUri(slug), object: new Tombstone({ id }) }), id);
@@ -88,7 +94,8 @@ async function deliverPost(ctx: Context<AppContext>, event: EventOf<'post.publis
   if (!found) return;
   const object = toObject(ctx, found);
   // The same addressing on the activity as on its object (Lemmy checks).
-  const values = { id: activityId(ctx.data), actor: ctx.getActorUri(found.post.authorId), object, tos: object.toIds, ccs: object.ccIds };
+  // A post from elsewhere is passed on as its author's (FEP-1b12): receivers fetch the object from its own server.
+  const values = { id: activityId(ctx.data), actor: authorUri(ctx, found), object, tos: object.toIds, ccs: object.ccIds };
   const id = objectUri(ctx, found);
   await announce(ctx, found.forum.slug, event.type === 'post.published' ? new Create(values) : new Update(values), id);
   // Mastodon ignores an announced Create: a new or edited thread is also announced as the Page itself.

@@ -15,12 +15,14 @@ export type PublicPost = {
   thread: typeof threads.$inferSelect;
   forum: typeof forums.$inferSelect;
   authorStatus: string;
+  /** The author's actor id when they are on another server (the post then has its own id there). */
+  authorIri: string | null;
 };
 
 /** A post with its thread and forum, only if it is public now. */
 export async function loadPublicPost(context: AppContext, where: { postId: string } | { threadId: string }): Promise<PublicPost | undefined> {
   const [row] = await context.database.db
-    .select({ post: posts, thread: threads, forum: forums, authorStatus: users.status })
+    .select({ post: posts, thread: threads, forum: forums, authorStatus: users.status, authorIri: users.iri })
     .from(posts)
     .innerJoin(threads, eq(threads.id, posts.threadId))
     .innerJoin(forums, eq(forums.id, threads.forumId))
@@ -30,10 +32,16 @@ export async function loadPublicPost(context: AppContext, where: { postId: strin
   return row;
 }
 
+/** Who wrote it: our member's Person, or their actor on their own server. */
+export function authorUri(ctx: Context<AppContext>, found: Pick<PublicPost, 'post' | 'authorIri'>): URL {
+  return found.authorIri ? new URL(found.authorIri) : ctx.getActorUri(found.post.authorId);
+}
+
 const instant = (date: Date) => Temporal.Instant.fromEpochMilliseconds(date.getTime());
 
-/** The object's id: a thread's Page by the thread, a reply's Note by the post. */
+/** The object's id: a thread's Page by the thread, a reply's Note by the post; a post from elsewhere keeps its own. */
 export function objectUri(ctx: Context<AppContext>, found: Pick<PublicPost, 'post' | 'thread'>): URL {
+  if (found.post.iri) return new URL(found.post.iri);
   return found.post.number === 1 ? ctx.getObjectUri(Page, { id: found.thread.id }) : ctx.getObjectUri(Note, { id: found.post.id });
 }
 
@@ -43,7 +51,7 @@ export function toObject(ctx: Context<AppContext>, found: PublicPost): Page | No
   const group = ctx.getActorUri(forum.slug);
   const common = {
     id: objectUri(ctx, found),
-    attribution: ctx.getActorUri(post.authorId),
+    attribution: authorUri(ctx, found),
     audience: group,
     content: post.bodyHtml,
     mediaType: 'text/html',
@@ -64,10 +72,11 @@ export function toObject(ctx: Context<AppContext>, found: PublicPost): Page | No
 export function dispatchPosts(federation: import('@fedify/fedify').Federation<AppContext>): void {
   federation.setObjectDispatcher(Page, '/ap/threads/{id}', async (ctx, { id }) => {
     const found = await loadPublicPost(ctx.data, { threadId: id }).catch(() => undefined);
-    return found ? (toObject(ctx, found) as Page) : null;
+    // A thread opened from elsewhere is served by its own server, under its own id.
+    return found && !found.post.iri ? (toObject(ctx, found) as Page) : null;
   });
   federation.setObjectDispatcher(Note, '/ap/posts/{id}', async (ctx, { id }) => {
     const found = await loadPublicPost(ctx.data, { postId: id }).catch(() => undefined);
-    return found && found.post.number !== 1 ? (toObject(ctx, found) as Note) : null;
+    return found && found.post.number !== 1 && !found.post.iri ? (toObject(ctx, found) as Note) : null;
   });
 }

@@ -9,6 +9,14 @@ export function isSignedIn(viewer: Viewer): viewer is User {
   return viewer?.status === 'active';
 }
 
+/**
+ * Someone on another server whose posts reach this node over ActivityPub. They never sign in here:
+ * they read and write only in public forums, and only where a forum takes posts from elsewhere.
+ */
+export function isRemote(viewer: Viewer): viewer is User & { status: 'remote' } {
+  return viewer?.status === 'remote';
+}
+
 export function isAdmin(viewer: Viewer): boolean {
   return isSignedIn(viewer) && viewer.role === 'admin';
 }
@@ -148,6 +156,7 @@ export function canQuote(post: Pick<PostAccess, 'deletedAt' | 'heldAt' | 'remove
 }
 
 function allowedBy(viewer: Viewer, policy: PostingPolicyName): boolean {
+  if (isRemote(viewer)) return policy === 'members_and_remote';
   return policy === 'moderators' ? isStaff(viewer) : isSignedIn(viewer);
 }
 
@@ -171,6 +180,7 @@ export function canReply(viewer: Viewer, forum: ForumAccess, thread: ThreadAcces
  * moderator never on an admin's or another moderator's post), and always logged.
  */
 export function canEditPost(viewer: Viewer, forum: ForumAccess, thread: ThreadAccess, post: PostAccess & { authorRole?: string }): boolean {
+  if (isRemote(viewer)) return post.authorId === viewer.id && !post.deletedAt && !post.removedAt && !thread.locked && !forum.archived && isPublicForum(forum);
   if (!isSignedIn(viewer) || post.deletedAt || !canSeeForum(viewer, forum)) return false;
   if (post.authorId === viewer.id && !post.removedAt && (!thread.locked || isStaff(viewer)) && !forum.archived) return true;
   return canActOnPost(viewer, forum, post);
@@ -187,7 +197,11 @@ export function canActOnPost(viewer: Viewer, forum: Pick<ForumAccess, 'visibilit
 /** Whether an edit or deletion by this viewer is a moderator acting on someone else's post (and so logged). */
 export const isStaffEdit = canActOnPost;
 
-export const canDeletePost = canEditPost;
+/** As editing; but someone from another server may always take back their own words (their server already has). */
+export function canDeletePost(viewer: Viewer, forum: ForumAccess, thread: ThreadAccess, post: PostAccess & { authorRole?: string }): boolean {
+  if (isRemote(viewer)) return post.authorId === viewer.id && !post.deletedAt;
+  return canEditPost(viewer, forum, thread, post);
+}
 
 /** Earlier versions are for the author (while the post exists) and moderators; readers only see that a post was edited. */
 export function canSeeHistory(viewer: Viewer, forum: Pick<ForumAccess, 'visibility' | 'inGroup'>, thread: ThreadAccess, post: PostAccess): boolean {
@@ -197,6 +211,7 @@ export function canSeeHistory(viewer: Viewer, forum: Pick<ForumAccess, 'visibili
 
 /** The support reaction is for what is out in the open, and sent to others: never to one's own post. */
 export function canReact(viewer: Viewer, forum: ForumAccess, thread: ThreadAccess, post: PostAccess): boolean {
+  if (isRemote(viewer)) return post.authorId !== viewer.id && isPublicThread(forum, thread) && isLive(post);
   return isSignedIn(viewer) && post.authorId !== viewer.id && isListed(viewer, forum, thread, post);
 }
 
@@ -241,8 +256,9 @@ export function canModerateMember(viewer: Viewer, member: { id: string; role: st
 }
 
 /** Any member may report what they can read, except their own words. */
+/** Members report; so may a server elsewhere (an ActivityPub Flag), about what it could read. */
 export function canReport(viewer: Viewer, subject: { authorId: string }): boolean {
-  return isSignedIn(viewer) && subject.authorId !== viewer.id;
+  return (isSignedIn(viewer) || isRemote(viewer)) && subject.authorId !== viewer.id;
 }
 
 /** The published log (if the node publishes it) is for anyone; the full log and the queue for moderators. */

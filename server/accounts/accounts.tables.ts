@@ -4,8 +4,11 @@ import { boolean, index, integer, jsonb, pgTable, text, timestamp, uniqueIndex, 
 export const roles = ['admin', 'moderator', 'member'] as const;
 export type Role = (typeof roles)[number];
 
-/** pending: waits for staff approval; deleted: the row stays so their posts can say "deleted member". */
-export const userStatuses = ['pending', 'active', 'suspended', 'deleted'] as const;
+/**
+ * pending: waits for staff approval; deleted: the row stays so their posts can say "deleted member";
+ * remote: someone on another server whose public replies reached this node (they never sign in).
+ */
+export const userStatuses = ['pending', 'active', 'suspended', 'deleted', 'remote'] as const;
 export type UserStatus = (typeof userStatuses)[number];
 
 export const users = pgTable(
@@ -35,6 +38,8 @@ export const users = pgTable(
      * remote author will be a row here too, so every post keeps one author column and one join.
      */
     iri: text('iri'),
+    /** Where a remote person's profile is read, on their own server: their name links there. */
+    url: text('url'),
   },
   (t) => [
     uniqueIndex('users_username_lower').on(sql`lower(${t.username})`),

@@ -92,6 +92,8 @@ export type PostView = {
   number: number;
   authorName: string | null;
   authorUsername: string | null;
+  /** Someone from another server: their profile there (their name links to it, with their handle beside it). */
+  authorUrl: string | null;
   authorId: string;
   authorRole: string;
   bodyHtml: string | null;
@@ -143,6 +145,7 @@ export async function postPage(db: DatabaseLike, viewer: Viewer, thread: Thread,
       authorRole: users.role,
       authorName,
       authorUsername,
+      authorUrl: users.url,
       body: posts.bodyHtml,
       contentWarning: posts.contentWarning,
       createdAt: posts.createdAt,
@@ -193,6 +196,7 @@ export async function postPage(db: DatabaseLike, viewer: Viewer, thread: Thread,
       contentWarning: hidden ? null : row.contentWarning,
       authorName: hidden ? null : row.authorName,
       authorUsername: hidden ? null : row.authorUsername,
+      authorUrl: hidden ? null : row.authorUrl,
     };
   });
 }

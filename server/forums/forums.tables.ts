@@ -1,4 +1,5 @@
 import { boolean, customType, index, integer, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { sql } from 'drizzle-orm';
 import { users } from '../accounts/accounts.tables.ts';
 import { groups } from '../groups/groups.tables.ts';
 
@@ -112,6 +113,8 @@ export const posts = pgTable(
     uniqueIndex('posts_iri').on(t.iri),
     index('posts_author').on(t.authorId),
     index('posts_search').using('gin', t.search),
+    // The moderators' header counts the waiting posts on every page they open: few rows, found at once.
+    index('posts_waiting').on(t.threadId).where(sql`${t.heldAt} is not null`),
   ],
 );
 

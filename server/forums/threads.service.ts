@@ -104,7 +104,8 @@ export async function markRead(db: DatabaseLike, userId: string, threadId: strin
     });
 }
 
-export async function startThread(db: DatabaseLike, author: User, forum: Forum, form: unknown): Promise<({ ok: true; thread: Thread } & Outcome) | Invalid | RefusedWords | Refused> {
+/** `origin` is the post's own address when it was written on another server (its ActivityPub id). */
+export async function startThread(db: DatabaseLike, author: User, forum: Forum, form: unknown, origin?: string): Promise<({ ok: true; thread: Thread } & Outcome) | Invalid | RefusedWords | Refused> {
   if (!canStartThread(author, forum)) return { ok: false, kind: 'refused', reason: 'forbidden' };
   const parsed = parseForm(threadForm, form);
   if (!parsed.ok) return parsed;
@@ -129,6 +130,7 @@ export async function startThread(db: DatabaseLike, author: User, forum: Forum, 
         search: searchDocument(input.body, input.title),
         heldAt,
         heldReason,
+        iri: origin ?? null,
       })
       .returning();
     await markRead(tx, author.id, created!.id, 1);
@@ -146,6 +148,7 @@ export async function reply(
   forum: Forum,
   thread: Thread,
   form: unknown,
+  origin?: string,
 ): Promise<({ ok: true; post: Post } & Outcome) | Invalid | RefusedWords | Refused> {
   if (!canReply(author, forum, thread)) return { ok: false, kind: 'refused', reason: thread.locked ? 'locked' : 'forbidden' };
   const parsed = parseForm(replyForm, form);
@@ -177,6 +180,7 @@ export async function reply(
         search: searchDocument(input.body, null),
         heldAt,
         heldReason,
+        iri: origin ?? null,
       })
       .returning();
     const facts = postFacts(forum, thread, created!, author.id);
@@ -269,20 +273,30 @@ export async function setThreadFlag(db: DatabaseLike, actor: User, found: { thre
 
 /** The support reaction is a toggle; the author hears of it (once) unless they switched that off. */
 export async function toggleSupport(db: DatabaseLike, member: User, found: FoundPost): Promise<{ ok: true; supported: boolean } | Refused> {
+  if (!canReact(member, found.forum, found.thread, found.post)) return { ok: false, kind: 'refused', reason: 'forbidden' };
+  const [given] = await db.select({ postId: reactions.postId }).from(reactions).where(and(eq(reactions.postId, found.post.id), eq(reactions.userId, member.id)));
+  return setSupport(db, member, found, !given);
+}
+
+/**
+ * Gives or takes back support; doing what is already done changes nothing (a Like delivered twice
+ * from another server counts once).
+ */
+export async function setSupport(db: DatabaseLike, member: User, found: FoundPost, supported: boolean): Promise<{ ok: true; supported: boolean } | Refused> {
   const { post, thread, forum } = found;
-  if (!canReact(member, forum, thread, post)) return { ok: false, kind: 'refused', reason: 'forbidden' };
+  if (supported && !canReact(member, forum, thread, post)) return { ok: false, kind: 'refused', reason: 'forbidden' };
   return db.transaction(async (tx) => {
-    const removed = await tx
-      .delete(reactions)
-      .where(and(eq(reactions.postId, post.id), eq(reactions.userId, member.id)))
-      .returning({ postId: reactions.postId });
     const facts = { postId: post.id, authorId: post.authorId, userId: member.id, public: isPublic(forum, thread, post) };
-    if (removed.length) {
-      await emit(tx, { type: 'reaction.withdrawn', ...facts });
+    if (!supported) {
+      const removed = await tx
+        .delete(reactions)
+        .where(and(eq(reactions.postId, post.id), eq(reactions.userId, member.id)))
+        .returning({ postId: reactions.postId });
+      if (removed.length) await emit(tx, { type: 'reaction.withdrawn', ...facts });
       return { ok: true as const, supported: false };
     }
-    await tx.insert(reactions).values({ postId: post.id, userId: member.id }).onConflictDoNothing();
-    await emit(tx, { type: 'reaction.given', ...facts });
+    const added = await tx.insert(reactions).values({ postId: post.id, userId: member.id }).onConflictDoNothing().returning({ postId: reactions.postId });
+    if (added.length) await emit(tx, { type: 'reaction.given', ...facts });
     return { ok: true as const, supported: true };
   });
 }

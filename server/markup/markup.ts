@@ -1,6 +1,7 @@
 import MarkdownIt from 'markdown-it';
 import { paths } from '../paths.ts';
 import sanitizeHtml from 'sanitize-html';
+import TurndownService from 'turndown';
 
 // Raw HTML is off in Markdown and whatever HTML Markdown produces is sanitised again: two locks.
 const markdown = new MarkdownIt({ html: false, linkify: true, breaks: true, typographer: false });
@@ -90,4 +91,28 @@ export function renderMarkdown(source: string, mentions?: ReadonlySet<string>): 
 /** The @names written in a text (lower case), to look up before rendering. */
 export function mentionedNames(source: string): string[] {
   return [...new Set([...source.matchAll(mentionPattern)].map((match) => match[2]!.toLowerCase()))];
+}
+
+// Posts from other servers arrive as HTML: they become Markdown, so they are stored and rendered
+// exactly like ours (the same renderer and sanitiser after it), and an image is only ever a link.
+const turndown = new TurndownService({ headingStyle: 'atx', codeBlockStyle: 'fenced', bulletListMarker: '-', emDelimiter: '*' });
+turndown.remove(['script', 'style', 'iframe', 'object', 'embed', 'video', 'audio', 'form']);
+turndown.addRule('image', {
+  filter: 'img',
+  replacement: (_content, node) => {
+    const element = node as HTMLElement;
+    const src = element.getAttribute('src') ?? '';
+    const alt = (element.getAttribute('alt') ?? '').replace(/[[\]]/g, '');
+    return /^https?:\/\//.test(src) ? `[${alt || src}](${src})` : alt;
+  },
+});
+
+/** HTML written on another server, as Markdown for our one renderer. */
+export function markdownFromHtml(html: string): string {
+  return turndown.turndown(html).trim();
+}
+
+/** Plain text from HTML (a name or a reason sent by another server), tags dropped and entities read. */
+export function textFromHtml(html: string): string {
+  return sanitizeHtml(html, { allowedTags: [], allowedAttributes: {} }).replace(/&lt;/g, '<').replace(/&gt;/g, '>').replace(/&quot;/g, '"').replace(/&#39;/g, "'").replace(/&amp;/g, '&').trim();
 }

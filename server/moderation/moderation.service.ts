@@ -216,7 +216,7 @@ export async function liftSuspension(db: DatabaseLike, actor: User, member: User
   const parsed = parseForm(z.object({ reason }), form);
   if (!parsed.ok) return parsed;
   await db.transaction(async (tx) => {
-    await tx.update(users).set({ status: 'active', suspendedReason: null, suspendedUntil: null }).where(eq(users.id, member.id));
+    await tx.update(users).set({ status: member.iri ? 'remote' : 'active', suspendedReason: null, suspendedUntil: null }).where(eq(users.id, member.id));
     await log(tx, actor, { action: 'lift', targetUserId: member.id, reason: parsed.value.reason });
   });
   return { ok: true };

@@ -6,7 +6,7 @@ import type { User } from '../accounts/accounts.service.ts';
 import { forums, posts, threads } from '../forums/forums.tables.ts';
 import { notifications, notificationSettings, notificationKinds, type GroupNoticeKind, type ModerationNoticeKind, type NotificationKind } from './notifications.tables.ts';
 import { mutes } from '../moderation/moderation.tables.ts';
-import { canSeeForum } from '../access.ts';
+import { canSeeForum, isRemote } from '../access.ts';
 import { authorName, postListedFor } from '../access.sql.ts';
 import { paths } from '../paths.ts';
 
@@ -58,7 +58,8 @@ export async function notify(db: DatabaseLike, actorId: string, postId: string, 
   const mutedBy = new Set(muting.map((m) => m.id));
   const inGroupIds = new Set(inGroup.map((m) => m.id));
   const activeIds = new Set(
-    people.filter((person) => place && !mutedBy.has(person.id) && canSeeForum(person, { visibility: place.visibility, inGroup: inGroupIds.has(person.id) })).map((person) => person.id),
+    // People from other servers hear of nothing here: they have no inbox of ours to read it in.
+    people.filter((person) => place && !isRemote(person) && !mutedBy.has(person.id) && canSeeForum(person, { visibility: place.visibility, inGroup: inGroupIds.has(person.id) })).map((person) => person.id),
   );
   const wanted = [...strongest].filter(([userId, kind]) => {
     if (!activeIds.has(userId)) return false;

@@ -3,7 +3,7 @@
 import { createServer, type IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createFederation, generateCryptoKeyPair, MemoryKvStore } from '@fedify/fedify';
-import { Accept, Activity, Endpoints, Follow, Person } from '@fedify/vocab';
+import { Accept, Activity, Endpoints, Follow, Note, Page, Person } from '@fedify/vocab';
 import { until } from './until.ts';
 
 export type RemoteActor = {
@@ -13,6 +13,10 @@ export type RemoteActor = {
   /** Every request body that reached this server, as text: the privacy guard searches them. */
   bodies: string[];
   send(recipient: { id: URL; inboxId: URL }, activity: (actor: URL) => Activity): Promise<void>;
+  /** Posts she wrote, served at their ids (other servers fetch them from here to trust them). */
+  posts: Map<string, Note | Page>;
+  /** An address on her server for a new post. */
+  postId(): URL;
   close(): Promise<void>;
 };
 
@@ -33,6 +37,8 @@ export async function startRemoteActor(): Promise<RemoteActor> {
   const keys = [await generateCryptoKeyPair('RSASSA-PKCS1-v1_5'), await generateCryptoKeyPair('Ed25519')];
   const received: Activity[] = [];
   const bodies: string[] = [];
+  const posts = new Map<string, Note | Page>();
+  let written = 0;
   const federation = createFederation<void>({ kv: new MemoryKvStore(), allowPrivateAddress: true, origin: url });
   federation
     .setActorDispatcher('/users/{identifier}', async (ctx, identifier) => {
@@ -49,6 +55,7 @@ export async function startRemoteActor(): Promise<RemoteActor> {
       });
     })
     .setKeyPairsDispatcher(async (_ctx, identifier) => (identifier === 'alice' ? keys : []));
+  federation.setObjectDispatcher(Note, '/posts/{id}', async (_ctx, { id }) => (posts.get(id) as Note | undefined) ?? null);
   federation.setInboxListeners('/users/{identifier}/inbox', '/inbox').on(Activity, async (_ctx, activity) => {
     received.push(activity);
   });
@@ -63,6 +70,8 @@ export async function startRemoteActor(): Promise<RemoteActor> {
     actor: ctx.getActorUri('alice'),
     received,
     bodies,
+    posts,
+    postId: () => new URL(`${url}/posts/${++written}`),
     send: (recipient, activity) => ctx.sendActivity({ identifier: 'alice' }, recipient, activity(ctx.getActorUri('alice'))),
     async close() {
       server.closeAllConnections();

@@ -1,0 +1,229 @@
+// What other servers send us, after Fedify has checked the signature and that the signer owns
+// the actor's key: replies and threads in our public forums, edits, deletions, support (Like) and
+// reports (Flag). Each goes through the same service a member's action would, as its remote author,
+// so access.ts decides, moderation holds and the crisis check reads it, notifications follow.
+// Applying an activity twice changes nothing: posts are found again by their id (posts.iri).
+import { and, eq } from 'drizzle-orm';
+import type { Federation, InboxContext } from '@fedify/fedify';
+import {
+  Article,
+  Create,
+  Delete,
+  Dislike,
+  Flag,
+  Follow,
+  isActor,
+  Like,
+  Note,
+  Page,
+  PUBLIC_COLLECTION,
+  Question,
+  Undo,
+  Update,
+  type Object as ApObject,
+} from '@fedify/vocab';
+import type { AppContext } from '../server/context.ts';
+import type { User } from '../server/accounts/accounts.service.ts';
+import { users } from '../server/accounts/accounts.tables.ts';
+import { isPublic, isPublicForum } from '../server/access.ts';
+import { emit } from '../server/events.ts';
+import { findForumBySlug } from '../server/forums/forums.service.ts';
+import { posts } from '../server/forums/forums.tables.ts';
+import { titleMaxLength } from '../server/forums/posting.ts';
+import { deletePost, editPost, findPost, reply, setSupport, startThread, type FoundPost } from '../server/forums/threads.service.ts';
+import { markdownFromHtml, textFromHtml } from '../server/markup/markup.ts';
+import { report } from '../server/moderation/moderation.service.ts';
+import { findPerson, rememberPerson } from './people.ts';
+import { onFollow, onUndoFollow, type Followable } from './follows.ts';
+
+type Ctx = InboxContext<AppContext>;
+
+const uuidShape = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
+/** What may open a conversation here (Lemmy's Page, Mastodon's Note, Article, a poll's Question); a reply is always a Note-like object with inReplyTo. */
+const postLike = (object: unknown): object is Note | Page | Article | Question =>
+  object instanceof Note || object instanceof Page || object instanceof Article || object instanceof Question;
+
+const sameOrigin = (a: URL, b: URL) => a.origin === b.origin;
+
+/** Followers-only and direct messages are never shown in a public forum, so they are not taken at all. */
+function isAddressedToPublic(object: ApObject): boolean {
+  return [...object.toIds, ...object.ccIds].some((id) => id.href === PUBLIC_COLLECTION.href);
+}
+
+function logRefused(ctx: Ctx, what: string, why: string): void {
+  ctx.data.log(`federation: ${what} refused: ${why}`);
+}
+
+/** One of our posts by any of its ids: our Page (a thread) or Note (a reply), or a remote post kept here. */
+async function findLocalPost(ctx: Ctx, id: URL): Promise<FoundPost | undefined> {
+  const db = ctx.data.database.db;
+  const parsed = ctx.parseUri(id);
+  if (parsed?.type === 'object' && uuidShape.test(parsed.values.id ?? '')) {
+    if (parsed.class === Note) return findPost(db, parsed.values.id!);
+    if (parsed.class === Page) {
+      const [opening] = await db.select({ id: posts.id }).from(posts).where(and(eq(posts.threadId, parsed.values.id!), eq(posts.number, 1)));
+      return opening && findPost(db, opening.id);
+    }
+    return undefined;
+  }
+  if (id.origin === ctx.origin) return undefined;
+  const [stored] = await db.select({ id: posts.id }).from(posts).where(eq(posts.iri, id.href));
+  return stored && findPost(db, stored.id);
+}
+
+/** The public forum a new thread is sent to: one of our Group actors among its audience or addressees. */
+async function addressedForum(ctx: Ctx, object: ApObject) {
+  for (const id of [...object.audienceIds, ...object.toIds, ...object.ccIds]) {
+    const parsed = ctx.parseUri(id);
+    if (parsed?.type !== 'actor') continue;
+    const forum = await findForumBySlug(ctx.data.database.db, parsed.identifier);
+    if (forum && isPublicForum(forum)) return forum;
+  }
+  return undefined;
+}
+
+/** Markdown when the sender kept it (Lemmy does), otherwise their HTML made into ours. */
+function bodyOf(object: ApObject): string {
+  const source = object.source;
+  if (source?.content && source.mediaType === 'text/markdown') return source.content.toString().trim();
+  return markdownFromHtml(object.content?.toString() ?? '');
+}
+
+/** A content warning (Mastodon's summary), one line. */
+function warningOf(object: ApObject): string {
+  return textFromHtml(object.summary?.toString() ?? '').replace(/\s+/g, ' ').slice(0, 100);
+}
+
+/** A thread's title: its name, or (as Lemmy does for a Note) its first line. */
+function titleOf(object: ApObject, body: string): string {
+  const name = object.name?.toString().trim();
+  const line = (name || body.split('\n').find((l) => l.trim()) || '').replace(/\s+/g, ' ').replace(/^[#>*\-\s]+/, '').trim();
+  return line.length > titleMaxLength ? `${line.slice(0, titleMaxLength - 1)}…` : line;
+}
+
+/**
+ * The author of an activity about an object: its actor, remembered here. The object must come
+ * from the actor's own server and be attributed to them (Fedify re-fetches an embedded object
+ * from another server, so what we read is what its server says).
+ */
+async function authorOf(ctx: Ctx, activity: Create | Update, object: ApObject): Promise<User | undefined> {
+  if (!activity.actorId || !object.id || !sameOrigin(object.id, activity.actorId)) return undefined;
+  if (object.attributionId?.href !== activity.actorId.href) return undefined;
+  const actor = await activity.getActor(ctx);
+  return isActor(actor) ? rememberPerson(ctx.data.database.db, actor) : undefined;
+}
+
+async function onCreate(ctx: Ctx, create: Create): Promise<void> {
+  const object = await create.getObject(ctx);
+  if (!postLike(object) || !object.id) return;
+  if (!isAddressedToPublic(object)) return logRefused(ctx, object.id.href, 'not public');
+  const db = ctx.data.database.db;
+  const [already] = await db.select({ id: posts.id }).from(posts).where(eq(posts.iri, object.id.href));
+  if (already) return;
+  const author = await authorOf(ctx, create, object);
+  if (!author) return logRefused(ctx, object.id.href, 'the author is not the sender, or is banned here');
+  const body = bodyOf(object);
+  const contentWarning = warningOf(object);
+  const target = object.replyTargetId ? await findLocalPost(ctx, object.replyTargetId) : undefined;
+  if (object.replyTargetId) {
+    if (!target) return logRefused(ctx, object.id.href, 'a reply to nothing here');
+    const done = await reply(db, author, target.forum, target.thread, { body, contentWarning }, object.id.href);
+    if (!done.ok) logRefused(ctx, object.id.href, done.kind);
+    return;
+  }
+  const forum = await addressedForum(ctx, object);
+  if (!forum) return logRefused(ctx, object.id.href, 'not sent to a public forum here');
+  const done = await startThread(db, author, forum, { title: titleOf(object, body), body, contentWarning }, object.id.href);
+  if (!done.ok) logRefused(ctx, object.id.href, done.kind);
+}
+
+async function onUpdate(ctx: Ctx, update: Update): Promise<void> {
+  const object = await update.getObject(ctx);
+  if (!postLike(object) || !object.id) return;
+  const found = await findLocalPost(ctx, object.id);
+  if (!found) return;
+  const author = await authorOf(ctx, update, object);
+  if (!author || author.id !== found.post.authorId) return logRefused(ctx, object.id.href, 'an edit by someone else');
+  // An edit delivered again, or overtaken by a later one, is not applied twice.
+  const updated = object.updated ? new Date(object.updated.epochMilliseconds) : new Date();
+  if (found.post.editedAt && found.post.editedAt >= updated) return;
+  const body = bodyOf(object);
+  const form = { body, contentWarning: warningOf(object), ...(found.post.number === 1 ? { title: titleOf(object, body) } : {}) };
+  const done = await editPost(ctx.data.database.db, author, found, form);
+  if (!done.ok) logRefused(ctx, object.id.href, done.kind);
+}
+
+/** A post taken back by its server, or (the object is the actor) an account deleted there. */
+async function onDelete(ctx: Ctx, deletion: Delete): Promise<void> {
+  const id = deletion.objectId;
+  if (!id || !deletion.actorId || !sameOrigin(id, deletion.actorId)) return;
+  const db = ctx.data.database.db;
+  if (id.href === deletion.actorId.href) return forgetPerson(ctx, id);
+  const found = await findLocalPost(ctx, id);
+  const author = await findPerson(db, deletion.actorId);
+  if (!found || !author || author.id !== found.post.authorId) return;
+  await deletePost(db, author, found);
+}
+
+/** Their account is gone on their server: their name goes here too, and their public words leave our followers. */
+async function forgetPerson(ctx: Ctx, iri: URL): Promise<void> {
+  const person = await findPerson(ctx.data.database.db, iri);
+  if (!person || person.status === 'deleted') return;
+  await ctx.data.database.db.transaction(async (tx) => {
+    await tx.update(users).set({ status: 'deleted', displayName: '', url: null, deletedAt: new Date() }).where(eq(users.id, person.id));
+    await emit(tx, { type: 'member.deleted', userId: person.id });
+  });
+}
+
+/** Support, Lemmy's and Mastodon's like: only for a public post, never one's own. */
+async function onLike(ctx: Ctx, like: Like, supported: boolean): Promise<void> {
+  if (!like.objectId || !like.actorId) return;
+  const found = await findLocalPost(ctx, like.objectId);
+  if (!found || !isPublic(found.forum, found.thread, found.post)) return;
+  const db = ctx.data.database.db;
+  const actor = supported ? await like.getActor(ctx) : undefined;
+  const person = supported ? isActor(actor) && (await rememberPerson(db, actor)) : await findPerson(db, like.actorId);
+  if (!person) return;
+  await setSupport(db, person, found, supported);
+}
+
+/**
+ * A report from another server: Lemmy's (to the forum, reason in summary) or Mastodon's (from an
+ * instance actor, object a list, reason in content). Each public post of ours it names goes to
+ * the moderation queue as a report by that server.
+ */
+async function onFlag(ctx: Ctx, flag: Flag): Promise<void> {
+  const db = ctx.data.database.db;
+  const actor = await flag.getActor(ctx);
+  const reporter = isActor(actor) ? await rememberPerson(db, actor) : undefined;
+  if (!reporter) return;
+  const note = textFromHtml(flag.content?.toString() || flag.summary?.toString() || '').slice(0, 1000);
+  for (const id of flag.objectIds) {
+    const found = await findLocalPost(ctx, id);
+    if (!found || !isPublic(found.forum, found.thread, found.post)) continue;
+    const [member] = await db.select().from(users).where(eq(users.id, found.post.authorId));
+    if (member) await report(db, reporter, { post: found.post, member }, { reason: 'other', note });
+  }
+}
+
+/** Every activity our inboxes (each actor's and the shared one) take. */
+export function listenToInbox(federation: Federation<AppContext>, followable: Followable): void {
+  federation
+    .setInboxListeners('/ap/actors/{identifier}/inbox', '/ap/inbox')
+    .on(Follow, (ctx, follow) => onFollow(ctx, follow, followable))
+    .on(Undo, async (ctx, undo) => {
+      const object = await undo.getObject(ctx);
+      // Only the one who did a thing takes it back.
+      if (!(object instanceof Follow || object instanceof Like) || !undo.actorId || object.actorId?.href !== undo.actorId.href) return;
+      if (object instanceof Follow) await onUndoFollow(ctx, undo.actorId, object);
+      else await onLike(ctx, object, false);
+    })
+    .on(Create, onCreate)
+    .on(Update, onUpdate)
+    .on(Delete, onDelete)
+    .on(Like, (ctx, like) => onLike(ctx, like, true))
+    // A downvote has no place in peer support: accepted and forgotten.
+    .on(Dislike, async () => {})
+    .on(Flag, onFlag);
+}
