@@ -22,8 +22,7 @@ import { listenToInbox } from './inbox.ts';
 import { dispatchPosts } from './posts.ts';
 import { subscribeOutbox } from './outbox.ts';
 
-/** The node's own actor (an instance actor: it signs fetches and, later, follows partner nodes). Not a valid forum slug. */
-export const nodeActor = '_node';
+import { nodeActor } from './node-actor.ts';
 
 const version = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version;
 

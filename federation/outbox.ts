@@ -4,12 +4,13 @@
 // an activity keeps its id, so a receiver applies it once.
 import { EventEmitter } from 'node:events';
 import { randomUUID } from 'node:crypto';
-import { and, asc, eq, lte, sql } from 'drizzle-orm';
+import { and, asc, eq, isNull, lte, sql } from 'drizzle-orm';
 import type { Context, Federation } from '@fedify/fedify';
 import { Announce, Create, Delete, Note, Page, PUBLIC_COLLECTION, Tombstone, Update, type Activity } from '@fedify/vocab';
 import type { AppContext } from '../server/context.ts';
 import { subscribe, type EventOf } from '../server/events.ts';
-import { federationOutbox } from './federation.tables.ts';
+import { federationOutbox, followers } from './federation.tables.ts';
+import { nodeActor } from './node-actor.ts';
 import { idle } from './idle.ts';
 import { forums, posts, threads } from '../server/forums/forums.tables.ts';
 import { publicWherever } from '../server/access.sql.ts';
@@ -18,7 +19,7 @@ import { authorUri, loadPublicPost, objectUri, toObject } from './posts.ts';
 const wake = new EventEmitter();
 wake.setMaxListeners(0);
 
-type Outgoing = EventOf<'post.published' | 'post.changed' | 'post.withdrawn' | 'thread.moved'>;
+type Outgoing = EventOf<'post.published' | 'post.changed' | 'post.withdrawn' | 'thread.moved' | 'forum.closed'>;
 
 /**
  * Only what concerns public things is ever written here: a members-only post never reaches the
@@ -26,8 +27,8 @@ type Outgoing = EventOf<'post.published' | 'post.changed' | 'post.withdrawn' | '
  * then: peers hold a copy, and are asked to delete it.
  */
 export function subscribeOutbox(): void {
-  subscribe('federation: outbox', ['post.published', 'post.changed', 'post.withdrawn', 'thread.moved'], async (db, event) => {
-    const concerns = event.type === 'thread.moved' ? event.wasPublic && !event.public : event.public;
+  subscribe('federation: outbox', ['post.published', 'post.changed', 'post.withdrawn', 'thread.moved', 'forum.closed'], async (db, event) => {
+    const concerns = event.type === 'forum.closed' || (event.type === 'thread.moved' ? event.wasPublic && !event.public : event.public);
     if (!concerns) return;
     await db.insert(federationOutbox).values({ event });
     wake.emit('work');
@@ -73,6 +74,7 @@ async function slugOf(context: AppContext, forumId: string): Promise<string | un
 async function deliver(federation: Federation<AppContext>, context: AppContext, event: Outgoing): Promise<void> {
   const ctx = federation.createContext(context.config.baseUrl, context);
   if (event.type === 'post.published' || event.type === 'post.changed') return deliverPost(ctx, event);
+  if (event.type === 'forum.closed') return deliverClosing(ctx, event);
   // A thread moved out of public view, or a post withdrawn: the forum speaks for what it held
   // (FEP-1b12), whoever took it out of sight; the author's own actor may no longer exist.
   const forumId = event.type === 'thread.moved' ? event.fromForumId : event.forumId;
@@ -86,6 +88,29 @@ async function deliver(federation: Federation<AppContext>, context: AppContext, 
   const slug = await slugOf(context, forumId);
   if (!slug) return;
   await announce(ctx, slug, new Delete({ id: activityId(context), actor: ctx.getActorUri(slug), object: new Tombstone({ id }) }), id);
+}
+
+/**
+ * A public forum turned members-only has no actor any more: the node itself asks the forum's
+ * followers to delete each conversation they were sent, then forgets them.
+ */
+async function deliverClosing(ctx: Context<AppContext>, event: EventOf<'forum.closed'>): Promise<void> {
+  const db = ctx.data.database.db;
+  const recipients = await db.select().from(followers).where(eq(followers.actor, event.slug));
+  if (recipients.length) {
+    const opened = await db
+      .select({ threadId: threads.id, iri: posts.iri })
+      .from(threads)
+      .innerJoin(posts, and(eq(posts.threadId, threads.id), eq(posts.number, 1)))
+      .where(and(eq(threads.forumId, event.forumId), isNull(threads.deletedAt), isNull(threads.heldAt), isNull(threads.removedAt)));
+    const inboxes = recipients.map((row) => ({ id: new URL(row.follower), inboxId: new URL(row.inbox), endpoints: row.sharedInbox ? { sharedInbox: new URL(row.sharedInbox) } : null }));
+    for (const thread of opened) {
+      const id = thread.iri ? new URL(thread.iri) : ctx.getObjectUri(Page, { id: thread.threadId });
+      const deletion = new Delete({ id: activityId(ctx.data), actor: ctx.getActorUri(nodeActor), object: new Tombstone({ id }), tos: [PUBLIC_COLLECTION] });
+      await ctx.sendActivity({ identifier: nodeActor }, inboxes, deletion, { preferSharedInbox: true, orderingKey: id.href });
+    }
+  }
+  await db.delete(followers).where(eq(followers.actor, event.slug));
 }
 
 async function deliverPost(ctx: Context<AppContext>, event: EventOf<'post.published' | 'post.changed'>): Promise<void> {

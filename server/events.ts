@@ -22,6 +22,8 @@ export type DomainEvent =
   | { type: 'reaction.given' | 'reaction.withdrawn'; postId: string; authorId: string; userId: string; public: boolean }
   | { type: 'thread.pinned' | 'thread.unpinned' | 'thread.locked' | 'thread.unlocked'; threadId: string; forumId: string; actorId: string; public: boolean }
   | { type: 'thread.moved'; threadId: string; fromForumId: string; toForumId: string; actorId: string; wasPublic: boolean; public: boolean }
+  /** A public forum became members-only: its conversations are no longer for visitors (peers hold copies to take back). */
+  | { type: 'forum.closed'; forumId: string; slug: string }
   | { type: 'group.created' | 'group.changed' | 'group.paused' | 'group.ended'; groupId: string }
   | { type: 'member.deleted'; userId: string };
 

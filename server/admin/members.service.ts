@@ -1,4 +1,4 @@
-import { and, asc, count, eq, ne, sql, type SQL } from 'drizzle-orm';
+import { and, asc, count, eq, isNull, ne, sql, type SQL } from 'drizzle-orm';
 import type { Db, DatabaseLike } from '../db/client.ts';
 import { roles, users, type Role, type UserStatus } from '../accounts/accounts.tables.ts';
 import { otherActiveAdmins, signOutEverywhere, type User } from '../accounts/accounts.service.ts';
@@ -9,7 +9,8 @@ export const pageSize = 50;
 export type MemberFilter = { status?: UserStatus; q?: string; page?: number };
 
 export async function listMembers(db: Db, filter: MemberFilter = {}): Promise<{ members: User[]; total: number }> {
-  const conditions: SQL[] = [ne(users.status, 'deleted')];
+  // The node's own accounts: people from other servers are found through their posts and reports.
+  const conditions: SQL[] = [ne(users.status, 'deleted'), isNull(users.iri)];
   if (filter.status) conditions.push(eq(users.status, filter.status));
   if (filter.q) {
     const pattern = `%${filter.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;

@@ -1,4 +1,4 @@
-import { asc, ne } from 'drizzle-orm';
+import { and, asc, isNull, ne } from 'drizzle-orm';
 import type { Db } from '../db/client.ts';
 import { roles, users, type Role } from '../accounts/accounts.tables.ts';
 import { createUser, findUserByName, setPassword, signOutEverywhere } from '../accounts/accounts.service.ts';
@@ -106,7 +106,7 @@ export async function runCommand(db: Db, args: string[], stdin: string): Promise
   if (typeof command === 'string') return { code: 2, out: '', err: `${command}\n\n${usage}` };
   if (command.name === 'help') return ok(usage);
   if (command.name === 'list') {
-    const rows = await db.select().from(users).where(ne(users.status, 'deleted')).orderBy(asc(users.username));
+    const rows = await db.select().from(users).where(and(ne(users.status, 'deleted'), isNull(users.iri))).orderBy(asc(users.username));
     const lines = rows.map((u) => `${u.username.padEnd(30)} ${u.role.padEnd(10)} ${u.status}\n`);
     return ok(`${'username'.padEnd(30)} ${'role'.padEnd(10)} status\n${lines.join('')}`);
   }

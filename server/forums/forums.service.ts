@@ -2,7 +2,8 @@ import { and, asc, count, eq, ne } from 'drizzle-orm';
 import { z } from 'zod';
 import type { DatabaseLike } from '../db/client.ts';
 import { inGroupOf } from '../access.sql.ts';
-import { widensReaders } from '../access.ts';
+import { isPublicForum, widensReaders } from '../access.ts';
+import { emit } from '../events.ts';
 import { invalid, parseForm, singleLine, type Invalid } from '../validation.ts';
 import { categories, forums, forumVisibilities, postingPolicies, threads } from './forums.tables.ts';
 
@@ -89,6 +90,9 @@ export async function saveForum(db: DatabaseLike, id: string | null, form: unkno
     const [row] = await db.select({ n: count() }).from(threads).where(eq(threads.forumId, id));
     if ((row?.n ?? 0) > 0) return invalid('visibility', 'errors.visibility.cannotOpen');
   }
-  const [forum] = await db.update(forums).set(input).where(eq(forums.id, id)).returning();
-  return { ok: true, forum: forum! };
+  return db.transaction(async (tx) => {
+    const [forum] = await tx.update(forums).set(input).where(eq(forums.id, id)).returning();
+    if (isPublicForum(existing) && !isPublicForum(forum!)) await emit(tx, { type: 'forum.closed', forumId: id, slug: existing.slug });
+    return { ok: true as const, forum: forum! };
+  });
 }

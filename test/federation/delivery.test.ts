@@ -189,3 +189,47 @@ describe('federation: a member who deletes their account', function () {
     for (const body of alice.bodies) assert.doesNotMatch(body, /Jäsenten ketju/);
   });
 });
+
+describe('federation: a public forum made members-only', function () {
+  this.timeout(120_000);
+  let node: SetUpTestNode;
+  let alice: RemoteActor;
+
+  before(async () => {
+    node = await startSetUpNode({ env: { FEDERATION_ALLOW_PRIVATE_ADDRESS: 'true' }, people: ['sini'] });
+    alice = await startRemoteActor();
+  });
+  after(async () => {
+    await alice?.close();
+    await node?.close();
+  });
+
+  it('asks its followers to delete every conversation they were sent, and the forum is no longer an actor', async () => {
+    const db = node.database.db;
+    const forum = await makeForum(db, 'suljettava', 'public');
+    await followForum(alice, node.url, 'suljettava');
+    const first = await makeThread(db, node.people.sini!, forum, 'Ensimmäinen', 'Yksi.');
+    const second = await makeThread(db, node.people.sini!, forum, 'Toinen', 'Kaksi.');
+    await until('both delivered', () => alice.bodies.some((b) => b.includes(first.id)) && alice.bodies.some((b) => b.includes(second.id)));
+    const seen = alice.received.length;
+
+    const { saveForum } = await import('../../server/forums/forums.service.ts');
+    const saved = await saveForum(db, forum.id, { ...forum, description: forum.description ?? '', rules: forum.rules ?? '', position: '0', archived: '', visibility: 'members' });
+    assert.ok(saved.ok, JSON.stringify(saved));
+    await until('two deletions', () => alice.received.slice(seen).filter((a) => a instanceof Delete).length >= 2);
+    const deletions = alice.received.slice(seen).filter((a): a is Delete => a instanceof Delete);
+    assert.deepEqual(deletions.map((d) => d.objectId?.href).sort(), [`${node.url}/ap/threads/${first.id}`, `${node.url}/ap/threads/${second.id}`].sort());
+    assert.ok(deletions.every((d) => d.actorId?.href === `${node.url}/ap/actors/_node`), 'sent by the node itself');
+    for (const id of [first.id, second.id]) assert.equal((await fetch(`${node.url}/ap/threads/${id}`, { headers: { accept: 'application/activity+json' } })).status, 404);
+    assert.equal((await fetch(`${node.url}/ap/actors/suljettava`, { headers: { accept: 'application/activity+json' } })).status, 404);
+
+    // Nothing written there afterwards is sent anywhere.
+    const { findForumBySlug } = await import('../../server/forums/forums.service.ts');
+    const secret = await makeThread(db, node.people.sini!, (await findForumBySlug(db, 'suljettava'))!, 'Nyt jäsenille', 'Salaisuus.');
+    const marker = await makeForum(db, 'merkki', 'public');
+    await followForum(alice, node.url, 'merkki');
+    const after = await makeThread(db, node.people.sini!, marker, 'Merkki', 'Julkinen.');
+    await until('the marker', () => alice.bodies.some((b) => b.includes(after.id)));
+    for (const body of alice.bodies) assert.ok(!body.includes(secret.id) && !body.includes('Salaisuus'));
+  });
+});
