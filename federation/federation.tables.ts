@@ -63,3 +63,13 @@ export const federationOutbox = pgTable('federation_outbox', {
   attempts: integer('attempts').notNull().default(0),
   lastError: text('last_error'),
 });
+
+/**
+ * What went wrong the last time a server was written to, for the admin's delivery page (Fedify
+ * itself keeps the retries in the queue and holds deliveries to a server that keeps failing).
+ */
+export const federationPeers = pgTable('federation_peers', {
+  host: text('host').primaryKey(),
+  lastError: text('last_error').notNull(),
+  failedAt: timestamp('failed_at', { withTimezone: true }).notNull().defaultNow(),
+});

@@ -1,7 +1,7 @@
 // The node's ActivityPub side, built on Fedify: who the actors are, their keys, WebFinger and
 // NodeInfo. What is public is asked of server/access.ts; members-only forums and closed groups'
 // spaces have no actor, no id and no WebFinger entry at all.
-import { createFederation, type Federation } from '@fedify/fedify';
+import { createExponentialBackoffPolicy, createFederation, type Federation } from '@fedify/fedify';
 import { Application, Endpoints, Group, Person } from '@fedify/vocab';
 import { and, count, eq, sql } from 'drizzle-orm';
 import { readFileSync } from 'node:fs';
@@ -21,6 +21,7 @@ import { handleFollows } from './follows.ts';
 import { listenToInbox } from './inbox.ts';
 import { dispatchPosts } from './posts.ts';
 import { subscribeOutbox } from './outbox.ts';
+import { dropGone, recordFailure } from './peers.ts';
 
 import { nodeActor } from './node-actor.ts';
 
@@ -58,7 +59,13 @@ export function buildFederation(context: AppContext): Federation<AppContext> {
     // The queue is started by the node itself, and stopped with it.
     manuallyStartQueue: true,
     userAgent: { software: `Kohtaamo/${version}`, url: context.config.baseUrl },
+    // Mastodon's horizon rather than Fedify's default of about a day: a server that is down for a
+    // weekend still gets everything (5 s doubling up to 6 h between tries, 24 tries: about 3½ days).
+    outboxRetryPolicy: createExponentialBackoffPolicy({ initialDelay: { seconds: 5 }, maxDelay: { hours: 6 }, maxAttempts: 24 }),
+    onOutboxError: (error) => recordFailure(context, error),
   });
+  // An inbox that answers 404 or 410 is gone: its followers are dropped, and it is not tried again.
+  federation.setOutboxPermanentFailureHandler((ctx, { inbox }) => dropGone(ctx.data, inbox));
 
   federation
     .setActorDispatcher('/ap/actors/{identifier}', async (ctx, identifier) => {

@@ -1,6 +1,7 @@
 import { groupsRouter } from './groups/groups.routes.ts';
 import { buildFederation } from '../federation/federation.ts';
 import { federationAdapter } from '../federation/adapter.ts';
+import { federationAdminRouter } from '../federation/admin.routes.ts';
 import { startOutbox } from '../federation/outbox.ts';
 import type { AppContext } from './context.ts';
 import { wireSubscribers } from './subscribers.ts';
@@ -124,6 +125,7 @@ export function buildApp(context: AppContext): { app: express.Express; close(): 
   app.use('/admin/forums', forumsAdminRouter(context));
   app.use('/admin/groups', groupsAdminRouter(context));
   app.use('/admin/moderation', moderationAdminRouter(context));
+  app.use('/admin/federation', federationAdminRouter(context));
   app.use('/admin', adminRouter(context));
   app.use(handleNotFound);
   app.use(handleErrors(context));

@@ -41,7 +41,7 @@ export function adminRouter({ database, config }: AppContext): Router {
       members: members.map((m) => ({ ...m, isSelf: m.id === req.user!.id })),
       total,
       filter: { q, status: status ?? '' },
-      statuses: userStatuses.filter((s) => s !== 'deleted'),
+      statuses: userStatuses.filter((s) => s !== 'deleted' && s !== 'remote'),
       previous: page > 1 ? page - 1 : null,
       next: page < pages ? page + 1 : null,
       ...formView(req, {}, errors),

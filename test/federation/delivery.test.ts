@@ -1,12 +1,21 @@
 // A member posts in a public forum and the forum's followers on other servers get it, signed and
 // announced by the forum; what is members-only never leaves the node in any request.
 import assert from 'node:assert/strict';
+import { createServer, type RequestListener, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { eq } from 'drizzle-orm';
 import { Announce, Create, Delete, Note, Page, Update } from '@fedify/vocab';
 import { startSetUpNode, type SetUpTestNode } from '../support/set-up-node.ts';
 import { makeForum, makeReply, makeThread } from '../support/forums.ts';
 import { followForum, startRemoteActor, type RemoteActor } from '../support/remote-actor.ts';
 import { until } from '../support/until.ts';
 import type { Forum } from '../../server/forums/forums.service.ts';
+
+async function listenOn(handler: RequestListener): Promise<Server> {
+  const server = createServer(handler);
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return server;
+}
 
 describe('federation: posts reach the followers of a public forum', function () {
   this.timeout(120_000);
@@ -231,5 +240,62 @@ describe('federation: a public forum made members-only', function () {
     const after = await makeThread(db, node.people.sini!, marker, 'Merkki', 'Julkinen.');
     await until('the marker', () => alice.bodies.some((b) => b.includes(after.id)));
     for (const body of alice.bodies) assert.ok(!body.includes(secret.id) && !body.includes('Salaisuus'));
+  });
+});
+
+describe('federation: servers that are gone or not answering', function () {
+  this.timeout(120_000);
+  let node: SetUpTestNode;
+  let alice: RemoteActor;
+  let gone: Server;
+  let broken: Server;
+  const hits = { gone: 0, broken: 0 };
+
+  before(async () => {
+    node = await startSetUpNode({ env: { FEDERATION_ALLOW_PRIVATE_ADDRESS: 'true' }, people: ['sini'] });
+    alice = await startRemoteActor();
+    gone = await listenOn((_req, res) => {
+      hits.gone++;
+      res.writeHead(410).end();
+    });
+    broken = await listenOn((_req, res) => {
+      hits.broken++;
+      res.writeHead(500).end('database is down');
+    });
+  });
+  after(async () => {
+    await alice?.close();
+    for (const server of [gone, broken]) server?.closeAllConnections();
+    await Promise.all([gone, broken].map((server) => server && new Promise((resolve) => server.close(resolve))));
+    await node?.close();
+  });
+
+  it('drops a follower whose inbox answers 410, keeps trying one that fails, and shows it to the admin only', async () => {
+    const db = node.database.db;
+    const forum = await makeForum(db, 'avoin', 'public');
+    await followForum(alice, node.url, 'avoin');
+    const { followers } = await import('../../federation/federation.tables.ts');
+    const address = (server: Server) => `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    await db.insert(followers).values([
+      { actor: 'avoin', follower: `${address(gone)}/users/poissa`, inbox: `${address(gone)}/users/poissa/inbox` },
+      { actor: 'avoin', follower: `${address(broken)}/users/rikki`, inbox: `${address(broken)}/users/rikki/inbox` },
+    ]);
+    const thread = await makeThread(db, node.people.sini!, forum, 'Kaikille', 'Tämä lähtee kaikille seuraajille.');
+    await until('alice has it', () => alice.bodies.some((b) => b.includes(thread.id)));
+    await until('the gone follower dropped', async () => (await db.select().from(followers).where(eq(followers.follower, `${address(gone)}/users/poissa`))).length === 0);
+    await until('the broken server tried again', () => hits.broken >= 2);
+    assert.equal((await db.select().from(followers).where(eq(followers.follower, `${address(broken)}/users/rikki`))).length, 1, 'a failing server keeps its follower');
+
+    const { signedIn } = await import('../support/fixtures.ts');
+    const admin = await signedIn(node.url, 'admin_anna');
+    const page = await admin.get('/admin/federation');
+    assert.equal(page.status, 200);
+    const text = page.$('main').text();
+    assert.match(text, new RegExp(new URL(address(broken)).host.replace(/\./g, '\\.')));
+    assert.match(text, /500 database is down/);
+    assert.doesNotMatch(text, new RegExp(`${new URL(address(gone)).host.replace(/\./g, '\\.')}`), 'a dropped follower is not waited for');
+    assert.match(text, /2 followers/);
+    const member = await signedIn(node.url, 'sini');
+    assert.equal((await member.get('/admin/federation')).status, 403);
   });
 });
