@@ -73,3 +73,23 @@ export const federationPeers = pgTable('federation_peers', {
   lastError: text('last_error').notNull(),
   failedAt: timestamp('failed_at', { withTimezone: true }).notNull().defaultNow(),
 });
+
+/** How to reach a group elsewhere that members follow, and whether it has accepted the node's Follow. */
+export const remoteForums = pgTable('remote_forums', {
+  forumId: uuid('forum_id').primaryKey(),
+  inbox: text('inbox').notNull(),
+  sharedInbox: text('shared_inbox'),
+  url: text('url'),
+  state: text('state', { enum: ['none', 'pending', 'accepted', 'rejected'] }).notNull().default('none'),
+});
+
+/** Which members follow which group elsewhere (the node follows it once for all of them). */
+export const forumFollows = pgTable(
+  'forum_follows',
+  {
+    userId: uuid('user_id').notNull(),
+    forumId: uuid('forum_id').notNull(),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.userId, t.forumId] }), index('forum_follows_forum').on(t.forumId)],
+);

@@ -46,7 +46,8 @@ async function publicAuthor(context: AppContext, identifier: string) {
 /** A public forum by its actor identifier (its slug), or nothing for anything that is not public. */
 async function publicForum(context: AppContext, identifier: string) {
   const forum = await findForumBySlug(context.database.db, identifier);
-  return forum && isPublicForum(forum) ? forum : undefined;
+  // A group elsewhere that members follow is kept here, but it is that server's actor, not ours.
+  return forum && isPublicForum(forum) && !forum.iri ? forum : undefined;
 }
 
 export function buildFederation(context: AppContext): Federation<AppContext> {

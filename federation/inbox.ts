@@ -6,6 +6,8 @@
 import { and, eq } from 'drizzle-orm';
 import type { Federation, InboxContext } from '@fedify/fedify';
 import {
+  Accept,
+  Announce,
   Article,
   Create,
   Delete,
@@ -18,6 +20,7 @@ import {
   Page,
   PUBLIC_COLLECTION,
   Question,
+  Reject,
   Undo,
   Update,
   type Object as ApObject,
@@ -27,7 +30,7 @@ import type { User } from '../server/accounts/accounts.service.ts';
 import { users } from '../server/accounts/accounts.tables.ts';
 import { isPublic, isPublicForum } from '../server/access.ts';
 import { emit } from '../server/events.ts';
-import { findForumBySlug } from '../server/forums/forums.service.ts';
+import { findForumBySlug, type Forum } from '../server/forums/forums.service.ts';
 import { posts } from '../server/forums/forums.tables.ts';
 import { titleMaxLength } from '../server/forums/posting.ts';
 import { deletePost, editPost, findPost, reply, setSupport, startThread, type FoundPost } from '../server/forums/threads.service.ts';
@@ -35,6 +38,7 @@ import { markdownFromHtml, textFromHtml } from '../server/markup/markup.ts';
 import { report } from '../server/moderation/moderation.service.ts';
 import { findPerson, rememberPerson } from './people.ts';
 import { onFollow, onUndoFollow, type Followable } from './follows.ts';
+import { followedForum, followedForumOf, setFollowState } from './following.ts';
 
 type Ctx = InboxContext<AppContext>;
 
@@ -78,7 +82,7 @@ async function addressedForum(ctx: Ctx, object: ApObject) {
     const parsed = ctx.parseUri(id);
     if (parsed?.type !== 'actor') continue;
     const forum = await findForumBySlug(ctx.data.database.db, parsed.identifier);
-    if (forum && isPublicForum(forum)) return forum;
+    if (forum && isPublicForum(forum) && !forum.iri) return forum;
   }
   return undefined;
 }
@@ -107,35 +111,80 @@ function titleOf(object: ApObject, body: string): string {
  * from the actor's own server and be attributed to them (Fedify re-fetches an embedded object
  * from another server, so what we read is what its server says).
  */
-async function authorOf(ctx: Ctx, activity: Create | Update, object: ApObject): Promise<User | undefined> {
-  if (!activity.actorId || !object.id || !sameOrigin(object.id, activity.actorId)) return undefined;
-  if (object.attributionId?.href !== activity.actorId.href) return undefined;
-  const actor = await activity.getActor(ctx);
-  return isActor(actor) ? rememberPerson(ctx.data.database.db, actor) : undefined;
+async function authorOf(ctx: Ctx, actorId: URL | null, object: ApObject, getActor: () => Promise<unknown>): Promise<User | undefined> {
+  if (!actorId || !object.id || !sameOrigin(object.id, actorId)) return undefined;
+  if (object.attributionId?.href !== actorId.href) return undefined;
+  return remember(ctx, await getActor());
 }
 
-async function onCreate(ctx: Ctx, create: Create): Promise<void> {
+/** Someone elsewhere, remembered; never one of our own actors (our own posts come back in announcements). */
+async function remember(ctx: Ctx, actor: unknown): Promise<User | undefined> {
+  if (!isActor(actor) || !actor.id || actor.id.origin === ctx.origin) return undefined;
+  return rememberPerson(ctx.data.database.db, actor);
+}
+
+async function onCreate(ctx: Ctx, create: Create, announcedBy?: Forum): Promise<void> {
   const object = await create.getObject(ctx);
-  if (!postLike(object) || !object.id) return;
+  if (postLike(object)) await takePost(ctx, object, create.actorId, () => create.getActor(ctx), announcedBy);
+}
+
+/**
+ * A new post from elsewhere: a reply to a conversation here (found by inReplyTo), or a new
+ * conversation in the public forum it was sent to, or in the followed group that announced it.
+ */
+async function takePost(ctx: Ctx, object: Note | Page | Article | Question, actorId: URL | null, getActor: () => Promise<unknown>, announcedBy?: Forum): Promise<void> {
+  // Our own posts come back in a followed group's announcements: they are here already.
+  if (!object.id || object.id.origin === ctx.origin) return;
   if (!isAddressedToPublic(object)) return logRefused(ctx, object.id.href, 'not public');
   const db = ctx.data.database.db;
   const [already] = await db.select({ id: posts.id }).from(posts).where(eq(posts.iri, object.id.href));
   if (already) return;
-  const author = await authorOf(ctx, create, object);
+  const author = await authorOf(ctx, actorId, object, getActor);
   if (!author) return logRefused(ctx, object.id.href, 'the author is not the sender, or is banned here');
   const body = bodyOf(object);
   const contentWarning = warningOf(object);
-  const target = object.replyTargetId ? await findLocalPost(ctx, object.replyTargetId) : undefined;
   if (object.replyTargetId) {
+    const target = await findLocalPost(ctx, object.replyTargetId);
     if (!target) return logRefused(ctx, object.id.href, 'a reply to nothing here');
     const done = await reply(db, author, target.forum, target.thread, { body, contentWarning }, object.id.href);
     if (!done.ok) logRefused(ctx, object.id.href, done.kind);
     return;
   }
-  const forum = await addressedForum(ctx, object);
+  const forum = announcedBy ?? (await addressedForum(ctx, object));
   if (!forum) return logRefused(ctx, object.id.href, 'not sent to a public forum here');
   const done = await startThread(db, author, forum, { title: titleOf(object, body), body, contentWarning }, object.id.href);
   if (!done.ok) logRefused(ctx, object.id.href, done.kind);
+}
+
+/**
+ * A followed group passes on what was said in it (FEP-1b12): the activity inside is handled as if
+ * sent to us, and a plain announced Page or Note as its creation. Only from a group the node follows.
+ */
+async function onAnnounce(ctx: Ctx, announce: Announce): Promise<void> {
+  if (!announce.actorId) return;
+  const forum = await followedForum(ctx.data, announce.actorId);
+  if (!forum) return;
+  const inner = await announce.getObject(ctx);
+  if (inner instanceof Create) return onCreate(ctx, inner, forum);
+  if (inner instanceof Update) return onUpdate(ctx, inner);
+  if (inner instanceof Delete) return onDelete(ctx, inner, forum);
+  if (inner instanceof Like) return onLike(ctx, inner, true);
+  if (inner instanceof Undo) {
+    const undone = await inner.getObject(ctx);
+    if (undone instanceof Like && undone.actorId?.href === inner.actorId?.href) return onLike(ctx, undone, false);
+    return;
+  }
+  if (postLike(inner)) await takePost(ctx, inner, inner.attributionId, () => inner.getAttribution(ctx), forum);
+}
+
+/** The group answered the node's Follow. */
+async function onFollowAnswer(ctx: Ctx, answer: Accept | Reject): Promise<void> {
+  if (!answer.actorId) return;
+  const forum = await followedForum(ctx.data, answer.actorId);
+  // Accept carries the Follow or only its id; either way it must be the one we sent this group.
+  const follow = answer.objectId ?? null;
+  if (!forum || followedForumOf(ctx.data, follow) !== forum.id) return;
+  await setFollowState(ctx.data, forum.id, answer instanceof Accept ? 'accepted' : 'rejected');
 }
 
 async function onUpdate(ctx: Ctx, update: Update): Promise<void> {
@@ -143,7 +192,7 @@ async function onUpdate(ctx: Ctx, update: Update): Promise<void> {
   if (!postLike(object) || !object.id) return;
   const found = await findLocalPost(ctx, object.id);
   if (!found) return;
-  const author = await authorOf(ctx, update, object);
+  const author = await authorOf(ctx, update.actorId, object, () => update.getActor(ctx));
   if (!author || author.id !== found.post.authorId) return logRefused(ctx, object.id.href, 'an edit by someone else');
   // An edit delivered again, or overtaken by a later one, is not applied twice.
   const updated = object.updated ? new Date(object.updated.epochMilliseconds) : new Date();
@@ -155,14 +204,23 @@ async function onUpdate(ctx: Ctx, update: Update): Promise<void> {
 }
 
 /** A post taken back by its server, or (the object is the actor) an account deleted there. */
-async function onDelete(ctx: Ctx, deletion: Delete): Promise<void> {
+/**
+ * A post taken back, or (the object is the actor) an account deleted on its server. Only the
+ * post's own server may do it, or the followed group (its moderators) that the post was said in.
+ */
+async function onDelete(ctx: Ctx, deletion: Delete, announcedBy?: Forum): Promise<void> {
   const id = deletion.objectId;
-  if (!id || !deletion.actorId || !sameOrigin(id, deletion.actorId)) return;
-  const db = ctx.data.database.db;
-  if (id.href === deletion.actorId.href) return forgetPerson(ctx, id);
+  const actorId = deletion.actorId;
+  if (!id || !actorId) return;
+  if (id.href === actorId.href) return forgetPerson(ctx, id);
   const found = await findLocalPost(ctx, id);
-  const author = await findPerson(db, deletion.actorId);
-  if (!found || !author || author.id !== found.post.authorId) return;
+  if (!found) return;
+  const db = ctx.data.database.db;
+  const [author] = await db.select().from(users).where(eq(users.id, found.post.authorId));
+  if (!author?.iri) return logRefused(ctx, id.href, 'a deletion of a post written here');
+  const byOrigin = sameOrigin(new URL(author.iri), actorId) && sameOrigin(id, actorId);
+  const byGroup = announcedBy?.iri ? announcedBy.id === found.forum.id && sameOrigin(new URL(announcedBy.iri), actorId) : false;
+  if (!byOrigin && !byGroup) return logRefused(ctx, id.href, 'a deletion from neither the post’s server nor its group');
   await deletePost(db, author, found);
 }
 
@@ -182,8 +240,7 @@ async function onLike(ctx: Ctx, like: Like, supported: boolean): Promise<void> {
   const found = await findLocalPost(ctx, like.objectId);
   if (!found || !isPublic(found.forum, found.thread, found.post)) return;
   const db = ctx.data.database.db;
-  const actor = supported ? await like.getActor(ctx) : undefined;
-  const person = supported ? isActor(actor) && (await rememberPerson(db, actor)) : await findPerson(db, like.actorId);
+  const person = supported ? await remember(ctx, await like.getActor(ctx)) : await findPerson(db, like.actorId);
   if (!person) return;
   await setSupport(db, person, found, supported);
 }
@@ -195,8 +252,7 @@ async function onLike(ctx: Ctx, like: Like, supported: boolean): Promise<void> {
  */
 async function onFlag(ctx: Ctx, flag: Flag): Promise<void> {
   const db = ctx.data.database.db;
-  const actor = await flag.getActor(ctx);
-  const reporter = isActor(actor) ? await rememberPerson(db, actor) : undefined;
+  const reporter = await remember(ctx, await flag.getActor(ctx));
   if (!reporter) return;
   const note = textFromHtml(flag.content?.toString() || flag.summary?.toString() || '').slice(0, 1000);
   for (const id of flag.objectIds) {
@@ -225,5 +281,8 @@ export function listenToInbox(federation: Federation<AppContext>, followable: Fo
     .on(Like, (ctx, like) => onLike(ctx, like, true))
     // A downvote has no place in peer support: accepted and forgotten.
     .on(Dislike, async () => {})
-    .on(Flag, onFlag);
+    .on(Flag, onFlag)
+    .on(Announce, onAnnounce)
+    .on(Accept, onFollowAnswer)
+    .on(Reject, onFollowAnswer);
 }

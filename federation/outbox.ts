@@ -9,7 +9,7 @@ import type { Context, Federation } from '@fedify/fedify';
 import { Announce, Create, Delete, Note, Page, PUBLIC_COLLECTION, Tombstone, Update, type Activity } from '@fedify/vocab';
 import type { AppContext } from '../server/context.ts';
 import { subscribe, type EventOf } from '../server/events.ts';
-import { federationOutbox, followers } from './federation.tables.ts';
+import { federationOutbox, followers, forumFollows, remoteForums } from './federation.tables.ts';
 import { nodeActor } from './node-actor.ts';
 import { idle } from './idle.ts';
 import { forums, posts, threads } from '../server/forums/forums.tables.ts';
@@ -36,6 +36,8 @@ export function subscribeOutbox(): void {
   // A member who deletes their account takes their words off the network: every post of theirs
   // that was public (its forum public, it and its conversation live) is withdrawn from peers.
   subscribe('federation: deleted members', ['member.deleted'], async (db, event) => {
+    // Which groups elsewhere someone followed says something about their health: it goes with them.
+    await db.delete(forumFollows).where(eq(forumFollows.userId, event.userId));
     const written = await db
       .select({ postId: posts.id, threadId: posts.threadId, forumId: threads.forumId, number: posts.number })
       .from(posts)
@@ -66,6 +68,17 @@ async function announce(ctx: Context<AppContext>, forumSlug: string, inner: Acti
   await ctx.sendActivity({ identifier: forumSlug }, 'followers', announcement, { preferSharedInbox: true, orderingKey: objectId.href });
 }
 
+/** Where to deliver to a followed group elsewhere, or nothing for one of our own forums. */
+async function groupElsewhere(context: AppContext, forumId: string) {
+  const [row] = await context.database.db
+    .select({ iri: forums.iri, inbox: remoteForums.inbox, sharedInbox: remoteForums.sharedInbox })
+    .from(forums)
+    .innerJoin(remoteForums, eq(remoteForums.forumId, forums.id))
+    .where(eq(forums.id, forumId));
+  if (!row?.iri) return undefined;
+  return { id: new URL(row.iri), inboxId: new URL(row.inbox), endpoints: row.sharedInbox ? { sharedInbox: new URL(row.sharedInbox) } : null };
+}
+
 async function slugOf(context: AppContext, forumId: string): Promise<string | undefined> {
   const [forum] = await context.database.db.select({ slug: forums.slug }).from(forums).where(eq(forums.id, forumId));
   return forum?.slug;
@@ -85,6 +98,15 @@ async function deliver(federation: Federation<AppContext>, context: AppContext, 
     .from(posts)
     .where(opening ? and(eq(posts.threadId, event.threadId), eq(posts.number, 1)) : eq(posts.id, event.postId));
   const id = post?.iri ? new URL(post.iri) : opening ? ctx.getObjectUri(Page, { id: event.threadId }) : ctx.getObjectUri(Note, { id: event.postId });
+  const group = await groupElsewhere(context, forumId);
+  if (group) {
+    // In a followed group elsewhere only our own members' words are ours to take back, and the node
+    // speaks for them (their own actor may be gone with their account); the group passes it on.
+    if (post?.iri) return;
+    const deletion = new Delete({ id: activityId(context), actor: ctx.getActorUri(nodeActor), object: new Tombstone({ id }), tos: [PUBLIC_COLLECTION], ccs: [group.id] });
+    await ctx.sendActivity({ identifier: nodeActor }, group, deletion, { preferSharedInbox: true, orderingKey: id.href });
+    return;
+  }
   const slug = await slugOf(context, forumId);
   if (!slug) return;
   await announce(ctx, slug, new Delete({ id: activityId(context), actor: ctx.getActorUri(slug), object: new Tombstone({ id }) }), id);
@@ -122,6 +144,15 @@ async function deliverPost(ctx: Context<AppContext>, event: EventOf<'post.publis
   // A post from elsewhere is passed on as its author's (FEP-1b12): receivers fetch the object from its own server.
   const values = { id: activityId(ctx.data), actor: authorUri(ctx, found), object, tos: object.toIds, ccs: object.ccIds };
   const id = objectUri(ctx, found);
+  if (found.forum.iri) {
+    // A member's post in a followed group elsewhere goes to that group, which passes it on; what
+    // came from there is there already.
+    const group = await groupElsewhere(ctx.data, found.forum.id);
+    if (!group || found.authorIri) return;
+    const activity = event.type === 'post.published' ? new Create(values) : new Update(values);
+    await ctx.sendActivity({ identifier: found.post.authorId }, group, activity, { preferSharedInbox: true, orderingKey: id.href });
+    return;
+  }
   await announce(ctx, found.forum.slug, event.type === 'post.published' ? new Create(values) : new Update(values), id);
   // Mastodon ignores an announced Create: a new or edited thread is also announced as the Page itself.
   if (found.post.number === 1) await announce(ctx, found.forum.slug, object, id);

@@ -1,6 +1,6 @@
 // Public posts as ActivityPub objects: a thread's opening post is a Page (with the title as its
 // name), a reply a Note. What isPublic refuses has no object at all: the dispatchers answer null.
-import { and, eq } from 'drizzle-orm';
+import { and, eq, sql } from 'drizzle-orm';
 import type { Context } from '@fedify/fedify';
 import { Mention, Note, Page, PUBLIC_COLLECTION, Source } from '@fedify/vocab';
 import { Temporal } from '@js-temporal/polyfill';
@@ -17,12 +17,21 @@ export type PublicPost = {
   authorStatus: string;
   /** The author's actor id when they are on another server (the post then has its own id there). */
   authorIri: string | null;
+  /** The id of the conversation's opening post when it was written elsewhere (a followed group's thread). */
+  openingIri: string | null;
 };
 
 /** A post with its thread and forum, only if it is public now. */
 export async function loadPublicPost(context: AppContext, where: { postId: string } | { threadId: string }): Promise<PublicPost | undefined> {
   const [row] = await context.database.db
-    .select({ post: posts, thread: threads, forum: forums, authorStatus: users.status, authorIri: users.iri })
+    .select({
+      post: posts,
+      thread: threads,
+      forum: forums,
+      authorStatus: users.status,
+      authorIri: users.iri,
+      openingIri: sql<string | null>`(select o.iri from ${posts} o where o.thread_id = ${threads.id} and o.number = 1)`,
+    })
     .from(posts)
     .innerJoin(threads, eq(threads.id, posts.threadId))
     .innerJoin(forums, eq(forums.id, threads.forumId))
@@ -48,7 +57,8 @@ export function objectUri(ctx: Context<AppContext>, found: Pick<PublicPost, 'pos
 /** Addressed as Lemmy expects: a thread to the group and Public, a reply to Public with the group in cc. */
 export function toObject(ctx: Context<AppContext>, found: PublicPost): Page | Note {
   const { post, thread, forum } = found;
-  const group = ctx.getActorUri(forum.slug);
+  // A followed group elsewhere is its own server's actor.
+  const group = forum.iri ? new URL(forum.iri) : ctx.getActorUri(forum.slug);
   const common = {
     id: objectUri(ctx, found),
     attribution: authorUri(ctx, found),
@@ -66,7 +76,8 @@ export function toObject(ctx: Context<AppContext>, found: PublicPost): Page | No
   if (post.number === 1) {
     return new Page({ ...common, name: thread.title.slice(0, 200), tos: [group, PUBLIC_COLLECTION], tags: [new Mention({ href: group })] });
   }
-  return new Note({ ...common, replyTarget: ctx.getObjectUri(Page, { id: thread.id }), tos: [PUBLIC_COLLECTION], ccs: [group] });
+  const opening = found.openingIri ? new URL(found.openingIri) : ctx.getObjectUri(Page, { id: thread.id });
+  return new Note({ ...common, replyTarget: opening, tos: [PUBLIC_COLLECTION], ccs: [group] });
 }
 
 export function dispatchPosts(federation: import('@fedify/fedify').Federation<AppContext>): void {

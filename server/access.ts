@@ -63,6 +63,8 @@ export type ForumAccess = {
   replyPolicy: PostingPolicyName;
   /** For a closed group's space: whether the viewer is one of its accepted participants or facilitators. */
   inGroup?: boolean;
+  /** Set for a group on another server that members here follow. */
+  iri?: string | null;
 };
 export type PostingPolicyName = 'members' | 'members_and_remote' | 'moderators';
 export type ThreadAccess = { authorId: string; locked: boolean; deletedAt: Date | null; heldAt: Date | null; removedAt: Date | null };
@@ -199,7 +201,7 @@ export const isStaffEdit = canActOnPost;
 
 /** As editing; but someone from another server may always take back their own words (their server already has). */
 export function canDeletePost(viewer: Viewer, forum: ForumAccess, thread: ThreadAccess, post: PostAccess & { authorRole?: string }): boolean {
-  if (isRemote(viewer)) return post.authorId === viewer.id && !post.deletedAt;
+  if (viewer?.iri) return post.authorId === viewer.id && !post.deletedAt;
   return canEditPost(viewer, forum, thread, post);
 }
 
@@ -230,12 +232,13 @@ export function canSeeHiddenPost(viewer: Viewer, forum: Pick<ForumAccess, 'visib
 const readersRank: Record<ForumAccess['visibility'], number> = { public: 2, members: 1, group: 0 };
 
 /** Whether the viewer may move this conversation anywhere at all. */
-export function canMoveThreadOut(viewer: Viewer, from: Pick<ForumAccess, 'visibility' | 'inGroup'>): boolean {
-  return canModeratePost(viewer, from) && from.visibility !== 'group';
+export function canMoveThreadOut(viewer: Viewer, from: Pick<ForumAccess, 'visibility' | 'inGroup' | 'iri'>): boolean {
+  // A conversation of a group elsewhere belongs to that group.
+  return canModeratePost(viewer, from) && from.visibility !== 'group' && !from.iri;
 }
 
-export function canMoveThread(viewer: Viewer, from: Pick<ForumAccess, 'visibility' | 'inGroup'>, to: Pick<ForumAccess, 'visibility' | 'archived'>): boolean {
-  if (!canMoveThreadOut(viewer, from) || to.visibility === 'group' || to.archived) return false;
+export function canMoveThread(viewer: Viewer, from: Pick<ForumAccess, 'visibility' | 'inGroup' | 'iri'>, to: Pick<ForumAccess, 'visibility' | 'archived' | 'iri'>): boolean {
+  if (!canMoveThreadOut(viewer, from) || to.visibility === 'group' || to.archived || to.iri) return false;
   return !widensReaders(from.visibility, to.visibility);
 }
 

@@ -2,6 +2,7 @@ import { groupsRouter } from './groups/groups.routes.ts';
 import { buildFederation } from '../federation/federation.ts';
 import { federationAdapter } from '../federation/adapter.ts';
 import { federationAdminRouter } from '../federation/admin.routes.ts';
+import { followingRouter } from '../federation/following.routes.ts';
 import { startOutbox } from '../federation/outbox.ts';
 import type { AppContext } from './context.ts';
 import { wireSubscribers } from './subscribers.ts';
@@ -118,6 +119,7 @@ export function buildApp(context: AppContext): { app: express.Express; close(): 
   app.use(manageRouter(context));
   app.use(forumsRouter(context));
   app.use(threadsRouter(context));
+  app.use(followingRouter(context, federation));
   app.use(searchRouter(context));
   app.use(notificationsRouter(context));
   app.use(moderationMembersRouter(context));

@@ -1,4 +1,4 @@
-import { and, asc, count, eq, ne } from 'drizzle-orm';
+import { and, asc, count, eq, isNull, ne } from 'drizzle-orm';
 import { z } from 'zod';
 import type { DatabaseLike } from '../db/client.ts';
 import { inGroupOf } from '../access.sql.ts';
@@ -46,7 +46,8 @@ export function listCategories(db: DatabaseLike): Promise<Category[]> {
 }
 
 export function listForums(db: DatabaseLike): Promise<Forum[]> {
-  return db.select().from(forums).where(ne(forums.visibility, 'group')).orderBy(asc(forums.position), asc(forums.name));
+  // Groups elsewhere that members follow are not this node's forums to manage.
+  return db.select().from(forums).where(and(ne(forums.visibility, 'group'), isNull(forums.iri))).orderBy(asc(forums.position), asc(forums.name));
 }
 
 export async function findForumBySlug(db: DatabaseLike, slug: string, readerId?: string): Promise<Forum | undefined> {

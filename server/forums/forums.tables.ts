@@ -48,8 +48,13 @@ export const forums = pgTable(
     /** Every new post waits for a moderator before others see it. */
     requireApproval: boolean('require_approval').notNull().default(false),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    /**
+     * A group on another server that members here follow (its ActivityPub id): its conversations are
+     * kept here like a forum's, found through the Following page, never in the forum list.
+     */
+    iri: text('iri'),
   },
-  (t) => [uniqueIndex('forums_slug').on(t.slug), index('forums_category').on(t.categoryId)],
+  (t) => [uniqueIndex('forums_slug').on(t.slug), index('forums_category').on(t.categoryId), uniqueIndex('forums_iri').on(t.iri)],
 );
 
 export const threads = pgTable(

@@ -24,11 +24,12 @@ export async function approvedPostCount(db: DatabaseLike, authorId: string): Pro
  * Moderators' own posts never wait. In a closed group's space the facilitator already knows
  * everyone, so only word rules hold posts there.
  */
-export async function holdReasonFor(db: DatabaseLike, author: User, forum: { requireApproval: boolean; visibility: string }, verdict: Verdict): Promise<HeldReason | null> {
+export async function holdReasonFor(db: DatabaseLike, author: User, forum: { requireApproval: boolean; visibility: string; iri?: string | null }, verdict: Verdict): Promise<HeldReason | null> {
   if (isStaff(author)) return null;
   if (forum.requireApproval) return 'forum';
   if (verdict.hold) return 'word_rule';
-  if (forum.visibility === 'group') return null;
+  // A group elsewhere has its own moderators for its own people: only word rules hold its posts here.
+  if (forum.visibility === 'group' || (forum.iri && author.iri)) return null;
   const first = (await getSettings(db))?.premoderatedPosts ?? 0;
   if (first > 0 && (await approvedPostCount(db, author.id)) < first) return 'new_member';
   return null;
