@@ -19,7 +19,7 @@ import { keyPairsOf } from './keys.ts';
 import { DatabaseMessageQueue } from './message-queue.ts';
 import { handleFollows } from './follows.ts';
 import { listenToInbox } from './inbox.ts';
-import { dispatchPosts } from './posts.ts';
+import { dispatchFeatured, dispatchPosts } from './posts.ts';
 import { subscribeOutbox } from './outbox.ts';
 import { dropGone, recordFailure } from './peers.ts';
 
@@ -105,6 +105,7 @@ export function buildFederation(context: AppContext): Federation<AppContext> {
         name: forum.name,
         summary: forum.description ? `<p>${escapeHtml(forum.description)}</p>` : null,
         url: new URL(absolute(context.config.baseUrl, paths.forum(forum))),
+        featured: ctx.getFeaturedUri(identifier),
       });
     })
     .setKeyPairsDispatcher(async (ctx, identifier) => {
@@ -120,6 +121,7 @@ export function buildFederation(context: AppContext): Federation<AppContext> {
     });
 
   dispatchPosts(federation);
+  dispatchFeatured(federation, publicForum);
   subscribeOutbox();
 
   const followable = async (data: AppContext, identifier: string) => identifier === nodeActor || (await publicForum(data, identifier)) !== undefined;

@@ -91,3 +91,22 @@ export function dispatchPosts(federation: import('@fedify/fedify').Federation<Ap
     return found && found.post.number !== 1 && !found.post.iri ? (toObject(ctx, found) as Note) : null;
   });
 }
+
+/** A public forum's pinned conversations (its `featured` collection), as Lemmy shows them. */
+export function dispatchFeatured(federation: import('@fedify/fedify').Federation<AppContext>, publicForum: (context: AppContext, slug: string) => Promise<{ id: string } | undefined>): void {
+  federation.setFeaturedDispatcher('/ap/actors/{identifier}/featured', async (ctx, identifier) => {
+    const forum = await publicForum(ctx.data, identifier);
+    if (!forum) return null;
+    const pinned = await ctx.data.database.db
+      .select({ id: threads.id })
+      .from(threads)
+      .where(and(eq(threads.forumId, forum.id), eq(threads.pinned, true)))
+      .limit(50);
+    const items: (Page | Note)[] = [];
+    for (const thread of pinned) {
+      const found = await loadPublicPost(ctx.data, { threadId: thread.id });
+      if (found) items.push(toObject(ctx, found));
+    }
+    return { items };
+  });
+}
