@@ -19,7 +19,7 @@ import { keyPairsOf } from './keys.ts';
 import { DatabaseMessageQueue } from './message-queue.ts';
 import { handleFollows } from './follows.ts';
 import { listenToInbox } from './inbox.ts';
-import { dispatchFeatured, dispatchPosts } from './posts.ts';
+import { dispatchFeatured, dispatchOutbox, dispatchPosts } from './posts.ts';
 import { subscribeOutbox } from './outbox.ts';
 import { dropGone, recordFailure } from './peers.ts';
 
@@ -106,6 +106,7 @@ export function buildFederation(context: AppContext): Federation<AppContext> {
         summary: forum.description ? `<p>${escapeHtml(forum.description)}</p>` : null,
         url: new URL(absolute(context.config.baseUrl, paths.forum(forum))),
         featured: ctx.getFeaturedUri(identifier),
+        outbox: ctx.getOutboxUri(identifier),
       });
     })
     .setKeyPairsDispatcher(async (ctx, identifier) => {
@@ -122,6 +123,7 @@ export function buildFederation(context: AppContext): Federation<AppContext> {
 
   dispatchPosts(federation);
   dispatchFeatured(federation, publicForum);
+  dispatchOutbox(federation, publicForum);
   subscribeOutbox();
 
   const followable = async (data: AppContext, identifier: string) => identifier === nodeActor || (await publicForum(data, identifier)) !== undefined;

@@ -1,8 +1,8 @@
 // Public posts as ActivityPub objects: a thread's opening post is a Page (with the title as its
 // name), a reply a Note. What isPublic refuses has no object at all: the dispatchers answer null.
-import { and, eq, sql } from 'drizzle-orm';
+import { and, desc, eq, sql } from 'drizzle-orm';
 import type { Context } from '@fedify/fedify';
-import { Mention, Note, Page, PUBLIC_COLLECTION, Source } from '@fedify/vocab';
+import { Create, Mention, Note, Page, PUBLIC_COLLECTION, Source } from '@fedify/vocab';
 import { Temporal } from '@js-temporal/polyfill';
 import type { AppContext } from '../server/context.ts';
 import { isPublic } from '../server/access.ts';
@@ -106,6 +106,23 @@ export function dispatchFeatured(federation: import('@fedify/fedify').Federation
     for (const thread of pinned) {
       const found = await loadPublicPost(ctx.data, { threadId: thread.id });
       if (found) items.push(toObject(ctx, found));
+    }
+    return { items };
+  });
+}
+
+/** A public forum's outbox: its latest conversations as their creation, which Lemmy reads to fill a newly followed community. */
+export function dispatchOutbox(federation: import('@fedify/fedify').Federation<AppContext>, publicForum: (context: AppContext, slug: string) => Promise<{ id: string } | undefined>): void {
+  federation.setOutboxDispatcher('/ap/actors/{identifier}/outbox', async (ctx, identifier) => {
+    const forum = await publicForum(ctx.data, identifier);
+    if (!forum) return null;
+    const latest = await ctx.data.database.db.select({ id: threads.id }).from(threads).where(eq(threads.forumId, forum.id)).orderBy(desc(threads.createdAt)).limit(20);
+    const items: Create[] = [];
+    for (const thread of latest) {
+      const found = await loadPublicPost(ctx.data, { threadId: thread.id });
+      if (!found) continue;
+      const object = toObject(ctx, found);
+      items.push(new Create({ id: new URL(`${object.id!.href}/create`), actor: authorUri(ctx, found), object, tos: object.toIds, ccs: object.ccIds }));
     }
     return { items };
   });

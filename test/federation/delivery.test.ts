@@ -84,6 +84,11 @@ describe('federation: posts reach the followers of a public forum', function () 
       assert.doesNotMatch(body, /"as:Public"/);
     }
     assert.equal((await fetch(`${node.url}/ap/threads/${secret.id}`, { headers: { accept: 'application/activity+json' } })).status, 404);
+    for (const collection of ['outbox', 'featured', 'followers']) {
+      assert.equal((await fetch(`${node.url}/ap/actors/jasenille/${collection}`, { headers: { accept: 'application/activity+json' } })).status, 404, collection);
+    }
+    const outbox = await (await fetch(`${node.url}/ap/actors/avoin/outbox?cursor=0`, { headers: { accept: 'application/activity+json' } })).text();
+    assert.doesNotMatch(outbox, /Salainen|Vain jäsenille/);
     // Toinen has public posts, but nobody who wrote only members-only has an actor.
     const onlyMembers = await node.database.db.query.users.findFirst({ where: (u, { eq }) => eq(u.username, 'admin_anna') });
     assert.equal((await fetch(`${node.url}/ap/actors/${onlyMembers!.id}`, { headers: { accept: 'application/activity+json' } })).status, 404);
