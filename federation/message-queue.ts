@@ -23,11 +23,14 @@ export class DatabaseMessageQueue implements MessageQueue {
   readonly nativeRetrial = false;
   private readonly db: DatabaseLike;
   private readonly pollMs: number;
+  private readonly workers: number;
   private readonly wake = new EventEmitter();
 
-  constructor(db: DatabaseLike, options: { pollMs?: number } = {}) {
+  /** `workers` messages are handled at once (a delivery mostly waits on the network); one key is still one at a time. */
+  constructor(db: DatabaseLike, options: { pollMs?: number; workers?: number } = {}) {
     this.db = db;
     this.pollMs = options.pollMs ?? 1000;
+    this.workers = options.workers ?? 4;
     this.wake.setMaxListeners(0);
   }
 
@@ -73,7 +76,10 @@ export class DatabaseMessageQueue implements MessageQueue {
   }
 
   async listen(handler: (message: unknown) => Promise<void> | void, options: MessageQueueListenOptions = {}): Promise<void> {
-    const { signal } = options;
+    await Promise.all(Array.from({ length: this.workers }, () => this.work(handler, options.signal)));
+  }
+
+  private async work(handler: (message: unknown) => Promise<void> | void, signal?: AbortSignal): Promise<void> {
     while (!signal?.aborted) {
       // The database may go away under us (a node stopping, a server restarting): wait and try again.
       const claimed = await this.claim().catch(() => undefined);

@@ -1,11 +1,13 @@
 // npm run bench [-- NAME …]: runs the named benchmarks, or all of them.
 import { runPageBench } from './pages.bench.ts';
 import { runPostingBench } from './posting.bench.ts';
+import { runFederationBench } from './federation.bench.ts';
 
 const benches: Record<string, () => Promise<void>> = {
   forum: () => runPageBench('./forum-server.ts'),
   groups: () => runPageBench('./groups-server.ts'),
   posting: runPostingBench,
+  federation: runFederationBench,
 };
 const chosen = process.argv.slice(2);
 const unknown = chosen.filter((name) => !(name in benches));
