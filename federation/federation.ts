@@ -64,6 +64,10 @@ export function buildFederation(context: AppContext): Federation<AppContext> {
     // weekend still gets everything (5 s doubling up to 6 h between tries, 24 tries: about 3½ days).
     outboxRetryPolicy: createExponentialBackoffPolicy({ initialDelay: { seconds: 5 }, maxDelay: { hours: 6 }, maxAttempts: 24 }),
     onOutboxError: (error) => recordFailure(context, error),
+    // Each delivery keeps its own backoff above: a server that is down gets fewer and fewer tries and
+    // everything once it answers again. (Fedify's circuit breaker, which holds a failing server's
+    // deliveries together, did not let them go again after a restart in our tests.)
+    circuitBreaker: false,
   });
   // An inbox that answers 404 or 410 is gone: its followers are dropped, and it is not tried again.
   federation.setOutboxPermanentFailureHandler((ctx, { inbox }) => dropGone(ctx.data, inbox));

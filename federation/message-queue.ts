@@ -2,7 +2,7 @@
 // was handled, so a node killed in the middle of delivering picks the work up again on restart.
 // Messages with the same ordering key (an object's id) are handled one at a time, in order.
 import { EventEmitter } from 'node:events';
-import { eq, sql } from 'drizzle-orm';
+import { eq, isNotNull, sql } from 'drizzle-orm';
 import type { MessageQueue, MessageQueueEnqueueOptions, MessageQueueListenOptions } from '@fedify/fedify';
 import type { DatabaseLike } from '../server/db/client.ts';
 import { federationQueue } from './federation.tables.ts';
@@ -76,6 +76,9 @@ export class DatabaseMessageQueue implements MessageQueue {
   }
 
   async listen(handler: (message: unknown) => Promise<void> | void, options: MessageQueueListenOptions = {}): Promise<void> {
+    // One node owns its queue: what is still held when it starts was held by a run of it that died
+    // (killed, or the machine went down), and is taken up again now rather than when the lock runs out.
+    await this.db.update(federationQueue).set({ lockedUntil: null }).where(isNotNull(federationQueue.lockedUntil)).catch(() => {});
     await Promise.all(Array.from({ length: this.workers }, () => this.work(handler, options.signal)));
   }
 
