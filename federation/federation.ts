@@ -19,7 +19,7 @@ import { keyPairsOf } from './keys.ts';
 import { DatabaseMessageQueue } from './message-queue.ts';
 import { handleFollows } from './follows.ts';
 import { listenToInbox } from './inbox.ts';
-import { dispatchFeatured, dispatchOutbox, dispatchPosts } from './posts.ts';
+import { dispatchContexts, dispatchFeatured, dispatchOutbox, dispatchPosts } from './posts.ts';
 import { subscribeOutbox } from './outbox.ts';
 import { dropGone, recordFailure } from './peers.ts';
 
@@ -128,6 +128,7 @@ export function buildFederation(context: AppContext): Federation<AppContext> {
   dispatchPosts(federation);
   dispatchFeatured(federation, publicForum);
   dispatchOutbox(federation, publicForum);
+  dispatchContexts(federation);
   subscribeOutbox();
 
   const followable = async (data: AppContext, identifier: string) => identifier === nodeActor || (await publicForum(data, identifier)) !== undefined;

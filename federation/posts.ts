@@ -2,10 +2,11 @@
 // name), a reply a Note. What isPublic refuses has no object at all: the dispatchers answer null.
 import { and, desc, eq, sql } from 'drizzle-orm';
 import type { Context } from '@fedify/fedify';
-import { Create, Mention, Note, Page, PUBLIC_COLLECTION, Source } from '@fedify/vocab';
+import { Create, Mention, Note, Object as ApObject, Page, PUBLIC_COLLECTION, Source } from '@fedify/vocab';
 import { Temporal } from '@js-temporal/polyfill';
 import type { AppContext } from '../server/context.ts';
 import { isPublic } from '../server/access.ts';
+import { publicPost } from '../server/access.sql.ts';
 import { users } from '../server/accounts/accounts.tables.ts';
 import { forums, posts, threads } from '../server/forums/forums.tables.ts';
 import { absolute, paths } from '../server/paths.ts';
@@ -46,10 +47,12 @@ export function authorUri(ctx: Context<AppContext>, found: Pick<PublicPost, 'pos
   return found.authorIri ? new URL(found.authorIri) : ctx.getActorUri(found.post.authorId);
 }
 
+const uuidShape = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
 const instant = (date: Date) => Temporal.Instant.fromEpochMilliseconds(date.getTime());
 
 /** The object's id: a thread's Page by the thread, a reply's Note by the post; a post from elsewhere keeps its own. */
-export function objectUri(ctx: Context<AppContext>, found: Pick<PublicPost, 'post' | 'thread'>): URL {
+export function objectUri(ctx: Context<AppContext>, found: { post: Pick<PublicPost['post'], 'id' | 'number' | 'iri'>; thread: Pick<PublicPost['thread'], 'id'> }): URL {
   if (found.post.iri) return new URL(found.post.iri);
   return found.post.number === 1 ? ctx.getObjectUri(Page, { id: found.thread.id }) : ctx.getObjectUri(Note, { id: found.post.id });
 }
@@ -67,6 +70,7 @@ export function toObject(ctx: Context<AppContext>, found: PublicPost): Page | No
     mediaType: 'text/html',
     source: new Source({ content: post.body, mediaType: 'text/markdown' }),
     url: new URL(absolute(ctx.data.config.baseUrl, paths.postInThread(thread, post.number))),
+    contexts: forum.iri ? [] : [ctx.getCollectionUri('context', { id: thread.id })],
     published: instant(post.createdAt),
     updated: post.editedAt ? instant(post.editedAt) : null,
     // Mastodon shows the summary as a content warning in front of the words.
@@ -126,4 +130,39 @@ export function dispatchOutbox(federation: import('@fedify/fedify').Federation<A
     }
     return { items };
   });
+}
+
+const contextPageSize = 50;
+
+/**
+ * A conversation's `context` (FEP-7888, FEP-f228): the ids of its public posts in order, paged,
+ * for a server that wants to read a whole thread it joined late. A reply's `replies` is empty:
+ * conversations here are flat, every reply answers the thread.
+ */
+export function dispatchContexts(federation: import('@fedify/fedify').Federation<AppContext>): void {
+  const publicPosts = (context: AppContext, threadId: string) =>
+    context.database.db
+      .select({ id: posts.id, number: posts.number, iri: posts.iri })
+      .from(posts)
+      .innerJoin(threads, eq(threads.id, posts.threadId))
+      .innerJoin(forums, eq(forums.id, threads.forumId))
+      .where(and(eq(posts.threadId, threadId), publicPost));
+  // Only our own public conversations: a followed group's thread kept here has its context on its own server.
+  const opened = async (context: AppContext, threadId: string) => {
+    const found = uuidShape.test(threadId) ? await loadPublicPost(context, { threadId }) : undefined;
+    return found !== undefined && !found.forum.iri;
+  };
+  federation
+    .setOrderedCollectionDispatcher('context', ApObject, '/ap/threads/{id}/context', async (ctx, { id }, cursor) => {
+      if (!(await opened(ctx.data, id))) return null;
+      const offset = cursor === null ? 0 : Number(cursor);
+      const rows = await publicPosts(ctx.data, id).orderBy(posts.number).limit(contextPageSize + 1).offset(cursor === null ? 0 : offset);
+      const items = rows.slice(0, contextPageSize).map((row) => {
+        const uri = objectUri(ctx, { post: row, thread: { id } });
+        return row.number === 1 ? new Page({ id: uri }) : new Note({ id: uri });
+      });
+      return { items, nextCursor: cursor !== null && rows.length > contextPageSize ? String(offset + contextPageSize) : null };
+    })
+    .setCounter(async (ctx, { id }) => ((await opened(ctx.data, id)) ? (await publicPosts(ctx.data, id)).length : null))
+    .setFirstCursor(async (ctx, { id }) => ((await opened(ctx.data, id)) ? '0' : null));
 }

@@ -152,5 +152,19 @@ describe('federation: Lemmy, Mastodon and Mobilizon shapes', function () {
     assert.ok(asList(page.to).includes(PUBLIC));
     assert.equal(page.attributedTo, `${node.url}/ap/actors/${node.people.sini!.id}`);
     assert.equal(page.audience, `${node.url}/ap/actors/avoin`);
+
+    // The conversation as a collection (FEP-7888): its public posts' ids, in order, nothing hidden.
+    assert.equal(page.context, `${node.url}/ap/threads/${thread.id}/context`);
+    const { removePost } = await import('../../server/moderation/moderation.service.ts');
+    const { findPost } = await import('../../server/forums/threads.service.ts');
+    const removed = await makeReply(node.database.db, node.people.bea!, open, thread, 'Poistettava vastaus.');
+    assert.ok((await removePost(node.database.db, node.people.moderaattori_maija!, (await findPost(node.database.db, removed.id))!, { reason: 'Asiaton' })).ok);
+    const collection = await json(String(page.context));
+    assert.equal(collection.type, 'OrderedCollection');
+    const first = typeof collection.first === 'string' ? await json(collection.first) : (collection.first as Record<string, unknown>);
+    const ids = asList((first.orderedItems as { id: string }[] | undefined)?.map((item) => (typeof item === 'string' ? item : item.id)));
+    assert.equal(ids[0], `${node.url}/ap/threads/${thread.id}`);
+    assert.ok(!ids.includes(`${node.url}/ap/posts/${removed.id}`), 'a removed post is not listed');
+    assert.equal(collection.totalItems, ids.length);
   });
 });
