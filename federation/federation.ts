@@ -6,6 +6,7 @@ import { Application, Endpoints, Group, Person } from '@fedify/vocab';
 import { and, count, eq, sql } from 'drizzle-orm';
 import { readFileSync } from 'node:fs';
 import type { AppContext } from '../server/context.ts';
+import { isUuid } from '../server/validation.ts';
 import { isPublicForum } from '../server/access.ts';
 import { publicPost } from '../server/access.sql.ts';
 import { users } from '../server/accounts/accounts.tables.ts';
@@ -22,19 +23,16 @@ import { listenToInbox } from './inbox.ts';
 import { dispatchContexts, dispatchFeatured, dispatchOutbox, dispatchPosts } from './posts.ts';
 import { subscribeOutbox } from './outbox.ts';
 import { dropGone, recordFailure } from './peers.ts';
-
 import { nodeActor } from './node-actor.ts';
 
 const version = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version;
-
-const uuidShape = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 /**
  * A member is an actor (by their id) only once they have written something public, and only
  * while their account is active: nothing else of them exists on the network.
  */
 async function publicAuthor(context: AppContext, identifier: string) {
-  if (!uuidShape.test(identifier)) return undefined;
+  if (!isUuid(identifier)) return undefined;
   const db = context.database.db;
   const [row] = await db
     .select({ id: users.id, username: users.username, displayName: users.displayName })

@@ -26,6 +26,7 @@ import {
   type Object as ApObject,
 } from '@fedify/vocab';
 import type { AppContext } from '../server/context.ts';
+import { isUuid } from '../server/validation.ts';
 import type { User } from '../server/accounts/accounts.service.ts';
 import { users } from '../server/accounts/accounts.tables.ts';
 import { isPublic, isPublicForum } from '../server/access.ts';
@@ -42,7 +43,6 @@ import { followedForum, followedForumOf, setFollowState } from './following.ts';
 
 type Ctx = InboxContext<AppContext>;
 
-const uuidShape = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 /** What may open a conversation here (Lemmy's Page, Mastodon's Note, Article, a poll's Question); a reply is always a Note-like object with inReplyTo. */
 const postLike = (object: unknown): object is Note | Page | Article | Question =>
@@ -63,7 +63,7 @@ function logRefused(ctx: Ctx, what: string, why: string): void {
 async function findLocalPost(ctx: Ctx, id: URL): Promise<FoundPost | undefined> {
   const db = ctx.data.database.db;
   const parsed = ctx.parseUri(id);
-  if (parsed?.type === 'object' && uuidShape.test(parsed.values.id ?? '')) {
+  if (parsed?.type === 'object' && isUuid(parsed.values.id ?? '')) {
     if (parsed.class === Note) return findPost(db, parsed.values.id!);
     if (parsed.class === Page) {
       const [opening] = await db.select({ id: posts.id }).from(posts).where(and(eq(posts.threadId, parsed.values.id!), eq(posts.number, 1)));

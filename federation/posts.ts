@@ -5,6 +5,7 @@ import type { Context } from '@fedify/fedify';
 import { Create, Mention, Note, Object as ApObject, Page, PUBLIC_COLLECTION, Source } from '@fedify/vocab';
 import { Temporal } from '@js-temporal/polyfill';
 import type { AppContext } from '../server/context.ts';
+import { isUuid } from '../server/validation.ts';
 import { isPublic } from '../server/access.ts';
 import { publicPost } from '../server/access.sql.ts';
 import { users } from '../server/accounts/accounts.tables.ts';
@@ -47,7 +48,6 @@ export function authorUri(ctx: Context<AppContext>, found: Pick<PublicPost, 'pos
   return found.authorIri ? new URL(found.authorIri) : ctx.getActorUri(found.post.authorId);
 }
 
-const uuidShape = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 const instant = (date: Date) => Temporal.Instant.fromEpochMilliseconds(date.getTime());
 
@@ -149,7 +149,7 @@ export function dispatchContexts(federation: import('@fedify/fedify').Federation
       .where(and(eq(posts.threadId, threadId), publicPost));
   // Only our own public conversations: a followed group's thread kept here has its context on its own server.
   const opened = async (context: AppContext, threadId: string) => {
-    const found = uuidShape.test(threadId) ? await loadPublicPost(context, { threadId }) : undefined;
+    const found = isUuid(threadId) ? await loadPublicPost(context, { threadId }) : undefined;
     return found !== undefined && !found.forum.iri;
   };
   federation

@@ -39,3 +39,8 @@ const visible = /[^\s\u200b-\u200f\u2060-\u2064\ufeff\u202a-\u202e\u2066-\u2069]
 export function singleLine(schema: z.ZodString, messageKey: string, required = true) {
   return schema.refine((value) => !/[\r\n]/.test(value) && !bidiControl.test(value) && (!required || visible.test(value)), messageKey);
 }
+
+/** Whether a value from an address (a path, an ActivityPub id) can be a row's id at all. */
+export function isUuid(value: string): boolean {
+  return /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(value);
+}

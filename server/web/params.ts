@@ -1,12 +1,11 @@
 import type { Request } from 'express';
 import { NotFoundError } from '../errors.ts';
-
-const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+import { isUuid } from '../validation.ts';
 
 /** A row id from the path; anything that cannot be one is simply not found (never a database error). */
 export function idParam(req: Request, name = 'id'): string {
   const value = req.params[name];
-  if (typeof value !== 'string' || !uuidPattern.test(value)) throw new NotFoundError();
+  if (typeof value !== 'string' || !isUuid(value)) throw new NotFoundError();
   return value;
 }
 
