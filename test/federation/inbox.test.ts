@@ -200,6 +200,12 @@ describe('federation: what other servers send', function () {
   it('refuses a banned person, and forgets a person whose account was deleted on their server', async () => {
     const db = node.database.db;
     const [person] = await db.select().from(users).where(eq(users.iri, alice.actor.href));
+    // Moderators find her where they find members, marked as someone from another site.
+    const { signedIn } = await import('../support/fixtures.ts');
+    const moderator = await signedIn(node.url, 'moderaattori_maija');
+    const standing = await moderator.get(`/moderation/members/${encodeURIComponent(person!.username)}`);
+    assert.equal(standing.status, 200);
+    assert.match(standing.$('main').text(), /on another site/);
     const { suspendMember } = await import('../../server/moderation/moderation.service.ts');
     assert.ok((await suspendMember(db, node.people.moderaattori_maija!, person!, { reason: 'Häiriköinti' }, true)).ok);
     const banned = note('<p>Kiellon jälkeen</p>', pageId(thread));
