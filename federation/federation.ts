@@ -24,6 +24,7 @@ import { dispatchContexts, dispatchFeatured, dispatchOutbox, dispatchPosts } fro
 import { subscribeOutbox } from './outbox.ts';
 import { dropGone, recordFailure } from './peers.ts';
 import { nodeActor } from './node-actor.ts';
+import './litepub.ts';
 
 const version = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version;
 

@@ -131,8 +131,10 @@ describe('federation: Lemmy, Mastodon and Mobilizon shapes', function () {
   });
 
   it('answers a draft-cavage-only server with signatures it verifies, and serves the shapes Lemmy requires', async () => {
-    const person = mobilizon.actor('mobi');
-    await mobilizon.send(`${node.url}/ap/actors/avoin/inbox`, { '@context': contexts, id: `${mobilizon.url}/follows/1`, type: 'Follow', actor: person.id, object: `${node.url}/ap/actors/avoin` }, person);
+    // Mobilizon names the LitePub context, which cannot be fetched here: the bundled copy is used.
+    const litepub = [...contexts, 'https://litepub.social/litepub/context.jsonld', { pt: 'https://joinpeertube.org/ns#' }];
+    const person = mobilizon.actor('mobi', 'Person', { '@context': litepub });
+    await mobilizon.send(`${node.url}/ap/actors/avoin/inbox`, { '@context': litepub, id: `${mobilizon.url}/follows/1`, type: 'Follow', actor: person.id, object: `${node.url}/ap/actors/avoin` }, person);
     // Fedify knocks first with RFC 9421 signatures; refused, it signs again the draft-cavage way.
     await until('an Accept it verifies', () => mobilizon.deliveries.some((d) => d.activity.type === 'Accept' && d.verified));
     const before = mobilizon.deliveries.length;
