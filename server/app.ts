@@ -3,6 +3,7 @@ import { buildFederation } from '../federation/federation.ts';
 import { federationAdapter } from '../federation/adapter.ts';
 import { federationAdminRouter } from '../federation/admin.routes.ts';
 import { followingRouter } from '../federation/following.routes.ts';
+import { inboxLimit } from '../federation/inbox-limit.ts';
 import { startOutbox } from '../federation/outbox.ts';
 import type { AppContext } from './context.ts';
 import { wireSubscribers } from './subscribers.ts';
@@ -84,6 +85,7 @@ export function buildApp(context: AppContext): { app: express.Express; close(): 
   app.use(healthRouter(database));
   // ActivityPub, WebFinger and NodeInfo: before the page cache and before any body parser.
   const federation = buildFederation(context);
+  app.post(['/ap/inbox', '/ap/actors/:identifier/inbox'], inboxLimit(config.federationInboxLimit));
   app.use(federationAdapter(federation, context));
   const stopQueue = new AbortController();
   // Work done in the background (deliveries, queued activities) is not counted as a page's queries.

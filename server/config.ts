@@ -22,6 +22,8 @@ export type Config = {
   pageCacheMs: number;
   /** Lets federation fetch from and deliver to loopback and private addresses: for tests on one machine only. */
   federationAllowPrivateAddress: boolean;
+  /** How many activities one server may post to our inboxes in a minute. */
+  federationInboxLimit: number;
 };
 
 export type SmtpConfig = {
@@ -91,6 +93,7 @@ export function loadConfig(env: Env = process.env): Config {
     smtp: readSmtp(env),
     logLevel,
     federationAllowPrivateAddress: read(env, 'FEDERATION_ALLOW_PRIVATE_ADDRESS', z.enum(['true', 'false']).transform((v) => v === 'true'), false, 'must be true or false'),
+    federationInboxLimit: read(env, 'FEDERATION_INBOX_LIMIT', z.coerce.number().int().min(1).max(1_000_000), 1200, 'must be a whole number from 1 to 1000000'),
     pageCacheMs: read(env, 'PAGE_CACHE_MS', z.coerce.number().int().min(0).max(60_000), 3000, 'must be a whole number of milliseconds from 0 to 60000'),
   };
 }

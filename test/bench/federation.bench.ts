@@ -44,7 +44,8 @@ const nextLine = async (lines: AsyncIterator<string>) => (await lines.next()).va
 
 export async function runFederationBench(): Promise<void> {
   const limits = rsaLimits();
-  const node = await startSetUpNode({ env: { FEDERATION_ALLOW_PRIVATE_ADDRESS: 'true', LOG_LEVEL: 'silent' }, people: ['sini'] });
+  // The inbox limit is for strangers; here one server sends everything at once on purpose.
+  const node = await startSetUpNode({ env: { FEDERATION_ALLOW_PRIVATE_ADDRESS: 'true', LOG_LEVEL: 'silent', FEDERATION_INBOX_LIMIT: '1000000' }, people: ['sini'] });
   const db = node.database.db;
   try {
     const forum = await makeForum(db, 'avoin', 'public', { replyPolicy: 'members_and_remote' });

@@ -106,6 +106,35 @@ describe('federation: attacks', function () {
   });
 });
 
+describe('federation: the inbox limit', function () {
+  this.timeout(120_000);
+  let node: SetUpTestNode;
+  let peer: ForeignPeer;
+
+  before(async () => {
+    node = await startSetUpNode({ env: { FEDERATION_ALLOW_PRIVATE_ADDRESS: 'true', FEDERATION_INBOX_LIMIT: '5' }, people: ['sini'] });
+    await makeForum(node.database.db, 'avoin', 'public');
+    peer = await startForeignPeer();
+  });
+  after(async () => {
+    await peer?.close();
+    await node?.close();
+  });
+
+  it('answers 429 to a server that posts more than its share in a minute, and pages are not affected', async () => {
+    const flooder = peer.actor('tulva');
+    const statuses: number[] = [];
+    for (let i = 0; i < 7; i++) {
+      const follow = { '@context': contexts, id: `${flooder.id}/follows/${i}`, type: 'Follow', actor: flooder.id, object: `${node.url}/ap/actors/avoin` };
+      statuses.push((await peer.send(`${node.url}/ap/actors/avoin/inbox`, follow, flooder)).status);
+    }
+    assert.ok(statuses.slice(0, 5).every((status) => status < 300), statuses.join(' '));
+    assert.deepEqual(statuses.slice(5), [429, 429]);
+    const pages = await fetch(`${node.url}/forums`);
+    assert.equal(pages.status, 200, 'pages are not limited by it');
+  });
+});
+
 describe('federation: fetching stays off private addresses outside tests', function () {
   this.timeout(120_000);
   let node: SetUpTestNode;

@@ -1,0 +1,20 @@
+// A limit on what one server may post to our inboxes in a minute, before anything reads the body:
+// counted by the signing key's server (a server behind many addresses is still one), else by the
+// address it came from. Over it, 429 with Retry-After: well-behaved servers wait and send again.
+import rateLimit, { ipKeyGenerator } from 'express-rate-limit';
+import type { Request } from 'express';
+
+function sender(req: Request): string {
+  const signature = String(req.headers.signature ?? req.headers['signature-input'] ?? '');
+  const keyId = /keyid="([^"]+)"/i.exec(signature)?.[1];
+  try {
+    if (keyId) return new URL(keyId).host;
+  } catch {
+    // not a URL: counted by address
+  }
+  return `ip:${ipKeyGenerator(req.ip ?? '')}`;
+}
+
+export function inboxLimit(perMinute: number) {
+  return rateLimit({ windowMs: 60_000, limit: perMinute, keyGenerator: sender, standardHeaders: 'draft-8', legacyHeaders: false });
+}
