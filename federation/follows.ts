@@ -7,6 +7,11 @@ import { Accept, Follow } from '@fedify/vocab';
 import type { AppContext } from '../server/context.ts';
 import { followers } from './federation.tables.ts';
 
+/** A follower as Fedify delivers to it. */
+export function asRecipient(row: { follower: string; inbox: string; sharedInbox: string | null }) {
+  return { id: new URL(row.follower), inboxId: new URL(row.inbox), endpoints: row.sharedInbox ? { sharedInbox: new URL(row.sharedInbox) } : null };
+}
+
 /** Whether a local actor identifier may be followed: the node, and public forums (asked of the caller). */
 export type Followable = (data: AppContext, identifier: string) => Promise<boolean>;
 
@@ -48,9 +53,7 @@ export function handleFollows(federation: Federation<AppContext>, followable: Fo
       // business); delivery to "followers" reads the real list.
       if ('request' in ctx) return { items: [] };
       const rows = await ctx.data.database.db.select().from(followers).where(eq(followers.actor, identifier));
-      return {
-        items: rows.map((row) => ({ id: new URL(row.follower), inboxId: new URL(row.inbox), endpoints: row.sharedInbox ? { sharedInbox: new URL(row.sharedInbox) } : null })),
-      };
+      return { items: rows.map(asRecipient) };
     })
     .setCounter(async (ctx, identifier) => {
       const [row] = await ctx.data.database.db.select({ n: count() }).from(followers).where(eq(followers.actor, identifier));

@@ -11,6 +11,7 @@ import type { AppContext } from '../server/context.ts';
 import { subscribe, type EventOf } from '../server/events.ts';
 import { federationOutbox, followers, forumFollows, remoteForums } from './federation.tables.ts';
 import { nodeActor } from './node-actor.ts';
+import { asRecipient } from './follows.ts';
 import { idle } from './idle.ts';
 import { forums, posts, threads } from '../server/forums/forums.tables.ts';
 import { publicWherever } from '../server/access.sql.ts';
@@ -75,8 +76,7 @@ async function groupElsewhere(context: AppContext, forumId: string) {
     .from(forums)
     .innerJoin(remoteForums, eq(remoteForums.forumId, forums.id))
     .where(eq(forums.id, forumId));
-  if (!row?.iri) return undefined;
-  return { id: new URL(row.iri), inboxId: new URL(row.inbox), endpoints: row.sharedInbox ? { sharedInbox: new URL(row.sharedInbox) } : null };
+  return row?.iri ? asRecipient({ follower: row.iri, inbox: row.inbox, sharedInbox: row.sharedInbox }) : undefined;
 }
 
 async function slugOf(context: AppContext, forumId: string): Promise<string | undefined> {
@@ -125,7 +125,7 @@ async function deliverClosing(ctx: Context<AppContext>, event: EventOf<'forum.cl
       .from(threads)
       .innerJoin(posts, and(eq(posts.threadId, threads.id), eq(posts.number, 1)))
       .where(and(eq(threads.forumId, event.forumId), isNull(threads.deletedAt), isNull(threads.heldAt), isNull(threads.removedAt)));
-    const inboxes = recipients.map((row) => ({ id: new URL(row.follower), inboxId: new URL(row.inbox), endpoints: row.sharedInbox ? { sharedInbox: new URL(row.sharedInbox) } : null }));
+    const inboxes = recipients.map(asRecipient);
     for (const thread of opened) {
       const id = thread.iri ? new URL(thread.iri) : ctx.getObjectUri(Page, { id: thread.threadId });
       const deletion = new Delete({ id: activityId(ctx.data), actor: ctx.getActorUri(nodeActor), object: new Tombstone({ id }), tos: [PUBLIC_COLLECTION] });
