@@ -7,11 +7,9 @@ import { and, count, eq, sql } from 'drizzle-orm';
 import { readFileSync } from 'node:fs';
 import type { AppContext } from '../server/context.ts';
 import { isUuid } from '../server/validation.ts';
-import { isPublicForum } from '../server/access.ts';
 import { publicPost } from '../server/access.sql.ts';
 import { users } from '../server/accounts/accounts.tables.ts';
 import { getSettings } from '../server/admin/settings.service.ts';
-import { findForumBySlug } from '../server/forums/forums.service.ts';
 import { forums, posts, threads } from '../server/forums/forums.tables.ts';
 import { absolute, paths } from '../server/paths.ts';
 import { escapeHtml } from '../server/markup/markup.ts';
@@ -24,6 +22,7 @@ import { dispatchContexts, dispatchFeatured, dispatchOutbox, dispatchPosts } fro
 import { subscribeOutbox } from './outbox.ts';
 import { dropGone, recordFailure } from './peers.ts';
 import { nodeActor } from './node-actor.ts';
+import { publicForum } from './public-forum.ts';
 import './litepub.ts';
 
 const version = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version;
@@ -40,13 +39,6 @@ async function publicAuthor(context: AppContext, identifier: string) {
     .from(users)
     .where(and(eq(users.id, identifier), eq(users.status, 'active'), sql`exists (select 1 from ${posts} inner join ${threads} on ${threads.id} = ${posts.threadId} inner join ${forums} on ${forums.id} = ${threads.forumId} where ${posts.authorId} = ${users.id} and ${publicPost})`));
   return row;
-}
-
-/** A public forum by its actor identifier (its slug), or nothing for anything that is not public. */
-async function publicForum(context: AppContext, identifier: string) {
-  const forum = await findForumBySlug(context.database.db, identifier);
-  // A group elsewhere that members follow is kept here, but it is that server's actor, not ours.
-  return forum && isPublicForum(forum) && !forum.iri ? forum : undefined;
 }
 
 export function buildFederation(context: AppContext): Federation<AppContext> {
@@ -125,8 +117,8 @@ export function buildFederation(context: AppContext): Federation<AppContext> {
     });
 
   dispatchPosts(federation);
-  dispatchFeatured(federation, publicForum);
-  dispatchOutbox(federation, publicForum);
+  dispatchFeatured(federation);
+  dispatchOutbox(federation);
   dispatchContexts(federation);
   subscribeOutbox();
 

@@ -14,7 +14,7 @@ import { invalid, type Invalid } from '../server/validation.ts';
 import { liveThread } from '../server/access.sql.ts';
 import { forumFollows, remoteForums } from './federation.tables.ts';
 import { nodeActor } from './node-actor.ts';
-import { handleOf } from './people.ts';
+import { handleOf, webLinkOf } from './people.ts';
 
 const handleShape = /^@?[\p{L}\p{N}_.-]+@[a-z0-9.-]+(:\d+)?$/iu;
 
@@ -49,13 +49,11 @@ export async function followRemoteGroup(federation: Federation<AppContext>, cont
   const handle = handleOf(found);
   if (!handle) return invalid('address', 'errors.following.notFound');
   const db = context.database.db;
-  const link = found.url;
-  const given = link instanceof URL ? link : link?.href;
   const values = {
     name: textFromHtml(found.name?.toString() ?? '').slice(0, 100) || handle,
     description: textFromHtml(found.summary?.toString() ?? '').slice(0, 1000),
   };
-  const forum = await db.transaction(async (tx) => {
+  const { state, ...forum } = await db.transaction(async (tx) => {
     const [row] = await tx
       .insert(forums)
       .values({ ...values, slug: handle.toLowerCase(), visibility: 'public', startPolicy: 'members_and_remote', replyPolicy: 'members_and_remote', iri: found.id!.href })
@@ -64,14 +62,17 @@ export async function followRemoteGroup(federation: Federation<AppContext>, cont
     const remote = {
       inbox: found.inboxId!.href,
       sharedInbox: found.endpoints?.sharedInbox?.href ?? null,
-      url: given && /^https?:$/.test(given.protocol) ? given.href : null,
+      url: webLinkOf(found),
     };
-    await tx.insert(remoteForums).values({ forumId: row!.id, ...remote }).onConflictDoUpdate({ target: remoteForums.forumId, set: remote });
+    const [kept] = await tx
+      .insert(remoteForums)
+      .values({ forumId: row!.id, ...remote })
+      .onConflictDoUpdate({ target: remoteForums.forumId, set: remote })
+      .returning({ state: remoteForums.state });
     await tx.insert(forumFollows).values({ userId: member.id, forumId: row!.id }).onConflictDoNothing();
-    return row!;
+    return { ...row!, state: kept!.state };
   });
-  const [state] = await db.select({ state: remoteForums.state }).from(remoteForums).where(eq(remoteForums.forumId, forum.id));
-  if (state?.state !== 'pending' && state?.state !== 'accepted') {
+  if (state !== 'pending' && state !== 'accepted') {
     await ctx.sendActivity({ identifier: nodeActor }, found, new Follow({ id: followId(context, forum.id), actor: ctx.getActorUri(nodeActor), object: found.id }));
     await db.update(remoteForums).set({ state: 'pending' }).where(eq(remoteForums.forumId, forum.id));
   }

@@ -29,15 +29,16 @@ import type { AppContext } from '../server/context.ts';
 import { isUuid } from '../server/validation.ts';
 import type { User } from '../server/accounts/accounts.service.ts';
 import { users } from '../server/accounts/accounts.tables.ts';
-import { isPublic, isPublicForum } from '../server/access.ts';
+import { isPublic } from '../server/access.ts';
 import { emit } from '../server/events.ts';
-import { findForumBySlug, type Forum } from '../server/forums/forums.service.ts';
+import type { Forum } from '../server/forums/forums.service.ts';
 import { posts } from '../server/forums/forums.tables.ts';
 import { titleMaxLength } from '../server/forums/posting.ts';
 import { deletePost, editPost, findPost, reply, setSupport, startThread, type FoundPost } from '../server/forums/threads.service.ts';
 import { markdownFromHtml, textFromHtml } from '../server/markup/markup.ts';
 import { report } from '../server/moderation/moderation.service.ts';
 import { findPerson, rememberPerson } from './people.ts';
+import { publicForum } from './public-forum.ts';
 import { onFollow, onUndoFollow, type Followable } from './follows.ts';
 import { followedForum, followedForumOf, setFollowState } from './following.ts';
 
@@ -80,9 +81,8 @@ async function findLocalPost(ctx: Ctx, id: URL): Promise<FoundPost | undefined> 
 async function addressedForum(ctx: Ctx, object: ApObject) {
   for (const id of [...object.audienceIds, ...object.toIds, ...object.ccIds]) {
     const parsed = ctx.parseUri(id);
-    if (parsed?.type !== 'actor') continue;
-    const forum = await findForumBySlug(ctx.data.database.db, parsed.identifier);
-    if (forum && isPublicForum(forum) && !forum.iri) return forum;
+    const forum = parsed?.type === 'actor' ? await publicForum(ctx.data, parsed.identifier) : undefined;
+    if (forum) return forum;
   }
   return undefined;
 }
@@ -169,11 +169,7 @@ async function onAnnounce(ctx: Ctx, announce: Announce): Promise<void> {
   if (inner instanceof Update) return onUpdate(ctx, inner);
   if (inner instanceof Delete) return onDelete(ctx, inner, forum);
   if (inner instanceof Like) return onLike(ctx, inner, true);
-  if (inner instanceof Undo) {
-    const undone = await inner.getObject(ctx);
-    if (undone instanceof Like && undone.actorId?.href === inner.actorId?.href) return onLike(ctx, undone, false);
-    return;
-  }
+  if (inner instanceof Undo) return onUndo(ctx, inner);
   if (postLike(inner)) await takePost(ctx, inner, inner.attributionId, () => inner.getAttribution(ctx), forum);
 }
 
@@ -203,7 +199,6 @@ async function onUpdate(ctx: Ctx, update: Update): Promise<void> {
   if (!done.ok) logRefused(ctx, object.id.href, done.kind);
 }
 
-/** A post taken back by its server, or (the object is the actor) an account deleted there. */
 /**
  * A post taken back, or (the object is the actor) an account deleted on its server. Only the
  * post's own server may do it, or the followed group (its moderators) that the post was said in.
@@ -263,18 +258,20 @@ async function onFlag(ctx: Ctx, flag: Flag): Promise<void> {
   }
 }
 
+/** A Follow or a Like taken back, only by the one who did it. */
+async function onUndo(ctx: Ctx, undo: Undo): Promise<void> {
+  const object = await undo.getObject(ctx);
+  if (!(object instanceof Follow || object instanceof Like) || !undo.actorId || object.actorId?.href !== undo.actorId.href) return;
+  if (object instanceof Follow) await onUndoFollow(ctx, undo.actorId, object);
+  else await onLike(ctx, object, false);
+}
+
 /** Every activity our inboxes (each actor's and the shared one) take. */
 export function listenToInbox(federation: Federation<AppContext>, followable: Followable): void {
   federation
     .setInboxListeners('/ap/actors/{identifier}/inbox', '/ap/inbox')
     .on(Follow, (ctx, follow) => onFollow(ctx, follow, followable))
-    .on(Undo, async (ctx, undo) => {
-      const object = await undo.getObject(ctx);
-      // Only the one who did a thing takes it back.
-      if (!(object instanceof Follow || object instanceof Like) || !undo.actorId || object.actorId?.href !== undo.actorId.href) return;
-      if (object instanceof Follow) await onUndoFollow(ctx, undo.actorId, object);
-      else await onLike(ctx, object, false);
-    })
+    .on(Undo, onUndo)
     .on(Create, onCreate)
     .on(Update, onUpdate)
     .on(Delete, onDelete)

@@ -1,7 +1,7 @@
 // People on other servers, as rows of the same users table as our members (status 'remote', their
 // actor id in `iri`): a remote reply then has an author like any other, and moderation, reports,
 // notifications and search treat it the same. They never sign in; access.ts keeps them to public forums.
-import { eq, sql } from 'drizzle-orm';
+import { eq } from 'drizzle-orm';
 import type { Actor } from '@fedify/vocab';
 import type { DatabaseLike } from '../server/db/client.ts';
 import type { User } from '../server/accounts/accounts.service.ts';
@@ -17,6 +17,13 @@ export function handleOf(actor: Pick<Actor, 'id' | 'preferredUsername'>): string
   return `${name}@${actor.id.host}`;
 }
 
+/** An actor's web page (profile, group page), only ever an http(s) address. */
+export function webLinkOf(actor: Pick<Actor, 'url'>): string | null {
+  const link = actor.url;
+  const given = link instanceof URL ? link : link?.href;
+  return given && /^https?:$/.test(given.protocol) ? given.href : null;
+}
+
 /**
  * The row for someone from elsewhere, made the first time they write here and kept up to date
  * (name, profile address). Nothing when they were banned here, or their account was deleted.
@@ -25,10 +32,7 @@ export async function rememberPerson(db: DatabaseLike, actor: Actor): Promise<Us
   const handle = handleOf(actor);
   if (!actor.id || !handle) return undefined;
   const displayName = textFromHtml(actor.name?.toString() ?? '').replace(/\s+/g, ' ').slice(0, nameLength) || handle;
-  const link = actor.url;
-  const given = link instanceof URL ? link : link?.href;
-  // Only a web address is ever put in a link.
-  const url = given && /^https?:$/.test(given.protocol) ? given.href : actor.id.href;
+  const url = webLinkOf(actor) ?? actor.id.href;
   const [row] = await db
     .insert(users)
     .values({ username: handle, displayName, status: 'remote', iri: actor.id.href, url })
@@ -45,6 +49,6 @@ export async function rememberPerson(db: DatabaseLike, actor: Actor): Promise<Us
 
 /** Someone from elsewhere already known here, by their actor id, whatever their standing. */
 export async function findPerson(db: DatabaseLike, iri: URL): Promise<User | undefined> {
-  const [row] = await db.select().from(users).where(sql`${users.iri} = ${iri.href}`);
+  const [row] = await db.select().from(users).where(eq(users.iri, iri.href));
   return row;
 }

@@ -7,6 +7,7 @@ import { Temporal } from '@js-temporal/polyfill';
 import type { AppContext } from '../server/context.ts';
 import { isUuid } from '../server/validation.ts';
 import { isPublic } from '../server/access.ts';
+import { publicForum } from './public-forum.ts';
 import { publicPost } from '../server/access.sql.ts';
 import { users } from '../server/accounts/accounts.tables.ts';
 import { forums, posts, threads } from '../server/forums/forums.tables.ts';
@@ -97,7 +98,7 @@ export function dispatchPosts(federation: import('@fedify/fedify').Federation<Ap
 }
 
 /** A public forum's pinned conversations (its `featured` collection), as Lemmy shows them. */
-export function dispatchFeatured(federation: import('@fedify/fedify').Federation<AppContext>, publicForum: (context: AppContext, slug: string) => Promise<{ id: string } | undefined>): void {
+export function dispatchFeatured(federation: import('@fedify/fedify').Federation<AppContext>): void {
   federation.setFeaturedDispatcher('/ap/actors/{identifier}/featured', async (ctx, identifier) => {
     const forum = await publicForum(ctx.data, identifier);
     if (!forum) return null;
@@ -116,7 +117,7 @@ export function dispatchFeatured(federation: import('@fedify/fedify').Federation
 }
 
 /** A public forum's outbox: its latest conversations as their creation, which Lemmy reads to fill a newly followed community. */
-export function dispatchOutbox(federation: import('@fedify/fedify').Federation<AppContext>, publicForum: (context: AppContext, slug: string) => Promise<{ id: string } | undefined>): void {
+export function dispatchOutbox(federation: import('@fedify/fedify').Federation<AppContext>): void {
   federation.setOutboxDispatcher('/ap/actors/{identifier}/outbox', async (ctx, identifier) => {
     const forum = await publicForum(ctx.data, identifier);
     if (!forum) return null;

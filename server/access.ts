@@ -258,8 +258,7 @@ export function canModerateMember(viewer: Viewer, member: { id: string; role: st
   return isAdmin(viewer) || member.role === 'member';
 }
 
-/** Any member may report what they can read, except their own words. */
-/** Members report; so may a server elsewhere (an ActivityPub Flag), about what it could read. */
+/** Members report what they can read, except their own words; so may a server elsewhere (an ActivityPub Flag). */
 export function canReport(viewer: Viewer, subject: { authorId: string }): boolean {
   return (isSignedIn(viewer) || isRemote(viewer)) && subject.authorId !== viewer.id;
 }

@@ -169,4 +169,16 @@ describe('federation: Lemmy, Mastodon and Mobilizon shapes', function () {
     assert.ok(!ids.includes(`${node.url}/ap/posts/${removed.id}`), 'a removed post is not listed');
     assert.equal(collection.totalItems, ids.length);
   });
+
+  it('sends none of the other servers anything members-only, by anyone', async () => {
+    const db = node.database.db;
+    const closed = await makeForum(db, 'jasenille', 'members', { replyPolicy: 'members_and_remote' });
+    const secret = await makeThread(db, node.people.bea!, closed, 'Salainen otsikko', 'Vain jäsenille kirjoitettu.');
+    await makeReply(db, node.people.sini!, closed, secret, 'Salainen vastaus.');
+    const marker = await makeThread(db, node.people.bea!, open, 'Julkinen merkki', 'Tämä lähtee muille.');
+    await until('the marker announced', () => mobilizon.deliveries.some((d) => d.body.includes(marker.id)));
+    for (const peer of [lemmy, mastodon, mobilizon]) {
+      for (const delivery of peer.deliveries) assert.doesNotMatch(delivery.body, new RegExp(`Salai|Vain jäsenille|jasenille|${secret.id}`));
+    }
+  });
 });

@@ -54,6 +54,13 @@ describe('federation: three nodes', function () {
       assert.match(page.$('main').text(), /Forum avoin/);
       await until('the Accept', async () => (await node.database.db.select().from(remoteForums))[0]?.state === 'accepted');
     }
+    // Whom a member follows is theirs: visitors are sent to sign in, another member sees only their own.
+    const visitor = await fetch(`${b.url}/following`, { redirect: 'manual' });
+    assert.equal(visitor.status, 303);
+    const { makeUser } = await import('../support/fixtures.ts');
+    await makeUser(b.database.db, 'toinen');
+    const other = await (await signedIn(b.url, 'toinen')).get('/following');
+    assert.doesNotMatch(other.$('main').text(), /Forum avoin/);
     const following = await a.database.db.select().from(followers).where(eq(followers.actor, 'avoin'));
     assert.deepEqual(following.map((f) => f.follower).sort(), [`${b.url}/ap/actors/_node`, `${c.url}/ap/actors/_node`].sort(), 'the nodes follow, not their members');
   });
