@@ -4,6 +4,7 @@ import assert from 'node:assert/strict';
 import { createServer, type RequestListener, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { eq } from 'drizzle-orm';
+import { closeServers } from '../support/process.ts';
 import { Announce, Create, Delete, Note, Page, Update } from '@fedify/vocab';
 import { startSetUpNode, type SetUpTestNode } from '../support/set-up-node.ts';
 import { makeForum, makeReply, makeThread } from '../support/forums.ts';
@@ -271,8 +272,7 @@ describe('federation: servers that are gone or not answering', function () {
   });
   after(async () => {
     await alice?.close();
-    for (const server of [gone, broken]) server?.closeAllConnections();
-    await Promise.all([gone, broken].map((server) => server && new Promise((resolve) => server.close(resolve))));
+    await closeServers([gone, broken].filter((server) => server !== undefined));
     await node?.close();
   });
 

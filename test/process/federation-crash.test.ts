@@ -7,7 +7,7 @@ import { openDatabase } from '../../server/db/client.ts';
 import { migrateDatabase } from '../../server/db/migrate.ts';
 import { makeUser, setUpNode, signedIn } from '../support/fixtures.ts';
 import { makeForum } from '../support/forums.ts';
-import { freePort, spawnNode, startLimitMs, stopAllNodes, tempDataDir } from '../support/process.ts';
+import { closeServers, freePort, spawnNode, startLimitMs, stopAllNodes, tempDataDir } from '../support/process.ts';
 import { until } from '../support/until.ts';
 import { followers } from '../../federation/federation.tables.ts';
 
@@ -36,8 +36,7 @@ describe('federation: a node killed with SIGKILL while delivering (PGlite)', fun
   const servers: Server[] = [];
   after(async () => {
     await stopAllNodes();
-    for (const server of servers) server.closeAllConnections();
-    await Promise.all(servers.map((server) => new Promise((resolve) => server.close(resolve))));
+    await closeServers(servers);
   });
 
   it('delivers every activity to every follower after a restart, and to a server that was down once it is back', async () => {

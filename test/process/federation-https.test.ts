@@ -15,7 +15,7 @@ import { migrateDatabase } from '../../server/db/migrate.ts';
 import { Client } from '../support/client.ts';
 import { makeUser, password, setUpNode } from '../support/fixtures.ts';
 import { makeForum } from '../support/forums.ts';
-import { freePort, spawnNode, startLimitMs, stopAllNodes, tempDataDir } from '../support/process.ts';
+import { closeServers, freePort, spawnNode, startLimitMs, stopAllNodes, tempDataDir } from '../support/process.ts';
 import { until } from '../support/until.ts';
 
 /** A CA and one certificate for both loopback addresses, made with openssl in a temporary directory. */
@@ -52,8 +52,7 @@ describe('federation: following by handle over HTTPS (PGlite)', function () {
   const servers: Server[] = [];
   after(async () => {
     await stopAllNodes();
-    for (const server of servers) server.closeAllConnections();
-    await Promise.all(servers.map((server) => new Promise((resolve) => server.close(resolve))));
+    await closeServers(servers);
   });
 
   it('finds the group by @name@host through WebFinger and delivers over TLS both ways', async () => {

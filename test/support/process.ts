@@ -96,3 +96,9 @@ async function healthy(url: string): Promise<boolean> {
     return false;
   }
 }
+
+/** Closes servers a test started (loopback receivers, proxies), dropping their open connections first. */
+export async function closeServers(servers: readonly { closeAllConnections(): void; close(callback: () => void): unknown }[]): Promise<void> {
+  for (const server of servers) server.closeAllConnections();
+  await Promise.all(servers.map((server) => new Promise<void>((resolve) => server.close(() => resolve()))));
+}
