@@ -12,6 +12,7 @@ import type { Client } from '../support/client.ts';
 import type { Forum } from '../../server/forums/forums.service.ts';
 import { forums, posts, threads } from '../../server/forums/forums.tables.ts';
 import { followers, remoteForums } from '../../federation/federation.tables.ts';
+import { wiretap, type Wiretap } from '../support/wiretap.ts';
 
 describe('federation: three nodes', function () {
   this.timeout(240_000);
@@ -22,12 +23,14 @@ describe('federation: three nodes', function () {
   let open: Forum;
   let bea: Client;
   let cecilia: Client;
+  let wire: Wiretap;
 
   /** A node's copy of a post, by words it contains. */
   const copies = (node: SetUpTestNode, words: string) => node.database.db.select().from(posts).where(like(posts.body, `%${words}%`));
   const mirrored = async (node: SetUpTestNode) => (await node.database.db.select().from(forums).where(eq(forums.iri, `${a.url}/ap/actors/avoin`)))[0];
 
   before(async () => {
+    wire = wiretap();
     [a, b, c] = await Promise.all([
       startSetUpNode({ env, people: ['sini', ['moderaattori_maija', 'moderator']] }),
       startSetUpNode({ env, people: ['bea'] }),
@@ -38,6 +41,7 @@ describe('federation: three nodes', function () {
     cecilia = await signedIn(c.url, 'cecilia');
   });
   after(async () => {
+    wire?.stop();
     await Promise.all([a, b, c].map((node) => node?.close()));
   });
 
@@ -123,13 +127,37 @@ describe('federation: three nodes', function () {
   it('never lets members-only words reach another node, and stops delivering when the last member unfollows', async () => {
     const closed = await makeForum(a.database.db, 'jasenille', 'members', { replyPolicy: 'members_and_remote' });
     const secret = await makeThread(a.database.db, a.people.sini!, closed, 'Salainen otsikko', 'Vain jäsenille tarkoitettu.');
+    // A public conversation moved to members only, then written on there: only the request to delete it travels.
+    const { findThread, reply } = await import('../../server/forums/threads.service.ts');
+    const { moveThread } = await import('../../server/moderation/moderation.service.ts');
+    const moved = await makeThread(a.database.db, a.people.sini!, open, 'Siirrettävä keskustelu', 'Tämä siirretään jäsenille.');
+    await until('the moved one on both', async () => (await copies(b, 'siirretään jäsenille')).length === 1 && (await copies(c, 'siirretään jäsenille')).length === 1);
+    const found = (await findThread(a.database.db, moved.id))!;
+    assert.ok((await moveThread(a.database.db, a.people.moderaattori_maija!, found, { forumId: closed.id, reason: 'Yksityisasia' })).ok);
+    const inside = (await findThread(a.database.db, moved.id))!;
+    assert.ok((await reply(a.database.db, a.people.sini!, inside.forum, inside.thread, { body: 'Siirron jälkeen kirjoitettu luottamuksellinen.' })).ok);
+    // Bea's own node has a members-only forum too.
+    const home = await makeForum(b.database.db, 'kotijasenet', 'members');
+    const homeSecret = await makeThread(b.database.db, b.people.bea!, home, 'Kodin salaisuus', 'Bean jäsenviesti kotona.');
+
     await makeThread(a.database.db, a.people.sini!, open, 'Julkinen merkki', 'Tämä on julkinen merkki.');
     await until('the marker on both', async () => (await copies(b, 'julkinen merkki')).length === 1 && (await copies(c, 'julkinen merkki')).length === 1);
+    await until('the moved conversation deleted on both', async () =>
+      (await Promise.all([b, c].map(async (node) => (await copies(node, 'siirretään jäsenille'))[0]?.deletedAt !== null))).every(Boolean),
+    );
     for (const node of [b, c]) {
       assert.equal((await copies(node, 'Vain jäsenille')).length, 0);
       assert.equal((await node.database.db.select().from(threads).where(eq(threads.title, 'Salainen otsikko'))).length, 0);
     }
-    assert.equal((await fetch(`${a.url}/ap/threads/${secret.id}`, { headers: { accept: 'application/activity+json' } })).status, 404);
+    // Every byte the three nodes sent one another, requests and answers alike.
+    assert.ok(wire.find('julkinen merkki').length > 0, 'the wiretap sees deliveries');
+    for (const word of ['Salainen otsikko', 'Vain jäsenille', 'Siirron jälkeen', 'luottamuksellinen', 'Kodin salaisuus', 'Bean jäsenviesti', 'jasenille', 'kotijasenet', secret.id, homeSecret.id, closed.id, home.id]) {
+      assert.deepEqual(wire.find(word), [], `"${word}" left a node`);
+    }
+    wire.stop();
+    for (const [node, id] of [[a, secret.id], [a, moved.id], [b, homeSecret.id]] as const) {
+      assert.equal((await fetch(`${node.url}/ap/threads/${id}`, { headers: { accept: 'application/activity+json' } })).status, 404);
+    }
 
     const forum = await mirrored(b);
     const stopped = await bea.submit('/following', {}, `/following/${forum!.id}/stop`);
