@@ -18,7 +18,7 @@ import { keyPairsOf } from './keys.ts';
 import { DatabaseMessageQueue } from './message-queue.ts';
 import { handleFollows } from './follows.ts';
 import { listenToInbox } from './inbox.ts';
-import { dispatchContexts, dispatchFeatured, dispatchOutbox, dispatchPosts } from './posts.ts';
+import { dispatchConversations, dispatchFeatured, dispatchOutbox, dispatchPosts } from './posts.ts';
 import { subscribeOutbox } from './outbox.ts';
 import { dropGone, recordFailure } from './peers.ts';
 import { nodeActor } from './node-actor.ts';
@@ -119,7 +119,7 @@ export function buildFederation(context: AppContext): Federation<AppContext> {
   dispatchPosts(federation);
   dispatchFeatured(federation);
   dispatchOutbox(federation);
-  dispatchContexts(federation);
+  dispatchConversations(federation);
   subscribeOutbox();
 
   const followable = async (data: AppContext, identifier: string) => identifier === nodeActor || (await publicForum(data, identifier)) !== undefined;

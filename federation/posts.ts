@@ -1,6 +1,6 @@
 // Public posts as ActivityPub objects: a thread's opening post is a Page (with the title as its
 // name), a reply a Note. What isPublic refuses has no object at all: the dispatchers answer null.
-import { and, desc, eq, sql } from 'drizzle-orm';
+import { and, desc, eq, gt, sql } from 'drizzle-orm';
 import type { Context } from '@fedify/fedify';
 import { Create, Mention, Note, Object as ApObject, Page, PUBLIC_COLLECTION, Source } from '@fedify/vocab';
 import { Temporal } from '@js-temporal/polyfill';
@@ -72,6 +72,7 @@ export function toObject(ctx: Context<AppContext>, found: PublicPost): Page | No
     source: new Source({ content: post.body, mediaType: 'text/markdown' }),
     url: new URL(absolute(ctx.data.config.baseUrl, paths.postInThread(thread, post.number))),
     contexts: forum.iri ? [] : [ctx.getCollectionUri('context', { id: thread.id })],
+    replies: forum.iri ? null : post.number === 1 ? ctx.getCollectionUri('replies', { id: thread.id }) : ctx.getCollectionUri('reply replies', { id: post.id }),
     published: instant(post.createdAt),
     updated: post.editedAt ? instant(post.editedAt) : null,
     // Mastodon shows the summary as a content warning in front of the words.
@@ -133,37 +134,45 @@ export function dispatchOutbox(federation: import('@fedify/fedify').Federation<A
   });
 }
 
-const contextPageSize = 50;
+const pageSize = 50;
 
 /**
- * A conversation's `context` (FEP-7888, FEP-f228): the ids of its public posts in order, paged,
- * for a server that wants to read a whole thread it joined late. A reply's `replies` is empty:
- * conversations here are flat, every reply answers the thread.
+ * A conversation as collections (FEP-7888, FEP-f228): its `context` lists the ids of its public
+ * posts in order, and the opening post's `replies` the answers to it, paged, for a server that
+ * wants to read a whole thread it joined late. Conversations here are flat (every reply answers
+ * the thread), so a reply's own `replies` is always empty.
  */
-export function dispatchContexts(federation: import('@fedify/fedify').Federation<AppContext>): void {
-  const publicPosts = (context: AppContext, threadId: string) =>
+export function dispatchConversations(federation: import('@fedify/fedify').Federation<AppContext>): void {
+  const publicPosts = (context: AppContext, threadId: string, repliesOnly: boolean) =>
     context.database.db
       .select({ id: posts.id, number: posts.number, iri: posts.iri })
       .from(posts)
       .innerJoin(threads, eq(threads.id, posts.threadId))
       .innerJoin(forums, eq(forums.id, threads.forumId))
-      .where(and(eq(posts.threadId, threadId), publicPost));
-  // Only our own public conversations: a followed group's thread kept here has its context on its own server.
+      .where(and(eq(posts.threadId, threadId), publicPost, repliesOnly ? gt(posts.number, 1) : undefined));
+  // Only our own public conversations: a followed group's thread kept here has its collections on its own server.
   const opened = async (context: AppContext, threadId: string) => {
     const found = isUuid(threadId) ? await loadPublicPost(context, { threadId }) : undefined;
     return found !== undefined && !found.forum.iri;
   };
-  federation
-    .setOrderedCollectionDispatcher('context', ApObject, '/ap/threads/{id}/context', async (ctx, { id }, cursor) => {
-      if (!(await opened(ctx.data, id))) return null;
-      const offset = cursor === null ? 0 : Number(cursor);
-      const rows = await publicPosts(ctx.data, id).orderBy(posts.number).limit(contextPageSize + 1).offset(cursor === null ? 0 : offset);
-      const items = rows.slice(0, contextPageSize).map((row) => {
-        const uri = objectUri(ctx, { post: row, thread: { id } });
-        return row.number === 1 ? new Page({ id: uri }) : new Note({ id: uri });
-      });
-      return { items, nextCursor: cursor !== null && rows.length > contextPageSize ? String(offset + contextPageSize) : null };
-    })
-    .setCounter(async (ctx, { id }) => ((await opened(ctx.data, id)) ? (await publicPosts(ctx.data, id)).length : null))
-    .setFirstCursor(async (ctx, { id }) => ((await opened(ctx.data, id)) ? '0' : null));
+  const conversation = (name: 'context' | 'replies', path: '/ap/threads/{id}/context' | '/ap/threads/{id}/replies') =>
+    federation
+      .setOrderedCollectionDispatcher(name, ApObject, path, async (ctx, { id }, cursor) => {
+        if (!(await opened(ctx.data, id))) return null;
+        const offset = cursor === null ? 0 : Number(cursor);
+        const rows = await publicPosts(ctx.data, id, name === 'replies').orderBy(posts.number).limit(pageSize + 1).offset(offset);
+        const items = rows.slice(0, pageSize).map((row) => {
+          const uri = objectUri(ctx, { post: row, thread: { id } });
+          return row.number === 1 ? new Page({ id: uri }) : new Note({ id: uri });
+        });
+        return { items, nextCursor: cursor !== null && rows.length > pageSize ? String(offset + pageSize) : null };
+      })
+      .setCounter(async (ctx, { id }) => ((await opened(ctx.data, id)) ? (await publicPosts(ctx.data, id, name === 'replies')).length : null))
+      .setFirstCursor(async (ctx, { id }) => ((await opened(ctx.data, id)) ? '0' : null));
+  conversation('context', '/ap/threads/{id}/context');
+  conversation('replies', '/ap/threads/{id}/replies');
+  federation.setOrderedCollectionDispatcher('reply replies', ApObject, '/ap/posts/{id}/replies', async (ctx, { id }) => {
+    const found = isUuid(id) ? await loadPublicPost(ctx.data, { postId: id }) : undefined;
+    return found && found.post.number !== 1 && !found.post.iri ? { items: [] } : null;
+  }).setCounter(() => 0);
 }

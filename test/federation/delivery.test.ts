@@ -85,7 +85,9 @@ describe('federation: posts reach the followers of a public forum', function () 
       assert.doesNotMatch(body, /"as:Public"/);
     }
     assert.equal((await fetch(`${node.url}/ap/threads/${secret.id}`, { headers: { accept: 'application/activity+json' } })).status, 404);
-    assert.equal((await fetch(`${node.url}/ap/threads/${secret.id}/context`, { headers: { accept: 'application/activity+json' } })).status, 404);
+    for (const collection of ['context', 'replies']) {
+      assert.equal((await fetch(`${node.url}/ap/threads/${secret.id}/${collection}`, { headers: { accept: 'application/activity+json' } })).status, 404, collection);
+    }
     for (const collection of ['outbox', 'featured', 'followers']) {
       assert.equal((await fetch(`${node.url}/ap/actors/jasenille/${collection}`, { headers: { accept: 'application/activity+json' } })).status, 404, collection);
     }

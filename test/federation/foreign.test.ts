@@ -168,6 +168,20 @@ describe('federation: Lemmy, Mastodon and Mobilizon shapes', function () {
     assert.equal(ids[0], `${node.url}/ap/threads/${thread.id}`);
     assert.ok(!ids.includes(`${node.url}/ap/posts/${removed.id}`), 'a removed post is not listed');
     assert.equal(collection.totalItems, ids.length);
+
+    // Its replies (what Mastodon reads to show a thread): every public answer, not the opening, nothing removed.
+    assert.equal(page.replies, `${node.url}/ap/threads/${thread.id}/replies`);
+    const replies = await json(String(page.replies));
+    const firstReplies = typeof replies.first === 'string' ? await json(replies.first) : (replies.first as Record<string, unknown>);
+    const replyIds = asList((firstReplies.orderedItems as { id: string }[] | undefined)?.map((item) => (typeof item === 'string' ? item : item.id)));
+    assert.deepEqual(replyIds, ids.slice(1));
+    assert.equal(replies.totalItems, ids.length - 1);
+    // A reply's own replies: conversations are flat, so none.
+    const note = await json(ids.find((id) => id.startsWith(`${node.url}/ap/posts/`))!);
+    assert.equal(note.type, 'Note');
+    const noteReplies = await json(String(note.replies));
+    assert.equal(noteReplies.totalItems, 0);
+    assert.equal((await fetch(`${node.url}/ap/posts/${removed.id}/replies`, { headers: { accept: 'application/activity+json' } })).status, 404);
   });
 
   it('sends none of the other servers anything members-only, by anyone', async () => {
