@@ -91,9 +91,11 @@ export function federationAdapter(federation: Federation<AppContext>, context: A
  * Fedify 2.3's object dispatchers still write the compact "as:Public"; Lemmy 0.19 rejects it, so
  * ActivityPub JSON leaves with the full IRI.
  */
+export const withFullPublicIri = (json: string) => json.replaceAll('"as:Public"', '"https://www.w3.org/ns/activitystreams#Public"');
+
 async function publicIriFixed(response: globalThis.Response): Promise<Buffer> {
   const body = Buffer.from(await response.arrayBuffer());
   const type = response.headers.get('content-type') ?? '';
   if (!/activity\+json|ld\+json/.test(type)) return body;
-  return Buffer.from(body.toString('utf8').replaceAll('"as:Public"', '"https://www.w3.org/ns/activitystreams#Public"'));
+  return Buffer.from(withFullPublicIri(body.toString('utf8')));
 }

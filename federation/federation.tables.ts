@@ -93,3 +93,15 @@ export const forumFollows = pgTable(
   },
   (t) => [primaryKey({ columns: [t.userId, t.forumId] }), index('forum_follows_forum').on(t.forumId)],
 );
+
+/**
+ * Every activity the node has sent, so that its id can be fetched (servers re-fetch an activity
+ * passed on by another server rather than trust the copy). Kept with the post it is about referred
+ * to by id only: fetched later, it shows the post as it is now, or nothing once it is not public.
+ */
+export const federationActivities = pgTable('federation_activities', {
+  id: uuid('id').primaryKey(),
+  postId: uuid('post_id'),
+  body: jsonb('body').notNull(),
+  createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+});

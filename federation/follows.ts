@@ -1,11 +1,11 @@
 // Following our public forums (and the node): a remote actor's Follow is stored and accepted at
 // once; its Undo removes it. Who follows is kept to ourselves: the collection shows a count only.
-import { randomUUID } from 'node:crypto';
 import { and, count, eq } from 'drizzle-orm';
 import type { Federation, InboxContext } from '@fedify/fedify';
 import { Accept, Follow } from '@fedify/vocab';
 import type { AppContext } from '../server/context.ts';
 import { followers } from './federation.tables.ts';
+import { activityId, kept } from './activities.ts';
 
 /** A follower as Fedify delivers to it. */
 export function asRecipient(row: { follower: string; inbox: string; sharedInbox: string | null }) {
@@ -29,12 +29,15 @@ export async function onFollow(ctx: InboxContext<AppContext>, follow: Follow, fo
   await ctx.sendActivity(
     { identifier: target.identifier },
     follower,
-    new Accept({
-      id: new URL(`/ap/activities/${randomUUID()}`, ctx.origin),
-      actor: ctx.getActorUri(target.identifier),
-      // A minimal copy of the Follow: its id, who and whom.
-      object: new Follow({ id: follow.id, actor: follow.actorId, object: follow.objectId }),
-    }),
+    await kept(
+      ctx,
+      new Accept({
+        id: activityId(ctx.data),
+        actor: ctx.getActorUri(target.identifier),
+        // A minimal copy of the Follow: its id, who and whom.
+        object: new Follow({ id: follow.id, actor: follow.actorId, object: follow.objectId }),
+      }),
+    ),
   );
 }
 

@@ -3,10 +3,9 @@
 // delivers with retries) and removes it. A crash between the two delivers twice rather than not at all:
 // an activity keeps its id, so a receiver applies it once.
 import { EventEmitter } from 'node:events';
-import { randomUUID } from 'node:crypto';
 import { and, asc, eq, isNull, lte, sql } from 'drizzle-orm';
 import type { Context, Federation } from '@fedify/fedify';
-import { Announce, Create, Delete, Note, Page, PUBLIC_COLLECTION, Tombstone, Update, type Activity } from '@fedify/vocab';
+import { Activity, Announce, Create, Delete, Note, Page, PUBLIC_COLLECTION, Tombstone, Update } from '@fedify/vocab';
 import type { AppContext } from '../server/context.ts';
 import { subscribe, type EventOf } from '../server/events.ts';
 import { federationOutbox, followers, forumFollows, remoteForums } from './federation.tables.ts';
@@ -16,6 +15,7 @@ import { idle } from './idle.ts';
 import { forums, posts, threads } from '../server/forums/forums.tables.ts';
 import { publicWherever } from '../server/access.sql.ts';
 import { authorUri, loadPublicPost, objectUri, toObject } from './posts.ts';
+import { activityId, kept } from './activities.ts';
 
 const wake = new EventEmitter();
 wake.setMaxListeners(0);
@@ -55,18 +55,16 @@ export function subscribeOutbox(): void {
   });
 }
 
-const activityId = (context: AppContext) => new URL(`/ap/activities/${randomUUID()}`, context.config.baseUrl);
-
 /** The forum sends an activity on to its followers (FEP-1b12), in order per object. */
-async function announce(ctx: Context<AppContext>, forumSlug: string, inner: Activity | Page | Note, objectId: URL): Promise<void> {
+async function announce(ctx: Context<AppContext>, forumSlug: string, inner: Activity | Page | Note, objectId: URL, postId?: string): Promise<void> {
   const announcement = new Announce({
     id: activityId(ctx.data),
     actor: ctx.getActorUri(forumSlug),
-    object: inner,
+    object: inner instanceof Activity ? await kept(ctx, inner, postId) : inner,
     tos: [ctx.getFollowersUri(forumSlug)],
     ccs: [PUBLIC_COLLECTION],
   });
-  await ctx.sendActivity({ identifier: forumSlug }, 'followers', announcement, { preferSharedInbox: true, orderingKey: objectId.href });
+  await ctx.sendActivity({ identifier: forumSlug }, 'followers', await kept(ctx, announcement, postId), { preferSharedInbox: true, orderingKey: objectId.href });
 }
 
 /** Where to deliver to a followed group elsewhere, or nothing for one of our own forums. */
@@ -104,7 +102,7 @@ async function deliver(federation: Federation<AppContext>, context: AppContext, 
     // speaks for them (their own actor may be gone with their account); the group passes it on.
     if (post?.iri) return;
     const deletion = new Delete({ id: activityId(context), actor: ctx.getActorUri(nodeActor), object: new Tombstone({ id }), tos: [PUBLIC_COLLECTION], ccs: [group.id] });
-    await ctx.sendActivity({ identifier: nodeActor }, group, deletion, { preferSharedInbox: true, orderingKey: id.href });
+    await ctx.sendActivity({ identifier: nodeActor }, group, await kept(ctx, deletion), { preferSharedInbox: true, orderingKey: id.href });
     return;
   }
   const slug = await slugOf(context, forumId);
@@ -129,7 +127,7 @@ async function deliverClosing(ctx: Context<AppContext>, event: EventOf<'forum.cl
     for (const thread of opened) {
       const id = thread.iri ? new URL(thread.iri) : ctx.getObjectUri(Page, { id: thread.threadId });
       const deletion = new Delete({ id: activityId(ctx.data), actor: ctx.getActorUri(nodeActor), object: new Tombstone({ id }), tos: [PUBLIC_COLLECTION] });
-      await ctx.sendActivity({ identifier: nodeActor }, inboxes, deletion, { preferSharedInbox: true, orderingKey: id.href });
+      await ctx.sendActivity({ identifier: nodeActor }, inboxes, await kept(ctx, deletion), { preferSharedInbox: true, orderingKey: id.href });
     }
   }
   await db.delete(followers).where(eq(followers.actor, event.slug));
@@ -150,12 +148,12 @@ async function deliverPost(ctx: Context<AppContext>, event: EventOf<'post.publis
     const group = await groupElsewhere(ctx.data, found.forum.id);
     if (!group || found.authorIri) return;
     const activity = event.type === 'post.published' ? new Create(values) : new Update(values);
-    await ctx.sendActivity({ identifier: found.post.authorId }, group, activity, { preferSharedInbox: true, orderingKey: id.href });
+    await ctx.sendActivity({ identifier: found.post.authorId }, group, await kept(ctx, activity, found.post.id), { preferSharedInbox: true, orderingKey: id.href });
     return;
   }
-  await announce(ctx, found.forum.slug, event.type === 'post.published' ? new Create(values) : new Update(values), id);
+  await announce(ctx, found.forum.slug, event.type === 'post.published' ? new Create(values) : new Update(values), id, found.post.id);
   // Mastodon ignores an announced Create: a new or edited thread is also announced as the Page itself.
-  if (found.post.number === 1) await announce(ctx, found.forum.slug, object, id);
+  if (found.post.number === 1) await announce(ctx, found.forum.slug, object, id, found.post.id);
 }
 
 export function startOutbox(federation: Federation<AppContext>, context: AppContext, signal: AbortSignal): void {

@@ -1,6 +1,7 @@
 import { groupsRouter } from './groups/groups.routes.ts';
 import { buildFederation } from '../federation/federation.ts';
 import { federationAdapter } from '../federation/adapter.ts';
+import { activitiesRouter } from '../federation/activities.ts';
 import { federationAdminRouter } from '../federation/admin.routes.ts';
 import { followingRouter } from '../federation/following.routes.ts';
 import { inboxLimit } from '../federation/inbox-limit.ts';
@@ -87,6 +88,7 @@ export function buildApp(context: AppContext): { app: express.Express; close(): 
   const federation = buildFederation(context);
   app.post(['/ap/inbox', '/ap/actors/:identifier/inbox'], inboxLimit(config.federationInboxLimit));
   app.use(federationAdapter(federation, context));
+  app.use(activitiesRouter(context));
   const stopQueue = new AbortController();
   // Work done in the background (deliveries, queued activities) is not counted as a page's queries.
   const background: AppContext = { ...context, database: { ...context.database, db: context.database.background } };

@@ -64,6 +64,17 @@ describe('federation: posts reach the followers of a public forum', function () 
     assert.equal(author.preferredUsername, 'sini');
     assert.equal(author.summary, undefined, 'no profile text leaves the node');
 
+    // Every activity's id answers (servers re-fetch one passed on by another): the post by its id only.
+    for (const activity of [create, ...announces]) {
+      const fetched = await fetch(activity.id!, { headers: { accept: 'application/activity+json' } });
+      assert.equal(fetched.status, 200, activity.id!.href);
+      const body = (await fetched.json()) as Record<string, unknown>;
+      assert.equal(body.id, activity.id!.href);
+      assert.ok(['Create', 'Announce'].includes(String(body.type)));
+      assert.equal(typeof body.object, 'string', 'the object by its id, fetched as it is now');
+      assert.doesNotMatch(JSON.stringify(body), /Hyvää huomenta|"as:Public"/);
+    }
+
     const before = alice.received.length;
     await makeReply(db, node.people.toinen!, open, thread, 'Huomenta!');
     await until('the reply', () => alice.received.length > before);
@@ -133,7 +144,7 @@ describe('federation: edits, deletions, removals and moves reach the followers',
     seen = alice.received.length;
 
     const reply = await makeReply(db, node.people.sini!, open, thread, 'Vastaus, joka poistetaan.');
-    await nextInner(seen);
+    const replyCreate = await nextInner(seen);
     seen = alice.received.length;
     const opening = (await db.query.posts.findFirst({ where: (p, { and, eq }) => and(eq(p.threadId, thread.id), eq(p.number, 1)) }))!;
     assert.ok((await editPost(db, node.people.sini!, (await findPost(db, opening.id))!, { title: 'Muokattava', body: 'Toinen versio.', contentWarning: '' })).ok);
@@ -147,6 +158,10 @@ describe('federation: edits, deletions, removals and moves reach the followers',
     const deleted = await nextInner(seen);
     assert.ok(deleted instanceof Delete);
     assert.equal(deleted.objectId?.href, `${node.url}/ap/posts/${reply.id}`);
+    // Once a post is gone, the activities about it no longer answer; the deletion does.
+    const status = async (id: URL | null | undefined) => (await fetch(id!, { headers: { accept: 'application/activity+json' } })).status;
+    assert.equal(await status(replyCreate?.id), 404);
+    assert.equal(await status(deleted.id), 200);
     seen = alice.received.length;
 
     const another = await makeReply(db, node.people.sini!, open, thread, 'Asiaton vastaus.');
