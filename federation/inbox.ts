@@ -7,6 +7,7 @@ import { and, eq } from 'drizzle-orm';
 import type { Federation, InboxContext } from '@fedify/fedify';
 import {
   Accept,
+  Add,
   Announce,
   Article,
   Create,
@@ -21,6 +22,7 @@ import {
   PUBLIC_COLLECTION,
   Question,
   Reject,
+  Remove,
   Undo,
   Update,
   type Object as ApObject,
@@ -34,13 +36,14 @@ import { emit } from '../server/events.ts';
 import type { Forum } from '../server/forums/forums.service.ts';
 import { posts } from '../server/forums/forums.tables.ts';
 import { titleMaxLength } from '../server/forums/posting.ts';
-import { deletePost, editPost, findPost, reply, setSupport, startThread, type FoundPost } from '../server/forums/threads.service.ts';
+import { deletePost, editPost, findPost, followGroupDecision, reply, setSupport, startThread, type FoundPost } from '../server/forums/threads.service.ts';
 import { markdownFromHtml, textFromHtml } from '../server/markup/markup.ts';
 import { report } from '../server/moderation/moderation.service.ts';
 import { findPerson, rememberPerson } from './people.ts';
 import { publicForum } from './public-forum.ts';
 import { onFollow, onUndoFollow, type Followable } from './follows.ts';
 import { followedForum, followedForumOf, setFollowState } from './following.ts';
+import { lockIn } from './lock.ts';
 
 type Ctx = InboxContext<AppContext>;
 
@@ -164,13 +167,32 @@ async function onAnnounce(ctx: Ctx, announce: Announce): Promise<void> {
   if (!announce.actorId) return;
   const forum = await followedForum(ctx.data, announce.actorId);
   if (!forum) return;
+  const lock = await lockIn(announce, new URL(forum.iri!).origin);
+  if (lock) return groupDecides(ctx, lock.conversation, forum, 'locked', lock.locked);
   const inner = await announce.getObject(ctx);
   if (inner instanceof Create) return onCreate(ctx, inner, forum);
   if (inner instanceof Update) return onUpdate(ctx, inner);
   if (inner instanceof Delete) return onDelete(ctx, inner, forum);
   if (inner instanceof Like) return onLike(ctx, inner, true);
   if (inner instanceof Undo) return onUndo(ctx, inner);
+  if (inner instanceof Add || inner instanceof Remove) return onFeatured(ctx, inner, forum);
   if (postLike(inner)) await takePost(ctx, inner, inner.attributionId, () => inner.getAttribution(ctx), forum);
+}
+
+/**
+ * A followed group's decision about one of its own conversations (a pin, a lock); the caller has
+ * checked that it came from the group's own server.
+ */
+async function groupDecides(ctx: Ctx, conversation: URL, group: Forum, flag: 'pinned' | 'locked', value: boolean): Promise<void> {
+  const found = await findLocalPost(ctx, conversation);
+  if (!found || found.post.number !== 1 || found.forum.id !== group.id) return logRefused(ctx, conversation.href, `${flag}: not a conversation of that group`);
+  await followGroupDecision(ctx.data.database.db, found, flag, value);
+}
+
+/** Lemmy's pin: Add to (or Remove from) the group's featured collection. */
+async function onFeatured(ctx: Ctx, change: Add | Remove, group: Forum): Promise<void> {
+  if (!change.objectId || !change.actorId || !group.iri || !sameOrigin(change.actorId, new URL(group.iri))) return;
+  await groupDecides(ctx, change.objectId, group, 'pinned', change instanceof Add);
 }
 
 /** The group answered the node's Follow. */

@@ -5,7 +5,8 @@
 import { EventEmitter } from 'node:events';
 import { and, asc, eq, isNull, lte, sql } from 'drizzle-orm';
 import type { Context, Federation } from '@fedify/fedify';
-import { Activity, Announce, Create, Delete, Note, Page, PUBLIC_COLLECTION, Tombstone, Update } from '@fedify/vocab';
+import { Activity, Add, Announce, Create, Delete, Note, Page, PUBLIC_COLLECTION, Remove, Tombstone, Undo, Update } from '@fedify/vocab';
+import { Lock } from './lock.ts';
 import type { AppContext } from '../server/context.ts';
 import { subscribe, type EventOf } from '../server/events.ts';
 import { federationOutbox, followers, forumFollows, remoteForums } from './federation.tables.ts';
@@ -20,7 +21,10 @@ import { activityId, kept } from './activities.ts';
 const wake = new EventEmitter();
 wake.setMaxListeners(0);
 
-type Outgoing = EventOf<'post.published' | 'post.changed' | 'post.withdrawn' | 'thread.moved' | 'forum.closed'>;
+type ThreadState = EventOf<'thread.pinned' | 'thread.unpinned' | 'thread.locked' | 'thread.unlocked'>;
+type Outgoing = EventOf<'post.published' | 'post.changed' | 'post.withdrawn' | 'thread.moved' | 'forum.closed'> | ThreadState;
+const threadStates: ThreadState['type'][] = ['thread.pinned', 'thread.unpinned', 'thread.locked', 'thread.unlocked'];
+const isThreadState = (event: Outgoing): event is ThreadState => (threadStates as string[]).includes(event.type);
 
 /**
  * Only what concerns public things is ever written here: a members-only post never reaches the
@@ -28,7 +32,7 @@ type Outgoing = EventOf<'post.published' | 'post.changed' | 'post.withdrawn' | '
  * then: peers hold a copy, and are asked to delete it.
  */
 export function subscribeOutbox(): void {
-  subscribe('federation: outbox', ['post.published', 'post.changed', 'post.withdrawn', 'thread.moved', 'forum.closed'], async (db, event) => {
+  subscribe('federation: outbox', ['post.published', 'post.changed', 'post.withdrawn', 'thread.moved', 'forum.closed', ...threadStates], async (db, event) => {
     const concerns = event.type === 'forum.closed' || (event.type === 'thread.moved' ? event.wasPublic && !event.public : event.public);
     if (!concerns) return;
     await db.insert(federationOutbox).values({ event });
@@ -86,6 +90,7 @@ async function deliver(federation: Federation<AppContext>, context: AppContext, 
   const ctx = federation.createContext(context.config.baseUrl, context);
   if (event.type === 'post.published' || event.type === 'post.changed') return deliverPost(ctx, event);
   if (event.type === 'forum.closed') return deliverClosing(ctx, event);
+  if (isThreadState(event)) return deliverThreadState(ctx, event);
   // A thread moved out of public view, or a post withdrawn: the forum speaks for what it held
   // (FEP-1b12), whoever took it out of sight; the author's own actor may no longer exist.
   const forumId = event.type === 'thread.moved' ? event.fromForumId : event.forumId;
@@ -154,6 +159,29 @@ async function deliverPost(ctx: Context<AppContext>, event: EventOf<'post.publis
   await announce(ctx, found.forum.slug, event.type === 'post.published' ? new Create(values) : new Update(values), id, found.post.id);
   // Mastodon ignores an announced Create: a new or edited thread is also announced as the Page itself.
   if (found.post.number === 1) await announce(ctx, found.forum.slug, object, id, found.post.id);
+}
+
+/**
+ * A conversation pinned or locked by the forum's moderators: the forum itself says so (Lemmy's Add
+ * to `featured` and Lock, and their Remove and Undo), so who moderated stays here.
+ */
+async function deliverThreadState(ctx: Context<AppContext>, event: ThreadState): Promise<void> {
+  const found = await loadPublicPost(ctx.data, { threadId: event.threadId });
+  if (!found || found.forum.iri) return;
+  const slug = found.forum.slug;
+  const group = ctx.getActorUri(slug);
+  const id = objectUri(ctx, found);
+  const values = { actor: group, object: id, tos: [PUBLIC_COLLECTION], ccs: [group], audience: group };
+  const featured = { ...values, target: ctx.getFeaturedUri(slug) };
+  const activity =
+    event.type === 'thread.pinned'
+      ? new Add({ id: activityId(ctx.data), ...featured })
+      : event.type === 'thread.unpinned'
+        ? new Remove({ id: activityId(ctx.data), ...featured })
+        : event.type === 'thread.locked'
+          ? new Lock({ id: activityId(ctx.data), ...values })
+          : new Undo({ id: activityId(ctx.data), ...values, object: await kept(ctx, new Lock({ id: activityId(ctx.data), ...values }), found.post.id) });
+  await announce(ctx, slug, activity, id, found.post.id);
 }
 
 export function startOutbox(federation: Federation<AppContext>, context: AppContext, signal: AbortSignal): void {

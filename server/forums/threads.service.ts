@@ -271,6 +271,15 @@ export async function setThreadFlag(db: DatabaseLike, actor: User, found: { thre
   return { ok: true };
 }
 
+/**
+ * A followed group elsewhere decides for its own conversations: a pin or a lock there is one here
+ * too (the inbox has checked that the decision came from the group's own server).
+ */
+export async function followGroupDecision(db: DatabaseLike, found: { thread: Thread; forum: Forum }, flag: 'pinned' | 'locked', value: boolean): Promise<void> {
+  if (!found.forum.iri) return;
+  await db.update(threads).set({ [flag]: value }).where(eq(threads.id, found.thread.id));
+}
+
 /** The support reaction is a toggle; the author hears of it (once) unless they switched that off. */
 export async function toggleSupport(db: DatabaseLike, member: User, found: FoundPost): Promise<{ ok: true; supported: boolean } | Refused> {
   if (!canReact(member, found.forum, found.thread, found.post)) return { ok: false, kind: 'refused', reason: 'forbidden' };

@@ -101,6 +101,37 @@ describe('federation: Lemmy, Mastodon and Mobilizon shapes', function () {
     assert.ok(asList(note.to).includes(PUBLIC), 'the full Public IRI');
     assert.ok(asList(note.cc).includes(community.id));
     assert.doesNotMatch(sent.body, /"as:Public"/);
+
+    // The community's moderator locks and pins the post, then lifts both (Lemmy's Lock, Add to
+    // featured, Undo and Remove, announced by the community): the copy here follows.
+    const moderator = lemmy.actor('lemmy_mod');
+    const threadHere = async () => (await findThread(node.database.db, kept!.threadId))!.thread;
+    let n = 10;
+    const announced = async (inner: Record<string, unknown>) => {
+      n += 1;
+      const activity = { id: `${lemmy.url}/activities/${String(inner.type).toLowerCase()}/${n}`, actor: moderator.id, to: [PUBLIC], cc: [community.id], audience: community.id, ...inner };
+      lemmy.documents.set(new URL(activity.id).pathname, { '@context': lemmyContext, ...activity });
+      const response = await lemmy.send(`${node.url}/ap/inbox`, { '@context': lemmyContext, id: `${lemmy.url}/activities/announce/${n}`, type: 'Announce', actor: community.id, object: activity, to: [PUBLIC], cc: [`${community.id}/followers`] }, community);
+      assert.ok(response.status < 300, `announce: ${response.status}`);
+      return activity;
+    };
+    const lock = await announced({ type: 'Lock', object: page.id });
+    await until('locked here', async () => (await threadHere()).locked);
+    const refused = await bea.submit(`/threads/${kept!.threadId}`, { body: 'Lukittuun vastaus.' }, `/threads/${kept!.threadId}/replies`);
+    assert.ok(refused.status >= 400, `a reply to a locked conversation: ${refused.status}`);
+    assert.equal((await bodies('Lukittuun vastaus')).length, 0);
+    await announced({ type: 'Add', object: page.id, target: `${community.id}/featured` });
+    await until('pinned here', async () => (await threadHere()).pinned);
+    await announced({ type: 'Undo', object: { ...lock, id: `${lemmy.url}/activities/lock/99` } });
+    await until('unlocked here', async () => !(await threadHere()).locked);
+    await announced({ type: 'Remove', object: page.id, target: `${community.id}/featured` });
+    await until('unpinned here', async () => !(await threadHere()).pinned);
+    // A lock announced by the community but written on another server is not the community's to give.
+    const elsewhere = { '@context': lemmyContext, id: `${mastodon.url}/activities/lock/1`, type: 'Lock', actor: `${mastodon.url}/users/x`, object: page.id, to: [PUBLIC] };
+    mastodon.documents.set('/activities/lock/1', elsewhere);
+    await lemmy.send(`${node.url}/ap/inbox`, { '@context': lemmyContext, id: `${lemmy.url}/activities/announce/100`, type: 'Announce', actor: community.id, object: elsewhere, to: [PUBLIC] }, community);
+    await settled();
+    assert.equal((await threadHere()).locked, false);
   });
 
   it('takes a Mastodon user’s public reply, refuses the direct and followers-only ones, and files an instance’s report', async () => {

@@ -124,6 +124,30 @@ describe('federation: three nodes', function () {
     assert.ok(later);
   });
 
+  it('carries a moderator’s lock and pin, and lifting them', async () => {
+    const db = a.database.db;
+    const { findThread, setThreadFlag } = await import('../../server/forums/threads.service.ts');
+    const { lockThread } = await import('../../server/moderation/moderation.service.ts');
+    const thread = await makeThread(db, a.people.sini!, open, 'Lukittava', 'Tämä lukitaan pian.');
+    await until('on bea’s node', async () => (await copies(b, 'lukitaan pian')).length === 1);
+    const [copy] = await copies(b, 'lukitaan pian');
+    const copyThread = async () => (await b.database.db.select().from(threads).where(eq(threads.id, copy!.threadId)))[0]!;
+    const maija = a.people.moderaattori_maija!;
+    assert.ok((await lockThread(db, maija, (await findThread(db, thread.id))!, true, { reason: 'Keskustelu on käyty' })).ok);
+    assert.ok((await setThreadFlag(db, maija, (await findThread(db, thread.id))!, 'pinned', true)).ok);
+    await until('locked and pinned on bea’s node', async () => (await copyThread()).locked && (await copyThread()).pinned);
+    const refused = await bea.submit(`/threads/${copy!.threadId}`, { body: 'Lukittuun ketjuun.' }, `/threads/${copy!.threadId}/replies`);
+    assert.ok(refused.status >= 400, `reply to a locked conversation: ${refused.status}`);
+    assert.equal((await copies(b, 'Lukittuun ketjuun')).length, 0);
+
+    assert.ok((await lockThread(db, maija, (await findThread(db, thread.id))!, false, { reason: '' })).ok);
+    assert.ok((await setThreadFlag(db, maija, (await findThread(db, thread.id))!, 'pinned', false)).ok);
+    await until('open and unpinned on bea’s node', async () => !(await copyThread()).locked && !(await copyThread()).pinned);
+    // Who moderated stays on the group's node: the forum itself speaks, in Lemmy's words.
+    assert.ok(wire.find('"type":"Lock"').length > 0);
+    assert.equal(wire.find(maija.id).length, 0);
+  });
+
   it('never lets members-only words reach another node, and stops delivering when the last member unfollows', async () => {
     const closed = await makeForum(a.database.db, 'jasenille', 'members', { replyPolicy: 'members_and_remote' });
     const secret = await makeThread(a.database.db, a.people.sini!, closed, 'Salainen otsikko', 'Vain jäsenille tarkoitettu.');
