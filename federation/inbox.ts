@@ -23,6 +23,7 @@ import {
   Question,
   Reject,
   Remove,
+  traverseCollection,
   Undo,
   Update,
   type Object as ApObject,
@@ -203,6 +204,33 @@ async function onFollowAnswer(ctx: Ctx, answer: Accept | Reject): Promise<void> 
   const follow = answer.objectId ?? null;
   if (!forum || followedForumOf(ctx.data, follow) !== forum.id) return;
   await setFollowState(ctx.data, forum.id, answer instanceof Accept ? 'accepted' : 'rejected');
+  if (answer instanceof Accept) await backfill(ctx, forum);
+}
+
+const backfillLimit = 20;
+
+/**
+ * A group just followed shows its latest conversations at once, as Lemmy fills a newly followed
+ * community: read from its outbox (Create, or the group's Announce of one), oldest first, each
+ * taken as if it had been sent. Replies come as they are written.
+ */
+async function backfill(ctx: Ctx, forum: Forum): Promise<void> {
+  try {
+    const group = await ctx.lookupObject(forum.iri!);
+    const outbox = isActor(group) ? await group.getOutbox(ctx) : null;
+    if (!outbox) return;
+    const items: unknown[] = [];
+    for await (const item of traverseCollection(outbox, ctx)) {
+      items.push(item);
+      if (items.length >= backfillLimit) break;
+    }
+    for (const item of items.reverse()) {
+      const creation = item instanceof Announce && item.actorId?.href === forum.iri ? await item.getObject(ctx) : item;
+      if (creation instanceof Create) await onCreate(ctx, creation, forum);
+    }
+  } catch (error) {
+    ctx.data.log(`federation: could not read the outbox of ${forum.iri}: ${String(error)}`);
+  }
 }
 
 async function onUpdate(ctx: Ctx, update: Update): Promise<void> {

@@ -52,12 +52,16 @@ describe('federation: three nodes', function () {
     const notGroup = await bea.submit('/following', { address: `${a.url}/ap/actors/_node` });
     assert.equal(notGroup.status, 422);
 
+    // What the group said before anyone here followed it is there at once.
+    await makeThread(a.database.db, a.people.sini!, open, 'Jo ennestään', 'Kirjoitettu ennen seuraamista.');
     for (const [client, node] of [[bea, b], [cecilia, c]] as const) {
       const page = await client.submit('/following', { address: `${a.url}/ap/actors/avoin` });
       assert.equal(page.status, 200);
       assert.match(page.$('main').text(), /Forum avoin/);
       await until('the Accept', async () => (await node.database.db.select().from(remoteForums))[0]?.state === 'accepted');
+      await until('the earlier conversation', async () => (await copies(node, 'ennen seuraamista')).length === 1);
     }
+    assert.match((await bea.get('/following')).$('main').text(), /Jo ennestään/);
     // Whom a member follows is theirs: visitors are sent to sign in, another member sees only their own.
     const visitor = await fetch(`${b.url}/following`, { redirect: 'manual' });
     assert.equal(visitor.status, 303);
