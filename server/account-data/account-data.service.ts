@@ -10,6 +10,7 @@ import { verifyPassword } from '../accounts/passwords.ts';
 import { forums, posts, threads } from '../forums/forums.tables.ts';
 import { groupMembers, groups } from '../groups/groups.tables.ts';
 import { moderatorMessages, mutes, reports } from '../moderation/moderation.tables.ts';
+import { forumFollows } from '../../federation/federation.tables.ts';
 import { invalid, type Invalid } from '../validation.ts';
 
 /**
@@ -64,6 +65,11 @@ export async function exportAccountData(db: DatabaseLike, userId: string): Promi
   const messages = await db.select({ message: moderatorMessages.body, sentAt: moderatorMessages.createdAt }).from(moderatorMessages).where(eq(moderatorMessages.userId, userId));
   const muted = await db.select({ username: users.username, since: mutes.createdAt }).from(mutes).innerJoin(users, eq(users.id, mutes.mutedId)).where(eq(mutes.userId, userId));
   const reported = await db.select({ reason: reports.reason, note: reports.note, sentAt: reports.createdAt }).from(reports).where(eq(reports.reporterId, userId));
+  const following = await db
+    .select({ group: forums.name, address: forums.iri, since: forumFollows.createdAt })
+    .from(forumFollows)
+    .innerJoin(forums, eq(forums.id, forumFollows.forumId))
+    .where(eq(forumFollows.userId, userId));
   return {
     exportedAt: new Date().toISOString(),
     account: {
@@ -80,6 +86,7 @@ export async function exportAccountData(db: DatabaseLike, userId: string): Promi
     },
     sessions: activeSessions.map((s) => ({ expiresAt: s.expiresAt })),
     groups: memberships,
+    groupsElsewhereYouFollow: following,
     posts: written,
     messagesFromModerators: messages,
     muted,

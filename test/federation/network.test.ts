@@ -62,6 +62,9 @@ describe('federation: three nodes', function () {
       await until('the earlier conversation', async () => (await copies(node, 'ennen seuraamista')).length === 1);
     }
     assert.match((await bea.get('/following')).$('main').text(), /Jo ennestään/);
+    // What she follows is hers: it is in her data export.
+    const exported = JSON.parse((await bea.get('/settings/export')).html) as { groupsElsewhereYouFollow: { address: string }[] };
+    assert.deepEqual(exported.groupsElsewhereYouFollow.map((g) => g.address), [`${a.url}/ap/actors/avoin`]);
     // Whom a member follows is theirs: visitors are sent to sign in, another member sees only their own.
     const visitor = await fetch(`${b.url}/following`, { redirect: 'manual' });
     assert.equal(visitor.status, 303);
