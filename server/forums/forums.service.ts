@@ -86,11 +86,12 @@ export async function saveForum(db: DatabaseLike, id: string | null, form: unkno
   const existing = await db.query.forums.findFirst({ where: eq(forums.id, id) });
   // A closed group's space is managed through its group, never turned into an ordinary forum.
   if (!existing || existing.visibility === 'group') return invalid('form', 'errors.forum.unknown');
+  const [row] = await db.select({ n: count() }).from(threads).where(eq(threads.forumId, id));
+  const hasConversations = (row?.n ?? 0) > 0;
   // What was written for fewer readers never becomes readable by more.
-  if (widensReaders(existing.visibility, input.visibility)) {
-    const [row] = await db.select({ n: count() }).from(threads).where(eq(threads.forumId, id));
-    if ((row?.n ?? 0) > 0) return invalid('visibility', 'errors.visibility.cannotOpen');
-  }
+  if (widensReaders(existing.visibility, input.visibility) && hasConversations) return invalid('visibility', 'errors.visibility.cannotOpen');
+  // A public forum's address is its name elsewhere (its followers on other servers, links): it stays.
+  if (isPublicForum(existing) && input.slug !== existing.slug && hasConversations) return invalid('slug', 'errors.slug.fixed');
   return db.transaction(async (tx) => {
     const [forum] = await tx.update(forums).set(input).where(eq(forums.id, id)).returning();
     if (isPublicForum(existing) && !isPublicForum(forum!)) await emit(tx, { type: 'forum.closed', forumId: id, slug: existing.slug });

@@ -64,6 +64,22 @@ describe('forums: the admin page for categories and forums', () => {
     assert.equal((await node.database.db.query.forums.findFirst({ where: eq(forums.id, forum!.id) }))?.visibility, 'members');
   });
 
+  it('keeps a public forum’s address once it has conversations (other servers follow it by that address), keeping what was typed', async () => {
+    const admin = await signedIn(node.url, 'admin_anna');
+    const forum = (await node.database.db.query.forums.findFirst({ where: eq(forums.slug, 'tervetuloa') }))!;
+    const fields = { categoryId: forum.categoryId!, name: forum.name, description: '', rules: '', visibility: 'public', startPolicy: 'members', replyPolicy: 'members', position: '0' };
+    // Without conversations the address may still change, and back.
+    assert.ok((await admin.submit(`/admin/forums/${forum.id}`, { ...fields, slug: 'tervetuloa-uusi' })).status < 400);
+    assert.ok((await admin.submit(`/admin/forums/${forum.id}`, { ...fields, slug: 'tervetuloa' })).status < 400);
+    const jasen = await node.database.db.query.users.findFirst({ where: (u, { eq }) => eq(u.username, 'jasen') });
+    await makeThread(node.database.db, jasen!, { ...forum, slug: 'tervetuloa' }, 'Hei kaikille', 'Julkinen avaus');
+    const page = await admin.submit(`/admin/forums/${forum.id}`, { ...fields, slug: 'uusi-osoite' });
+    assert.equal(page.status, 422);
+    assert.match(errorsOf(page), /address cannot change/);
+    assert.equal(page.$('#field-slug').val(), 'uusi-osoite');
+    assert.equal((await node.database.db.query.forums.findFirst({ where: eq(forums.id, forum.id) }))?.slug, 'tervetuloa');
+  });
+
   it('archives a forum: still readable, no longer writable', async () => {
     const admin = await signedIn(node.url, 'admin_anna');
     const forum = await node.database.db.query.forums.findFirst({ where: eq(forums.slug, 'vertaistuki') });
