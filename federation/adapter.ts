@@ -4,6 +4,7 @@ import { Readable, Transform } from 'node:stream';
 import type { NextFunction, Request, Response } from 'express';
 import type { Federation } from '@fedify/fedify';
 import type { AppContext } from '../server/context.ts';
+import { allowsHost, claimedSigner, fetchAllowed } from './policy.ts';
 
 /** A small node needs no more; Fedify's own limit (16 MiB) is far too generous. */
 export const maxBodyBytes = 1024 * 1024;
@@ -56,7 +57,17 @@ export function federationAdapter(federation: Federation<AppContext>, context: A
     let fellThrough = false;
     let response: globalThis.Response;
     try {
-      response = await federation.fetch(toRequest(req, origin), {
+      const request = toRequest(req, origin);
+      // The federation policy: an inbox takes nothing from a server it does not talk to, and (in
+      // allowlist mode) documents are read only by partners. Actors' own documents, which hold the
+      // keys every signature is checked with, and discovery stay readable.
+      const signer = claimedSigner(req.headers);
+      if (req.method === 'POST' && signer && !(await allowsHost(context.database.db, signer))) return void res.status(403).type('text/plain').send('Forbidden');
+      if (req.method === 'GET' && !/^\/(\.well-known\/|nodeinfo\/|ap\/actors\/[^/]+$)/.test(req.path)) {
+        const ctx = federation.createContext(request, context);
+        if (!(await fetchAllowed(context.database.db, signer, async () => (await ctx.getSignedKey())?.id?.host))) return void res.status(403).type('text/plain').send('Forbidden');
+      }
+      response = await federation.fetch(request, {
         contextData: context,
         onNotFound: () => {
           fellThrough = true;

@@ -1,6 +1,6 @@
 // Federation's own state in the app's database, so it works the same on PGlite and PostgreSQL:
 // Fedify's key–value store, the delivery queue, and the actors' key pairs.
-import { index, integer, jsonb, pgTable, primaryKey, text, timestamp, uuid } from 'drizzle-orm/pg-core';
+import { boolean, index, integer, jsonb, pgTable, primaryKey, text, timestamp, uuid } from 'drizzle-orm/pg-core';
 
 /** Fedify's caches and markers (remote documents, idempotency, …); a row may expire. */
 export const federationKv = pgTable('federation_kv', {
@@ -104,4 +104,30 @@ export const federationActivities = pgTable('federation_activities', {
   postId: uuid('post_id'),
   body: jsonb('body').notNull(),
   createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+});
+
+export const federationModes = ['open', 'allowlist'] as const;
+export type FederationMode = (typeof federationModes)[number];
+export const followStates = ['none', 'pending', 'accepted'] as const;
+export type FollowState = (typeof followStates)[number];
+
+/**
+ * The admin's word on other servers, by host: blocked (nothing sent, nothing taken), or a
+ * partner node of the regional network (the two node actors follow each other; in allowlist mode
+ * only partners are talked to). A request from a node that is not yet a partner waits here too.
+ */
+export const federationServers = pgTable('federation_servers', {
+  host: text('host').primaryKey(),
+  blocked: boolean('blocked').notNull().default(false),
+  partner: boolean('partner').notNull().default(false),
+  /** The other node's own actor (its Application). */
+  actor: text('actor'),
+  inbox: text('inbox'),
+  name: text('name').notNull().default(''),
+  /** Our node's Follow of theirs, and theirs of ours (its id, to answer it). */
+  ourFollow: text('our_follow', { enum: followStates }).notNull().default('none'),
+  ourFollowId: text('our_follow_id'),
+  theirFollow: text('their_follow', { enum: followStates }).notNull().default('none'),
+  theirFollowId: text('their_follow_id'),
+  updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
 });

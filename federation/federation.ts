@@ -23,6 +23,7 @@ import { subscribeOutbox } from './outbox.ts';
 import { dropGone, recordFailure } from './peers.ts';
 import { nodeActor } from './node-actor.ts';
 import { publicForum } from './public-forum.ts';
+import { directoryPath } from './directory.ts';
 import './litepub.ts';
 
 const version = (JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { version: string }).version;
@@ -85,6 +86,8 @@ export function buildFederation(context: AppContext): Federation<AppContext> {
           preferredUsername: context.config.baseUrl.hostname,
           name: settings?.name ?? context.config.baseUrl.hostname,
           url: context.config.baseUrl,
+          // The node's group listings, for partner nodes (federation/directory.ts).
+          streams: [new URL(directoryPath, context.config.baseUrl)],
         });
       }
       const author = await publicAuthor(ctx.data, identifier);
@@ -108,6 +111,8 @@ export function buildFederation(context: AppContext): Federation<AppContext> {
       if (identifier !== nodeActor && !(await publicForum(ctx.data, identifier)) && !(await publicAuthor(ctx.data, identifier))) return [];
       return keyPairsOf(ctx.data.database.db, identifier);
     })
+    // FEP-d556: the node's actor is found by WebFinger on the site's own address.
+    .mapAlias((ctx, resource) => (resource.href === `${ctx.origin}/` ? { identifier: nodeActor } : null))
     .mapHandle(async (ctx, handle) => {
       if (handle === context.config.baseUrl.hostname) return nodeActor;
       const forum = await publicForum(ctx.data, handle);

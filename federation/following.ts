@@ -15,6 +15,7 @@ import { liveThread } from '../server/access.sql.ts';
 import { forumFollows, remoteForums } from './federation.tables.ts';
 import { nodeActor } from './node-actor.ts';
 import { handleOf, webLinkOf } from './people.ts';
+import { allowedRecipients, allowsHost } from './policy.ts';
 
 const handleShape = /^@?[\p{L}\p{N}_.-]+@[a-z0-9.-]+(:\d+)?$/iu;
 
@@ -41,10 +42,14 @@ export function followedForumOf(context: AppContext, id: URL | null): string | u
 export async function followRemoteGroup(federation: Federation<AppContext>, context: AppContext, member: User, text: string): Promise<{ ok: true; forum: Forum } | Invalid> {
   const address = parseAddress(text);
   if (!address) return invalid('address', 'errors.following.address');
+  // A server the node does not talk to (blocked, or not a partner in allowlist mode) is not even asked.
+  const host = URL.canParse(address) ? new URL(address).host : address.slice(address.lastIndexOf('@') + 1).toLowerCase();
+  if (!(await allowsHost(context.database.db, host))) return invalid('address', 'errors.following.notAllowed');
   const ctx = federation.createContext(context.config.baseUrl, context);
   const documentLoader = await ctx.getDocumentLoader({ identifier: nodeActor });
   const found = await ctx.lookupObject(address, { documentLoader }).catch(() => null);
   if (!(found instanceof Group) || !found.id || !found.inboxId) return invalid('address', 'errors.following.notFound');
+  if (!(await allowedRecipients(context.database.db, [found])).length) return invalid('address', 'errors.following.notAllowed');
   if (found.id.origin === ctx.origin) return invalid('address', 'errors.following.ownSite');
   const handle = handleOf(found);
   if (!handle) return invalid('address', 'errors.following.notFound');

@@ -1,11 +1,14 @@
 // Following our public forums (and the node): a remote actor's Follow is stored and accepted at
 // once; its Undo removes it. Who follows is kept to ourselves: the collection shows a count only.
 import { and, count, eq } from 'drizzle-orm';
-import type { Federation, InboxContext } from '@fedify/fedify';
-import { Accept, Follow } from '@fedify/vocab';
+import type { Context, Federation, InboxContext } from '@fedify/fedify';
+import { Accept, Follow, type Actor } from '@fedify/vocab';
 import type { AppContext } from '../server/context.ts';
 import { followers } from './federation.tables.ts';
 import { activityId, kept } from './activities.ts';
+import { allowedRecipients } from './policy.ts';
+import { nodeActor } from './node-actor.ts';
+import { onNodeFollow, onNodeUndoFollow } from './partners.ts';
 
 /** A follower as Fedify delivers to it. */
 export function asRecipient(row: { follower: string; inbox: string; sharedInbox: string | null }) {
@@ -22,18 +25,26 @@ export async function onFollow(ctx: InboxContext<AppContext>, follow: Follow, fo
   const follower = await follow.getActor(ctx);
   // The one asking must be the one who signed (Fedify checks the signature; this checks the claim).
   if (!follower?.id || !follower.inboxId || follower.id.href !== follow.actorId.href) return;
+  // Following the node itself is asking to be a partner in the regional network: the admin decides.
+  if (target.identifier === nodeActor) return onNodeFollow(ctx, follow, follower);
+  await acceptFollow(ctx, target.identifier, follower, follow);
+}
+
+/** A follower kept and answered with Accept. */
+export async function acceptFollow(ctx: Context<AppContext>, identifier: string, follower: Actor, follow: Follow): Promise<void> {
+  const values = { inbox: follower.inboxId!.href, sharedInbox: follower.endpoints?.sharedInbox?.href ?? null };
   await ctx.data.database.db
     .insert(followers)
-    .values({ actor: target.identifier, follower: follower.id.href, inbox: follower.inboxId.href, sharedInbox: follower.endpoints?.sharedInbox?.href ?? null })
-    .onConflictDoUpdate({ target: [followers.actor, followers.follower], set: { inbox: follower.inboxId.href, sharedInbox: follower.endpoints?.sharedInbox?.href ?? null } });
+    .values({ actor: identifier, follower: follower.id!.href, ...values })
+    .onConflictDoUpdate({ target: [followers.actor, followers.follower], set: values });
   await ctx.sendActivity(
-    { identifier: target.identifier },
+    { identifier },
     follower,
     await kept(
       ctx,
       new Accept({
         id: activityId(ctx.data),
-        actor: ctx.getActorUri(target.identifier),
+        actor: ctx.getActorUri(identifier),
         // A minimal copy of the Follow: its id, who and whom.
         object: new Follow({ id: follow.id, actor: follow.actorId, object: follow.objectId }),
       }),
@@ -46,6 +57,7 @@ export async function onUndoFollow(ctx: InboxContext<AppContext>, follower: URL,
   const target = follow.objectId && ctx.parseUri(follow.objectId);
   if (target?.type !== 'actor') return;
   await ctx.data.database.db.delete(followers).where(and(eq(followers.actor, target.identifier), eq(followers.follower, follower.href)));
+  if (target.identifier === nodeActor) await onNodeUndoFollow(ctx.data, follower);
 }
 
 export function handleFollows(federation: Federation<AppContext>, followable: Followable): void {
@@ -56,7 +68,7 @@ export function handleFollows(federation: Federation<AppContext>, followable: Fo
       // business); delivery to "followers" reads the real list.
       if ('request' in ctx) return { items: [] };
       const rows = await ctx.data.database.db.select().from(followers).where(eq(followers.actor, identifier));
-      return { items: rows.map(asRecipient) };
+      return { items: await allowedRecipients(ctx.data.database.db, rows.map(asRecipient)) };
     })
     .setCounter(async (ctx, identifier) => {
       const [row] = await ctx.data.database.db.select({ n: count() }).from(followers).where(eq(followers.actor, identifier));

@@ -3,17 +3,9 @@
 // address it came from. Over it, 429 with Retry-After: well-behaved servers wait and send again.
 import rateLimit, { ipKeyGenerator } from 'express-rate-limit';
 import type { Request } from 'express';
+import { claimedSigner } from './policy.ts';
 
-function sender(req: Request): string {
-  const signature = String(req.headers.signature ?? req.headers['signature-input'] ?? '');
-  const keyId = /keyid="([^"]+)"/i.exec(signature)?.[1];
-  try {
-    if (keyId) return new URL(keyId).host;
-  } catch {
-    // not a URL: counted by address
-  }
-  return `ip:${ipKeyGenerator(req.ip ?? '')}`;
-}
+const sender = (req: Request): string => claimedSigner(req.headers) ?? `ip:${ipKeyGenerator(req.ip ?? '')}`;
 
 export function inboxLimit(perMinute: number) {
   return rateLimit({ windowMs: 60_000, limit: perMinute, keyGenerator: sender, standardHeaders: 'draft-8', legacyHeaders: false });

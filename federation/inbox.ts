@@ -45,6 +45,9 @@ import { publicForum } from './public-forum.ts';
 import { onFollow, onUndoFollow, type Followable } from './follows.ts';
 import { followedForum, followedForumOf, setFollowState } from './following.ts';
 import { lockIn } from './lock.ts';
+import { onNodeFollowAnswer } from './partners.ts';
+import { onListingChanged, onListingRemoved } from './directory.ts';
+import { nodeActor } from './node-actor.ts';
 
 type Ctx = InboxContext<AppContext>;
 
@@ -199,6 +202,7 @@ async function onFeatured(ctx: Ctx, change: Add | Remove, group: Forum): Promise
 /** The group answered the node's Follow. */
 async function onFollowAnswer(ctx: Ctx, answer: Accept | Reject): Promise<void> {
   if (!answer.actorId) return;
+  if (await onNodeFollowAnswer(ctx, answer, answer instanceof Accept)) return;
   const forum = await followedForum(ctx.data, answer.actorId);
   // Accept carries the Follow or only its id; either way it must be the one we sent this group.
   const follow = answer.objectId ?? null;
@@ -234,6 +238,7 @@ async function backfill(ctx: Ctx, forum: Forum): Promise<void> {
 }
 
 async function onUpdate(ctx: Ctx, update: Update): Promise<void> {
+  if (await onListingChanged(ctx, update.actorId, update.objectId)) return;
   const object = await update.getObject(ctx);
   if (!postLike(object) || !object.id) return;
   const found = await findLocalPost(ctx, object.id);
@@ -320,6 +325,8 @@ async function onUndo(ctx: Ctx, undo: Undo): Promise<void> {
 export function listenToInbox(federation: Federation<AppContext>, followable: Followable): void {
   federation
     .setInboxListeners('/ap/actors/{identifier}/inbox', '/ap/inbox')
+    // What the shared inbox fetches is signed by the node (a partner in allowlist mode reads only signed requests).
+    .setSharedKeyDispatcher(() => ({ identifier: nodeActor }))
     .on(Follow, (ctx, follow) => onFollow(ctx, follow, followable))
     .on(Undo, onUndo)
     .on(Create, onCreate)
@@ -329,6 +336,9 @@ export function listenToInbox(federation: Federation<AppContext>, followable: Fo
     // A downvote has no place in peer support: accepted and forgotten.
     .on(Dislike, async () => {})
     .on(Flag, onFlag)
+    // A partner node's group listing added to its directory, or taken out of it.
+    .on(Add, async (ctx, add) => void (await onListingChanged(ctx, add.actorId, add.objectId)))
+    .on(Remove, async (ctx, remove) => void (await onListingRemoved(ctx.data, remove.actorId, remove.objectId)))
     .on(Announce, onAnnounce)
     .on(Accept, onFollowAnswer)
     .on(Reject, onFollowAnswer);

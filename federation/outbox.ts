@@ -7,6 +7,7 @@ import { and, asc, eq, isNull, lte, sql } from 'drizzle-orm';
 import type { Context, Federation } from '@fedify/fedify';
 import { Activity, Add, Announce, Create, Delete, Note, Page, PUBLIC_COLLECTION, Remove, Tombstone, Undo, Update } from '@fedify/vocab';
 import { Lock } from './lock.ts';
+import { deliverListing, isListingEvent, listingEvents, type ListingEvent } from './directory.ts';
 import type { AppContext } from '../server/context.ts';
 import { subscribe, type EventOf } from '../server/events.ts';
 import { federationOutbox, followers, forumFollows, remoteForums } from './federation.tables.ts';
@@ -17,12 +18,13 @@ import { forums, posts, threads } from '../server/forums/forums.tables.ts';
 import { publicWherever } from '../server/access.sql.ts';
 import { authorUri, loadPublicPost, objectUri, toObject } from './posts.ts';
 import { activityId, kept } from './activities.ts';
+import { allowedRecipients } from './policy.ts';
 
 const wake = new EventEmitter();
 wake.setMaxListeners(0);
 
 type ThreadState = EventOf<'thread.pinned' | 'thread.unpinned' | 'thread.locked' | 'thread.unlocked'>;
-type Outgoing = EventOf<'post.published' | 'post.changed' | 'post.withdrawn' | 'thread.moved' | 'forum.closed'> | ThreadState;
+type Outgoing = EventOf<'post.published' | 'post.changed' | 'post.withdrawn' | 'thread.moved' | 'forum.closed' | ListingEvent['type']> | ThreadState;
 const threadStates: ThreadState['type'][] = ['thread.pinned', 'thread.unpinned', 'thread.locked', 'thread.unlocked'];
 const isThreadState = (event: Outgoing): event is ThreadState => (threadStates as string[]).includes(event.type);
 
@@ -32,8 +34,9 @@ const isThreadState = (event: Outgoing): event is ThreadState => (threadStates a
  * then: peers hold a copy, and are asked to delete it.
  */
 export function subscribeOutbox(): void {
-  subscribe('federation: outbox', ['post.published', 'post.changed', 'post.withdrawn', 'thread.moved', 'forum.closed', ...threadStates], async (db, event) => {
-    const concerns = event.type === 'forum.closed' || (event.type === 'thread.moved' ? event.wasPublic && !event.public : event.public);
+  subscribe('federation: outbox', ['post.published', 'post.changed', 'post.withdrawn', 'thread.moved', 'forum.closed', ...threadStates, ...listingEvents], async (db, event) => {
+    // A group's listing is public (what a visitor may see of it), and goes to the partner nodes.
+    const concerns = event.type === 'forum.closed' || isListingEvent(event) || (event.type === 'thread.moved' ? event.wasPublic && !event.public : event.public);
     if (!concerns) return;
     await db.insert(federationOutbox).values({ event });
     wake.emit('work');
@@ -71,14 +74,17 @@ async function announce(ctx: Context<AppContext>, forumSlug: string, inner: Acti
   await ctx.sendActivity({ identifier: forumSlug }, 'followers', await kept(ctx, announcement, postId), { preferSharedInbox: true, orderingKey: objectId.href });
 }
 
-/** Where to deliver to a followed group elsewhere, or nothing for one of our own forums. */
+/** Where to deliver to a followed group elsewhere; undefined for one of our own forums, null for a group the policy refuses. */
 async function groupElsewhere(context: AppContext, forumId: string) {
   const [row] = await context.database.db
     .select({ iri: forums.iri, inbox: remoteForums.inbox, sharedInbox: remoteForums.sharedInbox })
     .from(forums)
     .innerJoin(remoteForums, eq(remoteForums.forumId, forums.id))
     .where(eq(forums.id, forumId));
-  return row?.iri ? asRecipient({ follower: row.iri, inbox: row.inbox, sharedInbox: row.sharedInbox }) : undefined;
+  if (!row?.iri) return undefined;
+  // A group on a server the node no longer talks to hears nothing more.
+  const [allowed] = await allowedRecipients(context.database.db, [asRecipient({ follower: row.iri, inbox: row.inbox, sharedInbox: row.sharedInbox })]);
+  return allowed ?? null;
 }
 
 async function slugOf(context: AppContext, forumId: string): Promise<string | undefined> {
@@ -91,6 +97,7 @@ async function deliver(federation: Federation<AppContext>, context: AppContext, 
   if (event.type === 'post.published' || event.type === 'post.changed') return deliverPost(ctx, event);
   if (event.type === 'forum.closed') return deliverClosing(ctx, event);
   if (isThreadState(event)) return deliverThreadState(ctx, event);
+  if (isListingEvent(event)) return deliverListing(ctx, event);
   // A thread moved out of public view, or a post withdrawn: the forum speaks for what it held
   // (FEP-1b12), whoever took it out of sight; the author's own actor may no longer exist.
   const forumId = event.type === 'thread.moved' ? event.fromForumId : event.forumId;
@@ -102,10 +109,10 @@ async function deliver(federation: Federation<AppContext>, context: AppContext, 
     .where(opening ? and(eq(posts.threadId, event.threadId), eq(posts.number, 1)) : eq(posts.id, event.postId));
   const id = post?.iri ? new URL(post.iri) : opening ? ctx.getObjectUri(Page, { id: event.threadId }) : ctx.getObjectUri(Note, { id: event.postId });
   const group = await groupElsewhere(context, forumId);
-  if (group) {
+  if (group !== undefined) {
     // In a followed group elsewhere only our own members' words are ours to take back, and the node
     // speaks for them (their own actor may be gone with their account); the group passes it on.
-    if (post?.iri) return;
+    if (!group || post?.iri) return;
     const deletion = new Delete({ id: activityId(context), actor: ctx.getActorUri(nodeActor), object: new Tombstone({ id }), tos: [PUBLIC_COLLECTION], ccs: [group.id] });
     await ctx.sendActivity({ identifier: nodeActor }, group, await kept(ctx, deletion), { preferSharedInbox: true, orderingKey: id.href });
     return;
@@ -128,7 +135,7 @@ async function deliverClosing(ctx: Context<AppContext>, event: EventOf<'forum.cl
       .from(threads)
       .innerJoin(posts, and(eq(posts.threadId, threads.id), eq(posts.number, 1)))
       .where(and(eq(threads.forumId, event.forumId), isNull(threads.deletedAt), isNull(threads.heldAt), isNull(threads.removedAt)));
-    const inboxes = recipients.map(asRecipient);
+    const inboxes = await allowedRecipients(db, recipients.map(asRecipient));
     for (const thread of opened) {
       const id = thread.iri ? new URL(thread.iri) : ctx.getObjectUri(Page, { id: thread.threadId });
       const deletion = new Delete({ id: activityId(ctx.data), actor: ctx.getActorUri(nodeActor), object: new Tombstone({ id }), tos: [PUBLIC_COLLECTION] });

@@ -2,6 +2,7 @@ import { groupsRouter } from './groups/groups.routes.ts';
 import { buildFederation } from '../federation/federation.ts';
 import { federationAdapter } from '../federation/adapter.ts';
 import { activitiesRouter } from '../federation/activities.ts';
+import { directoryRouter, startDirectorySync } from '../federation/directory.ts';
 import { federationAdminRouter } from '../federation/admin.routes.ts';
 import { followingRouter } from '../federation/following.routes.ts';
 import { inboxLimit } from '../federation/inbox-limit.ts';
@@ -89,10 +90,12 @@ export function buildApp(context: AppContext): { app: express.Express; close(): 
   app.post(['/ap/inbox', '/ap/actors/:identifier/inbox'], inboxLimit(config.federationInboxLimit));
   app.use(federationAdapter(federation, context));
   app.use(activitiesRouter(context));
+  app.use(directoryRouter(context));
   const stopQueue = new AbortController();
   // Work done in the background (deliveries, queued activities) is not counted as a page's queries.
   const background: AppContext = { ...context, database: { ...context.database, db: context.database.background } };
   startOutbox(federation, background, stopQueue.signal);
+  startDirectorySync(federation, background, stopQueue.signal);
   federation.startQueue(background, { signal: stopQueue.signal }).catch((error: unknown) => context.log(`federation: the queue stopped: ${String(error)}`));
   if (config.pageCacheMs > 0) app.use(visitorPageCache(config, { ttlMs: config.pageCacheMs }));
   app.use(
@@ -131,7 +134,7 @@ export function buildApp(context: AppContext): { app: express.Express; close(): 
   app.use('/admin/forums', forumsAdminRouter(context));
   app.use('/admin/groups', groupsAdminRouter(context));
   app.use('/admin/moderation', moderationAdminRouter(context));
-  app.use('/admin/federation', federationAdminRouter(context));
+  app.use('/admin/federation', federationAdminRouter(context, federation));
   app.use('/admin', adminRouter(context));
   app.use(handleNotFound);
   app.use(handleErrors(context));

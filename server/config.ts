@@ -24,6 +24,10 @@ export type Config = {
   federationAllowPrivateAddress: boolean;
   /** How many activities one server may post to our inboxes in a minute. */
   federationInboxLimit: number;
+  /** How often partner nodes' group listings are fetched again, in seconds. */
+  networkSyncSeconds: number;
+  /** A partner's listing its node has not confirmed for this long (seconds) is no longer shown. */
+  networkListingMaxAgeSeconds: number;
 };
 
 export type SmtpConfig = {
@@ -94,6 +98,8 @@ export function loadConfig(env: Env = process.env): Config {
     logLevel,
     federationAllowPrivateAddress: read(env, 'FEDERATION_ALLOW_PRIVATE_ADDRESS', z.enum(['true', 'false']).transform((v) => v === 'true'), false, 'must be true or false'),
     federationInboxLimit: read(env, 'FEDERATION_INBOX_LIMIT', z.coerce.number().int().min(1).max(1_000_000), 1200, 'must be a whole number from 1 to 1000000'),
+    networkSyncSeconds: read(env, 'NETWORK_SYNC_INTERVAL', z.coerce.number().int().min(1).max(604_800), 3600, 'must be a whole number of seconds from 1 to 604800'),
+    networkListingMaxAgeSeconds: read(env, 'NETWORK_LISTING_MAX_AGE', z.coerce.number().int().min(1).max(31_536_000), 14 * 86_400, 'must be a whole number of seconds from 1 to 31536000'),
     pageCacheMs: read(env, 'PAGE_CACHE_MS', z.coerce.number().int().min(0).max(60_000), 3000, 'must be a whole number of milliseconds from 0 to 60000'),
   };
 }

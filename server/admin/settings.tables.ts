@@ -23,5 +23,7 @@ export const nodeSettings = pgTable('node_settings', {
   emergencyNumber: text('emergency_number').notNull().default('112'),
   /** The crisis lines on the help page; null until an admin edits them, meaning the national lines in moderation/crisis.ts. */
   crisisLines: jsonb('crisis_lines').$type<CrisisLine[]>(),
+  /** Open federation (every server but the blocked ones), or only the partner nodes. */
+  federationMode: text('federation_mode', { enum: ['open', 'allowlist'] }).notNull().default('open'),
   updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
 });

@@ -1,6 +1,6 @@
 // The group directory: every filter, the order by next meeting and the paging happen in SQL,
 // over each group's stored meeting summary (groups.service.ts keeps it current).
-import { and, asc, count, eq, ilike, inArray, ne, or, sql, type SQL } from 'drizzle-orm';
+import { and, asc, count, eq, gte, ilike, inArray, isNull, ne, or, sql, type SQL } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Db } from '../db/client.ts';
 import { audiences, groupKinds, groupLanguages, groupMembers, groups, joinPolicies } from './groups.tables.ts';
@@ -42,8 +42,12 @@ function likePattern(words: string): string {
   return `%${words.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
 }
 
-function conditions(filters: Filters): SQL | undefined {
-  const where: (SQL | undefined)[] = [ne(groups.status, 'ended')];
+/**
+ * `confirmedSince`: a partner node's listing is shown only while its node has confirmed it since
+ * then (a partner that has been down too long may list groups that no longer meet).
+ */
+function conditions(filters: Filters, confirmedSince: Date): SQL | undefined {
+  const where: (SQL | undefined)[] = [ne(groups.status, 'ended'), or(isNull(groups.origin), gte(groups.confirmedAt, confirmedSince))];
   if (filters.municipality) where.push(eq(groups.municipalityCode, filters.municipality));
   else if (filters.region) {
     const codes = municipalitiesIn(filters.region).map((m) => m.code);
@@ -70,9 +74,9 @@ function conditions(filters: Filters): SQL | undefined {
 export type DirectoryEntry = { group: Group; next: { start: Date; end: Date } | undefined; full: boolean };
 
 /** One page of the directory, soonest next meeting first (groups without one last, by name). */
-export async function directory(db: Db, filters: Filters, page: number, now = new Date()) {
+export async function directory(db: Db, filters: Filters, page: number, confirmedSince: Date, now = new Date()) {
   await refreshPassedMeetings(db, now);
-  const where = conditions(filters);
+  const where = conditions(filters, confirmedSince);
   const [rows, [total]] = await Promise.all([
     db
       .select()

@@ -1,6 +1,6 @@
 // The admin's pages for groups: every group, a new group, and the node's list of topics.
 import { paths } from '../paths.ts';
-import { asc } from 'drizzle-orm';
+import { asc, isNull } from 'drizzle-orm';
 import { Router, type Request } from 'express';
 import type { AppContext } from '../context.ts';
 import { requireAdmin } from '../access.ts';
@@ -21,7 +21,8 @@ export function groupsAdminRouter(context: AppContext): Router {
 
   const listView = async (req: Request, values: Record<string, unknown> = {}, errors: FieldErrors = {}) => ({
     title: 'admin.groups.title',
-    groups: await db.select().from(groups).orderBy(asc(groups.name)),
+    // This node's own groups; partners' are managed on their own nodes.
+    groups: await db.select().from(groups).where(isNull(groups.origin)).orderBy(asc(groups.name)),
     topics: (await listTopics(db)).map((topic) => ({ id: topic.id, slug: topic.slug, name: topicName(topic, req.locale, config.defaultLocale) })),
     ...formView(req, values, errors),
   });

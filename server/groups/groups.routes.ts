@@ -12,11 +12,12 @@ import type { FieldErrors } from '../validation.ts';
 import { calendarOf } from './calendar.ts';
 import { directory, filterQuery, parseFilters } from './directory.queries.ts';
 import { cardOf, pageOf, weekdayNames } from './group-view.ts';
-import { findGroupBySlug, listChanges, listFacilitators, listTopics, relationOf, spaceOf, topicName, type Group } from './groups.service.ts';
+import { findGroupBySlug, findNetworkGroup, listChanges, listFacilitators, listTopics, relationOf, spaceOf, topicName, type Group } from './groups.service.ts';
 import { audiences, groupKinds, groupLanguages, groupMembers } from './groups.tables.ts';
 import { ask, isFull, join, leave, takesNewPeople, type JoinRefusal } from './membership.service.ts';
 import { findMunicipality, municipalityOptions, placeName, regionOptions } from './municipalities.ts';
 import { upcomingMeetings } from './schedule.ts';
+import { partnerNames } from './network.queries.ts';
 
 /** How far ahead a calendar feed reaches. */
 const feedHorizonDays = 180;
@@ -25,6 +26,20 @@ export function groupsRouter(context: AppContext): Router {
   const { config } = context;
   const db = context.database.db;
   const router = Router();
+
+  /** A partner's listing is shown while its node has confirmed it recently enough. */
+  const confirmedSince = () => new Date(Date.now() - config.networkListingMaxAgeSeconds * 1000);
+  /** Where a partner's group comes from, and (when its node has not answered for a while) since when it is unconfirmed. */
+  const elsewhere = (group: Group, partners: Map<string, string>) =>
+    group.origin
+      ? {
+          name: partners.get(group.origin) || group.origin,
+          host: group.origin,
+          url: group.url,
+          confirmedAt: group.confirmedAt,
+          stale: !group.confirmedAt || group.confirmedAt.getTime() < Date.now() - 2 * config.networkSyncSeconds * 1000,
+        }
+      : undefined;
 
   const findGroup = async (req: Request): Promise<Group> => {
     const group = await findGroupBySlug(db, textParam(req, 'slug'));
@@ -36,7 +51,7 @@ export function groupsRouter(context: AppContext): Router {
   router.get('/groups', async (req, res) => {
     const filters = parseFilters(req.query);
     const page = pageNumber(req);
-    const [result, topics] = await Promise.all([directory(db, filters, page), listTopics(db)]);
+    const [result, topics, partners] = await Promise.all([directory(db, filters, page, confirmedSince()), listTopics(db), partnerNames(db)]);
     const query = filterQuery(filters);
     const regions = regionOptions(req.locale);
     const places = municipalityOptions(req.locale);
@@ -46,7 +61,13 @@ export function groupsRouter(context: AppContext): Router {
       filtered: query !== '',
       // The filters beyond the free text, for "Filters (2 on)" where they fold away on a small screen.
       filtersOn: Object.entries(filters).filter(([key, value]) => key !== 'q' && value !== undefined && value !== '').length,
-      groups: result.entries.map((entry) => ({ ...cardOf(entry.group, topics, req.locale, config.defaultLocale), next: entry.next, nextIso: entry.next?.start.toISOString(), full: entry.full })),
+      groups: result.entries.map((entry) => ({
+        ...cardOf(entry.group, topics, req.locale, config.defaultLocale),
+        next: entry.next,
+        nextIso: entry.next?.start.toISOString(),
+        full: entry.full,
+        elsewhere: elsewhere(entry.group, partners),
+      })),
       total: result.total,
       pager: pager(`/groups${query ? `?${query}` : ''}`, page, result.pages),
       options: {
@@ -94,8 +115,21 @@ export function groupsRouter(context: AppContext): Router {
     });
   };
 
-  // @route GET /groups/:slug
-  router.get('/groups/:slug', async (req, res) => groupPage(req, res, await findGroup(req)));
+  // @route GET /groups/:slug — one of ours, or a partner association's (its listing, its meetings, how to join there)
+  router.get('/groups/:slug', async (req, res) => {
+    const own = await findGroupBySlug(db, textParam(req, 'slug'));
+    if (own) return groupPage(req, res, own);
+    const group = await findNetworkGroup(db, textParam(req, 'slug'));
+    if (!group || group.status === 'ended' || !group.confirmedAt || group.confirmedAt < confirmedSince()) throw new NotFoundError();
+    const [topics, changes, partners] = await Promise.all([listTopics(db), listChanges(db, group.id), partnerNames(db)]);
+    const meetings = upcomingMeetings(group, changes, new Date(), { limit: 5 });
+    const municipality = findMunicipality(group.municipalityCode);
+    res.render('groups/network-group', {
+      titleText: group.name,
+      group: { ...pageOf(group, topics, meetings, req.locale, config.defaultLocale, canSeeMeetingPlace(req.user, group, undefined)), municipality: municipality ? placeName(municipality, req.locale) : '' },
+      elsewhere: elsewhere(group, partners),
+    });
+  });
 
   // @route GET /groups/:slug/calendar.ics — the public feed: a closed group's place is left out
   router.get('/groups/:slug/calendar.ics', async (req, res) => {

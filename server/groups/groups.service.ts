@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { emit } from '../events.ts';
-import { and, asc, count, eq, inArray, isNotNull, lte, ne, sql } from 'drizzle-orm';
+import { and, asc, count, eq, inArray, isNotNull, isNull, lte, ne, sql } from 'drizzle-orm';
 import type { DatabaseLike } from '../db/client.ts';
 import { users } from '../accounts/accounts.tables.ts';
 import { forums, threads } from '../forums/forums.tables.ts';
@@ -24,8 +24,14 @@ export function topicName(topic: Topic, locale: string, fallback: string): strin
   return names[locale] || names[fallback] || names.fi || names.en || topic.slug;
 }
 
+/** One of this node's own groups (a partner node's group is only ever shown, never managed or joined here). */
 export function findGroupBySlug(db: DatabaseLike, slug: string): Promise<Group | undefined> {
-  return db.query.groups.findFirst({ where: eq(groups.slug, slug.toLowerCase()) });
+  return db.query.groups.findFirst({ where: and(eq(groups.slug, slug.toLowerCase()), isNull(groups.origin)) });
+}
+
+/** A partner node's group, as its node last told it. */
+export function findNetworkGroup(db: DatabaseLike, slug: string): Promise<Group | undefined> {
+  return db.query.groups.findFirst({ where: and(eq(groups.slug, slug.toLowerCase()), isNotNull(groups.origin)) });
 }
 
 export type Relation = NonNullable<GroupRelation> & { reply: string; message: string; feedToken: string };
@@ -88,7 +94,7 @@ export async function saveGroup(db: DatabaseLike, id: string | null, form: unkno
       await emit(tx, { type: 'group.created', groupId: group!.id });
       return { ok: true as const, group: group! };
     }
-    const existing = await tx.query.groups.findFirst({ where: eq(groups.id, id) });
+    const existing = await tx.query.groups.findFirst({ where: and(eq(groups.id, id), isNull(groups.origin)) });
     if (!existing) return invalid('form', 'errors.group.unknown');
     if (existing.joinPolicy === 'closed' && values.joinPolicy === 'open') {
       const space = await spaceOf(tx, id);
@@ -161,14 +167,20 @@ export async function addChange(db: DatabaseLike, groupId: string, form: unknown
   const parsed = parseForm(changeForm, form);
   if (!parsed.ok) return parsed;
   const { kind, on, startTime, durationMinutes, note } = parsed.value;
-  await db.insert(meetingChanges).values({ groupId, kind, on, note, startTime: kind === 'extra' ? startTime : null, durationMinutes: kind === 'extra' ? durationMinutes : null });
-  await refreshMeetings(db, groupId);
+  await db.transaction(async (tx) => {
+    await tx.insert(meetingChanges).values({ groupId, kind, on, note, startTime: kind === 'extra' ? startTime : null, durationMinutes: kind === 'extra' ? durationMinutes : null });
+    await refreshMeetings(tx, groupId);
+    await emit(tx, { type: 'group.changed', groupId });
+  });
   return { ok: true };
 }
 
 export async function removeChange(db: DatabaseLike, groupId: string, id: string): Promise<void> {
-  await db.delete(meetingChanges).where(and(eq(meetingChanges.groupId, groupId), eq(meetingChanges.id, id)));
-  await refreshMeetings(db, groupId);
+  await db.transaction(async (tx) => {
+    await tx.delete(meetingChanges).where(and(eq(meetingChanges.groupId, groupId), eq(meetingChanges.id, id)));
+    await refreshMeetings(tx, groupId);
+    await emit(tx, { type: 'group.changed', groupId });
+  });
 }
 
 /** The next meeting and the weekdays of the coming eight weeks' meetings, as the directory stores them. */

@@ -78,12 +78,16 @@ export const groups = pgTable(
     nextMeetingAt: timestamp('next_meeting_at', { withTimezone: true }),
     nextMeetingEndsAt: timestamp('next_meeting_ends_at', { withTimezone: true }),
     meetingWeekdays: integer('meeting_weekdays').array().notNull().default([]),
-    /** Null for this node's own groups; the origin node's address for the network's groups (federation). */
+    /** Null for this node's own groups; the partner node's host for the network's groups (federation/directory.ts). */
     origin: text('origin'),
+    /** A partner's group: its listing's id, its page on its own node, and when its node last confirmed it. */
+    iri: text('iri'),
+    url: text('url'),
+    confirmedAt: timestamp('confirmed_at', { withTimezone: true }),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
   },
-  (t) => [uniqueIndex('groups_slug').on(t.slug), index('groups_municipality').on(t.municipalityCode), index('groups_next_meeting').on(t.nextMeetingAt)],
+  (t) => [uniqueIndex('groups_slug').on(t.slug), uniqueIndex('groups_iri').on(t.iri), index('groups_municipality').on(t.municipalityCode), index('groups_next_meeting').on(t.nextMeetingAt)],
 );
 
 export const memberRoles = ['facilitator', 'participant'] as const;

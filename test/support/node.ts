@@ -14,6 +14,8 @@ export type TestNode = {
   /** Mail the node sent, newest last (unless a real SMTP server was configured). */
   mails: Mail[];
   logs: string[];
+  /** Down: the node drops every connection unanswered, as a server that is off would; then back up. */
+  setDown(down: boolean): void;
   close(): Promise<void>;
 };
 
@@ -38,13 +40,18 @@ export async function startNode(env: Record<string, string> = {}): Promise<TestN
   const log = (line: string) => logs.push(line);
   const mailer: Mailer = config.smtp ? createMailer(config.smtp, log) : { send: async (mail) => void mails.push(mail) };
   const { app, close } = buildApp({ config, database: fresh.database, mailer, log });
-  server.on('request', app);
+  let down = false;
+  server.on('request', (req, res) => (down ? req.socket.destroy() : app(req, res)));
   return {
     url: `http://127.0.0.1:${port}`,
     database: fresh.database,
     config,
     mails,
     logs,
+    setDown(value) {
+      down = value;
+      if (down) server.closeAllConnections();
+    },
     async close() {
       server.closeAllConnections();
       await new Promise((resolve) => server.close(resolve));
