@@ -10,10 +10,10 @@ import { makeGroup, listing } from '../support/groups.ts';
 import { signedIn } from '../support/fixtures.ts';
 import { until } from '../support/until.ts';
 import { wiretap, type Wiretap } from '../support/wiretap.ts';
+import { makePartners } from '../support/partners.ts';
 import { startForeignPeer, contexts, type ForeignPeer } from '../support/foreign-peer.ts';
 import { groups } from '../../server/groups/groups.tables.ts';
 import { saveGroup } from '../../server/groups/groups.service.ts';
-import { federationServers } from '../../federation/federation.tables.ts';
 import { nodeSettings } from '../../server/admin/settings.tables.ts';
 import { forgetSettings } from '../../server/admin/settings.service.ts';
 
@@ -27,12 +27,6 @@ describe('federation: the shared group directory of partner nodes', function () 
 
   const copyAt = async (node: SetUpTestNode, name: string) => (await node.database.db.select().from(groups).where(like(groups.name, name)))[0];
   const directoryOf = async (node: SetUpTestNode, query = '') => (await fetch(`${node.url}/groups${query}`)).text();
-  const partners = async (x: SetUpTestNode, y: SetUpTestNode) => {
-    const row = async (node: SetUpTestNode, other: SetUpTestNode) => (await node.database.db.select().from(federationServers).where(eq(federationServers.host, new URL(other.url).host)))[0];
-    const [atX, atY] = [await row(x, y), await row(y, x)];
-    return atX?.ourFollow === 'accepted' && atX.theirFollow === 'accepted' && atY?.ourFollow === 'accepted' && atY.theirFollow === 'accepted';
-  };
-
   before(async () => {
     wire = wiretap();
     [a, b, c] = await Promise.all([
@@ -46,12 +40,7 @@ describe('federation: the shared group directory of partner nodes', function () 
     // B has groups before the partnership: they come with it.
     await makeGroup(b.database.db, { name: 'Been kävelyryhmä', slug: 'kavely', municipalityCode: '398' });
     await makeGroup(c.database.db, { name: 'Ceen ryhmä', slug: 'ceen-ryhma' });
-    const adminA = await signedIn(a.url, 'admin_anna');
-    const adminB = await signedIn(b.url, 'admin_anna');
-    await adminA.submit('/admin/federation/network', { address: b.url }, '/admin/federation/network/partners');
-    await until('A’s request on B', async () => (await b.database.db.select().from(federationServers)).some((s) => s.theirFollow === 'pending'));
-    await adminB.submit('/admin/federation/network', { address: a.url }, '/admin/federation/network/partners');
-    await until('partners', () => partners(a, b));
+    await makePartners(a, b);
   });
   after(async () => {
     wire?.stop();
