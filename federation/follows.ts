@@ -1,6 +1,7 @@
 // Following our public forums (and the node): a remote actor's Follow is stored and accepted at
 // once; its Undo removes it. Who follows is kept to ourselves: the collection shows a count only.
-import { and, count, eq } from 'drizzle-orm';
+import { and, count, eq, isNull, ne, or } from 'drizzle-orm';
+import { users } from '../server/accounts/accounts.tables.ts';
 import type { Context, Federation, InboxContext } from '@fedify/fedify';
 import { Accept, Follow, type Actor } from '@fedify/vocab';
 import type { AppContext } from '../server/context.ts';
@@ -67,8 +68,14 @@ export function handleFollows(federation: Federation<AppContext>, followable: Fo
       // Served over HTTP the list stays empty (following a mental-health forum is nobody else's
       // business); delivery to "followers" reads the real list.
       if ('request' in ctx) return { items: [] };
-      const rows = await ctx.data.database.db.select().from(followers).where(eq(followers.actor, identifier));
-      return { items: await allowedRecipients(ctx.data.database.db, rows.map(asRecipient)) };
+      const db = ctx.data.database.db;
+      // Someone banned here hears nothing from here either.
+      const rows = await db
+        .select({ follower: followers.follower, inbox: followers.inbox, sharedInbox: followers.sharedInbox })
+        .from(followers)
+        .leftJoin(users, eq(users.iri, followers.follower))
+        .where(and(eq(followers.actor, identifier), or(isNull(users.status), ne(users.status, 'suspended'))));
+      return { items: await allowedRecipients(db, rows.map(asRecipient)) };
     })
     .setCounter(async (ctx, identifier) => {
       const [row] = await ctx.data.database.db.select({ n: count() }).from(followers).where(eq(followers.actor, identifier));

@@ -5,7 +5,7 @@
 import { EventEmitter } from 'node:events';
 import { and, asc, eq, isNull, lte, sql } from 'drizzle-orm';
 import type { Context, Federation } from '@fedify/fedify';
-import { Activity, Add, Announce, Create, Delete, Note, Page, PUBLIC_COLLECTION, Remove, Tombstone, Undo, Update } from '@fedify/vocab';
+import { Activity, Add, Announce, Create, Delete, Flag, isActor, Note, Page, PUBLIC_COLLECTION, Remove, Tombstone, Undo, Update } from '@fedify/vocab';
 import { Lock } from './lock.ts';
 import { deliverListing, isListingEvent, listingEvents, type ListingEvent } from './directory.ts';
 import type { AppContext } from '../server/context.ts';
@@ -15,6 +15,7 @@ import { nodeActor } from './node-actor.ts';
 import { asRecipient } from './follows.ts';
 import { idle } from './idle.ts';
 import { forums, posts, threads } from '../server/forums/forums.tables.ts';
+import { users } from '../server/accounts/accounts.tables.ts';
 import { publicWherever } from '../server/access.sql.ts';
 import { authorUri, loadPublicPost, objectUri, toObject } from './posts.ts';
 import { activityId, kept } from './activities.ts';
@@ -24,7 +25,7 @@ const wake = new EventEmitter();
 wake.setMaxListeners(0);
 
 type ThreadState = EventOf<'thread.pinned' | 'thread.unpinned' | 'thread.locked' | 'thread.unlocked'>;
-type Outgoing = EventOf<'post.published' | 'post.changed' | 'post.withdrawn' | 'thread.moved' | 'forum.closed' | ListingEvent['type']> | ThreadState;
+type Outgoing = EventOf<'post.published' | 'post.changed' | 'post.withdrawn' | 'thread.moved' | 'forum.closed' | 'report.forwarded' | ListingEvent['type']> | ThreadState;
 const threadStates: ThreadState['type'][] = ['thread.pinned', 'thread.unpinned', 'thread.locked', 'thread.unlocked'];
 const isThreadState = (event: Outgoing): event is ThreadState => (threadStates as string[]).includes(event.type);
 
@@ -34,9 +35,10 @@ const isThreadState = (event: Outgoing): event is ThreadState => (threadStates a
  * then: peers hold a copy, and are asked to delete it.
  */
 export function subscribeOutbox(): void {
-  subscribe('federation: outbox', ['post.published', 'post.changed', 'post.withdrawn', 'thread.moved', 'forum.closed', ...threadStates, ...listingEvents], async (db, event) => {
-    // A group's listing is public (what a visitor may see of it), and goes to the partner nodes.
-    const concerns = event.type === 'forum.closed' || isListingEvent(event) || (event.type === 'thread.moved' ? event.wasPublic && !event.public : event.public);
+  subscribe('federation: outbox', ['post.published', 'post.changed', 'post.withdrawn', 'thread.moved', 'forum.closed', 'report.forwarded', ...threadStates, ...listingEvents], async (db, event) => {
+    // A group's listing is public (what a visitor may see of it), and goes to the partner nodes;
+    // a forwarded report goes to the server of the one reported.
+    const concerns = event.type === 'forum.closed' || event.type === 'report.forwarded' || isListingEvent(event) || (event.type === 'thread.moved' ? event.wasPublic && !event.public : event.public);
     if (!concerns) return;
     await db.insert(federationOutbox).values({ event });
     wake.emit('work');
@@ -98,6 +100,7 @@ async function deliver(federation: Federation<AppContext>, context: AppContext, 
   if (event.type === 'forum.closed') return deliverClosing(ctx, event);
   if (isThreadState(event)) return deliverThreadState(ctx, event);
   if (isListingEvent(event)) return deliverListing(ctx, event);
+  if (event.type === 'report.forwarded') return deliverReport(ctx, event);
   // A thread moved out of public view, or a post withdrawn: the forum speaks for what it held
   // (FEP-1b12), whoever took it out of sight; the author's own actor may no longer exist.
   const forumId = event.type === 'thread.moved' ? event.fromForumId : event.forumId;
@@ -189,6 +192,29 @@ async function deliverThreadState(ctx: Context<AppContext>, event: ThreadState):
           ? new Lock({ id: activityId(ctx.data), ...values })
           : new Undo({ id: activityId(ctx.data), ...values, object: await kept(ctx, new Lock({ id: activityId(ctx.data), ...values }), found.post.id) });
   await announce(ctx, slug, activity, id, found.post.id);
+}
+
+/**
+ * A report a moderator sends on to the server of the one reported (Mastodon's shape: from the
+ * node's own actor, the account and the post as its objects, the moderator's note as content).
+ */
+async function deliverReport(ctx: Context<AppContext>, event: EventOf<'report.forwarded'>): Promise<void> {
+  const db = ctx.data.database.db;
+  const [row] = await db.select({ post: posts.iri, author: users.iri }).from(posts).innerJoin(users, eq(users.id, posts.authorId)).where(eq(posts.id, event.postId));
+  if (!row?.author) return;
+  const documentLoader = await ctx.getDocumentLoader({ identifier: nodeActor });
+  const author = await ctx.lookupObject(row.author, { documentLoader });
+  if (!isActor(author)) return;
+  const [recipient] = await allowedRecipients(db, [author]);
+  if (!recipient) return;
+  const flag = new Flag({
+    id: activityId(ctx.data),
+    actor: ctx.getActorUri(nodeActor),
+    objects: [new URL(row.author), ...(row.post ? [new URL(row.post)] : [])],
+    content: event.note || null,
+    tos: [new URL(row.author)],
+  });
+  await ctx.sendActivity({ identifier: nodeActor }, recipient, await kept(ctx, flag), { preferSharedInbox: true });
 }
 
 export function startOutbox(federation: Federation<AppContext>, context: AppContext, signal: AbortSignal): void {

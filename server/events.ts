@@ -25,7 +25,9 @@ export type DomainEvent =
   /** A public forum became members-only: its conversations are no longer for visitors (peers hold copies to take back). */
   | { type: 'forum.closed'; forumId: string; slug: string }
   | { type: 'group.created' | 'group.changed' | 'group.paused' | 'group.ended'; groupId: string }
-  | { type: 'member.deleted'; userId: string };
+  | { type: 'member.deleted'; userId: string }
+  /** A moderator sends a report of a post by someone elsewhere to their server (federation does). */
+  | { type: 'report.forwarded'; postId: string; authorId: string; note: string };
 
 export type EventType = DomainEvent['type'];
 export type EventOf<T extends EventType> = Extract<DomainEvent, { type: T }>;

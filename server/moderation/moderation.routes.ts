@@ -16,6 +16,7 @@ import { moderationActions } from './moderation.tables.ts';
 import {
   approvePost,
   dismissReports,
+  forwardReport,
   liftSuspension,
   lockThread,
   moveThread,
@@ -62,6 +63,8 @@ export function moderationRouter(context: AppContext): Router {
   router.post('/moderation/posts/:id/restore', requireStaff, postAction((req, found) => restorePost(db, req.user!, found, req.body), 'moderation.done.restore'));
   // @route POST /moderation/posts/:id/dismiss — the reports were not a problem
   router.post('/moderation/posts/:id/dismiss', requireStaff, postAction((req, found) => dismissReports(db, req.user!, { found }, req.body), 'moderation.done.dismiss'));
+  // @route POST /moderation/posts/:id/forward — send the report to the writer's own server (someone elsewhere)
+  router.post('/moderation/posts/:id/forward', requireStaff, postAction((req, found) => forwardReport(db, req.user!, found, req.body), 'moderation.done.forward'));
   // @route POST /moderation/posts/:id/content-warning
   router.post('/moderation/posts/:id/content-warning', requireStaff, postAction((req, found) => setContentWarning(db, req.user!, found, req.body), 'moderation.done.content_warning'));
 

@@ -63,6 +63,24 @@ export async function dismissReports(db: DatabaseLike, actor: User, subject: { f
   return { ok: true };
 }
 
+/**
+ * Sends a report of a post by someone on another server to that server's moderators, as this
+ * node (never as the member who reported it); the moderator's note goes with it.
+ */
+export async function forwardReport(db: DatabaseLike, actor: User, found: Found, form: unknown): Promise<Done> {
+  const { post, thread, forum } = found;
+  if (!canActOnPost(actor, forum, post)) return { ok: false, kind: 'refused', reason: 'forbidden' };
+  const [author] = await db.select({ iri: users.iri }).from(users).where(eq(users.id, post.authorId));
+  if (!author?.iri) return { ok: false, kind: 'refused', reason: 'forbidden' };
+  const parsed = parseForm(z.object({ reason }), form);
+  if (!parsed.ok) return parsed;
+  await db.transaction(async (tx) => {
+    await log(tx, actor, { action: 'forward', postId: post.id, threadId: thread.id, targetUserId: post.authorId, reason: parsed.value.reason });
+    await emit(tx, { type: 'report.forwarded', postId: post.id, authorId: post.authorId, note: parsed.value.reason });
+  });
+  return { ok: true };
+}
+
 // Posts.
 
 /** Removes a post (or, for an opening post, its thread) with a reason the author sees; restore undoes it. */

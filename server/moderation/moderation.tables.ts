@@ -41,6 +41,7 @@ export const moderationActions = [
   'lock',
   'unlock',
   'move',
+  'forward',
   'warn',
   'suspend',
   'ban',

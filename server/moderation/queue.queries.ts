@@ -24,6 +24,8 @@ export type QueuedPost = {
   authorRole: string;
   authorName: string | null;
   authorUsername: string | null;
+  /** Someone on another server: a report can be sent on to it. */
+  authorElsewhere: boolean;
   bodyHtml: string;
   contentWarning: string | null;
   createdAt: Date;
@@ -52,6 +54,7 @@ function postColumns() {
     authorRole: users.role,
     authorName,
     authorUsername,
+    authorElsewhere: sql<boolean>`${users.iri} is not null`,
     bodyHtml: posts.bodyHtml,
     contentWarning: posts.contentWarning,
     createdAt: posts.createdAt,

@@ -159,6 +159,25 @@ describe('federation: Lemmy, Mastodon and Mobilizon shapes', function () {
     await until('the report', async () => (await node.database.db.select().from(reports).where(eq(reports.postId, reply.id))).length === 1);
     const [filed] = await node.database.db.select().from(reports).where(eq(reports.postId, reply.id));
     assert.equal(filed!.note, 'Roskaposti');
+
+    // Bea reports the Mastodon reply; a moderator sends the report on to Mastodon from the queue,
+    // as the site: Mastodon's shape, verified by a non-Fedify verifier, never naming Bea.
+    const [theirs] = await bodies('Julkinen vastaus Mastodonista');
+    const bea = await signedIn(node.url, 'bea');
+    await bea.submit(`/posts/${theirs!.id}/report`, { reason: 'other', note: 'Bean oma huomio' });
+    const moderator = await signedIn(node.url, 'moderaattori_maija');
+    const queue = await moderator.get('/moderation');
+    assert.equal(queue.$(`form[action="/moderation/posts/${theirs!.id}/forward"]`).length, 1, 'a way to send it on, for a post from elsewhere');
+    assert.equal(queue.$(`form[action="/moderation/posts/${reply.id}/forward"]`).length, 0, 'none for a post written here');
+    const forwarded = await moderator.submit('/moderation', { reason: 'Toistuvaa häirintää' }, `/moderation/posts/${theirs!.id}/forward`);
+    assert.ok(forwarded.status < 400, `forward: ${forwarded.status}`);
+    await until('the Flag at Mastodon', () => mastodon.deliveries.some((d) => d.activity.type === 'Flag'));
+    const flag = mastodon.deliveries.find((d) => d.activity.type === 'Flag')!;
+    assert.ok(flag.verified, 'verified by a non-Fedify verifier');
+    assert.equal(flag.activity.actor, `${node.url}/ap/actors/_node`);
+    assert.deepEqual(asList(flag.activity.object).sort(), [user.id, `${mastodon.url}/users/masto/statuses/3`].sort());
+    assert.equal(flag.activity.content, 'Toistuvaa häirintää');
+    assert.doesNotMatch(flag.body, /bea|Bean oma huomio/i);
   });
 
   it('answers a draft-cavage-only server with signatures it verifies, and serves the shapes Lemmy requires', async () => {

@@ -15,7 +15,7 @@ import { posts, reactions, threads } from '../../server/forums/forums.tables.ts'
 import { reports } from '../../server/moderation/moderation.tables.ts';
 import { users } from '../../server/accounts/accounts.tables.ts';
 import { notifications } from '../../server/notifications/notifications.tables.ts';
-import { federationQueue } from '../../federation/federation.tables.ts';
+import { federationOutbox, federationQueue } from '../../federation/federation.tables.ts';
 
 describe('federation: what other servers send', function () {
   this.timeout(120_000);
@@ -211,12 +211,18 @@ describe('federation: what other servers send', function () {
     const banned = note('<p>Kiellon jälkeen</p>', pageId(thread));
     await alice.send(group('avoin'), create(banned));
     await until('the queue handled it', async () => (await db.select().from(federationQueue)).length === 0);
+    // Nor does she hear from here: a new conversation meanwhile is not sent to her.
+    const unsent = await makeThread(db, node.people.sini!, (await db.query.forums.findFirst({ where: (f, { eq }) => eq(f.slug, 'avoin') }))! as Forum, 'Kiellon aikana', 'Ei lähetetä hänelle.');
+    await until('handed to delivery', async () => (await db.select().from(federationOutbox)).length === 0 && (await db.select().from(federationQueue)).length === 0);
     // The ban is lifted; what comes after it arrives.
     const { liftSuspension } = await import('../../server/moderation/moderation.service.ts');
     assert.ok((await liftSuspension(db, node.people.moderaattori_maija!, (await db.query.users.findFirst({ where: (u, { eq }) => eq(u.id, person!.id) }))!, { reason: 'Sovittu' })).ok);
     const after = note('<p>Kiellon päätyttyä</p>', pageId(thread));
     await alice.send(group('avoin'), create(after));
     await until('the later reply', async () => (await stored(after.id!)).length === 1);
+    const sent = await makeThread(db, node.people.sini!, (await db.query.forums.findFirst({ where: (f, { eq }) => eq(f.slug, 'avoin') }))! as Forum, 'Kiellon jälkeen', 'Lähetetään taas.');
+    await until('a conversation after the ban reaches her', () => alice.bodies.some((body) => body.includes(sent.id)));
+    assert.ok(!alice.bodies.some((body) => body.includes(unsent.id)), 'nothing during the ban');
     assert.equal((await stored(banned.id!)).length, 0);
     assert.equal((await db.query.users.findFirst({ where: (u, { eq }) => eq(u.id, person!.id) }))!.status, 'remote');
 
