@@ -89,9 +89,10 @@ describe('federation: Lemmy, Mastodon and Mobilizon shapes', function () {
     const { findThread } = await import('../../server/forums/threads.service.ts');
     const found = await findThread(node.database.db, kept!.threadId);
     await makeReply(node.database.db, node.people.bea!, mirror as Forum, found!.thread, 'Kiitos, hyvä kuulla!');
-    await until('the reply reached the community', () => lemmy.deliveries.some((d) => d.activity.type === 'Create'));
-    const sent = lemmy.deliveries.find((d) => d.activity.type === 'Create')!;
-    assert.ok(sent.verified, 'verified by a non-Fedify verifier');
+    // Fedify knocks first with an RFC 9421 signature, which this Lemmy-like verifier refuses, then
+    // with draft-cavage, which it takes: the delivery that counts is the verified one.
+    await until('the reply reached the community, verified by a non-Fedify verifier', () => lemmy.deliveries.some((d) => d.activity.type === 'Create' && d.verified));
+    const sent = lemmy.deliveries.find((d) => d.activity.type === 'Create' && d.verified)!;
     const note = sent.activity.object as Record<string, unknown>;
     assert.equal(note.type, 'Note');
     assert.equal(note.inReplyTo, page.id);
@@ -171,9 +172,8 @@ describe('federation: Lemmy, Mastodon and Mobilizon shapes', function () {
     assert.equal(queue.$(`form[action="/moderation/posts/${reply.id}/forward"]`).length, 0, 'none for a post written here');
     const forwarded = await moderator.submit('/moderation', { reason: 'Toistuvaa häirintää' }, `/moderation/posts/${theirs!.id}/forward`);
     assert.ok(forwarded.status < 400, `forward: ${forwarded.status}`);
-    await until('the Flag at Mastodon', () => mastodon.deliveries.some((d) => d.activity.type === 'Flag'));
-    const flag = mastodon.deliveries.find((d) => d.activity.type === 'Flag')!;
-    assert.ok(flag.verified, 'verified by a non-Fedify verifier');
+    await until('the Flag at Mastodon, verified by a non-Fedify verifier', () => mastodon.deliveries.some((d) => d.activity.type === 'Flag' && d.verified));
+    const flag = mastodon.deliveries.find((d) => d.activity.type === 'Flag' && d.verified)!;
     assert.equal(flag.activity.actor, `${node.url}/ap/actors/_node`);
     assert.deepEqual(asList(flag.activity.object).sort(), [user.id, `${mastodon.url}/users/masto/statuses/3`].sort());
     assert.equal(flag.activity.content, 'Toistuvaa häirintää');
