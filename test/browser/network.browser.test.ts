@@ -48,8 +48,6 @@ describe('in Chromium: the network of associations', function () {
     const page = await signedInPage(browser, a.url, 'sini', password);
     await page.goto(`${a.url}/groups`);
     await assertAccessible(page, 'the directory with partners’ groups');
-    const filters = page.locator('details', { hasText: 'Filters' });
-    if ((await filters.getAttribute('open')) === null) await filters.locator('summary').click();
     await page.getByLabel('Region').selectOption({ label: 'Päijät-Häme' });
     await page.getByLabel('Day of the week').selectOption({ label: 'Tuesday' });
     await page.getByRole('button', { name: 'Show groups' }).click();
