@@ -15,7 +15,7 @@ import { textFromHtml } from '../server/markup/markup.ts';
 import { absolute, paths } from '../server/paths.ts';
 import { canSeeMeetingPlace } from '../server/access.ts';
 import { groupTopics, groups, meetingChanges } from '../server/groups/groups.tables.ts';
-import { listChanges, refreshMeetings, type Group } from '../server/groups/groups.service.ts';
+import { listChanges, publicForums, refreshMeetings, type Group } from '../server/groups/groups.service.ts';
 import { changeForm, listingForm } from '../server/groups/listing.ts';
 import { upcomingMeetings } from '../server/groups/schedule.ts';
 import { federationServers } from './federation.tables.ts';
@@ -40,6 +40,8 @@ async function listingDocument(context: AppContext, group: Group): Promise<Json>
   // What a visitor of the group's page sees, no more.
   const place = canSeeMeetingPlace(undefined, group, undefined);
   const meetings = upcomingMeetings(group, changes, new Date(), { limit: 5 });
+  // The group's public forum, as the Group actor partners' members can follow.
+  const [forum] = group.forumId ? (await publicForums(db)).filter((f) => f.id === group.forumId) : [];
   return {
     '@context': jsonLdContext,
     id: new URL(`${listingPath}${group.id}`, base).href,
@@ -80,6 +82,7 @@ async function listingDocument(context: AppContext, group: Group): Promise<Json>
       timezone: group.timezone,
       changes: changes.map(({ kind, on, startTime, durationMinutes, note }) => ({ kind, on, startTime, durationMinutes, note })),
       nextMeetings: meetings.map((meeting) => ({ start: meeting.start.toISOString(), end: meeting.end.toISOString() })),
+      forum: forum ? new URL(`/ap/actors/${forum.slug}`, base).href : null,
     },
   };
 }
@@ -149,7 +152,7 @@ async function keepListing(context: AppContext, host: string, document: unknown)
   const listing = asJson(doc?.listing);
   const id = typeof doc?.id === 'string' && URL.canParse(doc.id) ? new URL(doc.id) : undefined;
   if (!doc || !listing || !id || id.host !== host) return false;
-  const form = { ...listing, topicIds: [], name: plain(listing.name), summary: plain(listing.summary), howToJoin: listing.howToJoin, contact: plain(listing.contact), accessibility: plain(listing.accessibility), cost: plain(listing.cost), address: plain(listing.address) };
+  const form = { ...listing, topicIds: [], forumId: null, name: plain(listing.name), summary: plain(listing.summary), howToJoin: listing.howToJoin, contact: plain(listing.contact), accessibility: plain(listing.accessibility), cost: plain(listing.cost), address: plain(listing.address) };
   const parsed = parseForm(listingForm, form);
   if (!parsed.ok) {
     context.log(`federation: a listing from ${host} refused: ${Object.values(parsed.errors).join(', ')}`);
@@ -159,8 +162,9 @@ async function keepListing(context: AppContext, host: string, document: unknown)
   const topicSlugs = Array.isArray(listing.topics) ? listing.topics.filter((t): t is string => typeof t === 'string').slice(0, 20) : [];
   const topics = topicSlugs.length ? await db.select({ id: groupTopics.id }).from(groupTopics).where(inArray(groupTopics.slug, topicSlugs)) : [];
   const timezone = typeof listing.timezone === 'string' && Intl.supportedValuesOf('timeZone').includes(listing.timezone) ? listing.timezone : 'Europe/Helsinki';
-  const url = typeof doc.url === 'string' && URL.canParse(doc.url) && new URL(doc.url).host === host ? doc.url : null;
-  const values = { ...parsed.value, topicIds: topics.map((t) => t.id), timezone, slug: `${parsed.value.slug}@${host}`, origin: host, iri: id.href, url, confirmedAt: new Date(), updatedAt: new Date() };
+  const onItsNode = (value: unknown) => (typeof value === 'string' && URL.canParse(value) && new URL(value).host === host ? value : null);
+  const url = onItsNode(doc.url);
+  const values = { ...parsed.value, forumIri: onItsNode(listing.forum), topicIds: topics.map((t) => t.id), timezone, slug: `${parsed.value.slug}@${host}`, origin: host, iri: id.href, url, confirmedAt: new Date(), updatedAt: new Date() };
   const changes = (Array.isArray(listing.changes) ? listing.changes : []).slice(0, maxChanges).flatMap((change) => {
     const checked = parseForm(changeForm, change);
     return checked.ok ? [checked.value] : [];

@@ -12,7 +12,7 @@ import type { FieldErrors } from '../validation.ts';
 import { calendarOf } from './calendar.ts';
 import { directory, filterQuery, parseFilters } from './directory.queries.ts';
 import { cardOf, pageOf, weekdayNames } from './group-view.ts';
-import { findGroupBySlug, findNetworkGroup, listChanges, listFacilitators, listTopics, relationOf, spaceOf, topicName, type Group } from './groups.service.ts';
+import { findGroupBySlug, findNetworkGroup, publicForums, listChanges, listFacilitators, listTopics, relationOf, spaceOf, topicName, type Group } from './groups.service.ts';
 import { audiences, groupKinds, groupLanguages, groupMembers } from './groups.tables.ts';
 import { ask, isFull, join, leave, takesNewPeople, type JoinRefusal } from './membership.service.ts';
 import { findMunicipality, municipalityOptions, placeName, regionOptions } from './municipalities.ts';
@@ -86,12 +86,13 @@ export function groupsRouter(context: AppContext): Router {
     const viewer = req.user;
     const relation = await relationOf(db, group.id, viewer?.id);
     const showPlace = canSeeMeetingPlace(viewer, group, relation);
-    const [topics, changes, facilitators, space, full] = await Promise.all([
+    const [topics, changes, facilitators, space, full, forums] = await Promise.all([
       listTopics(db),
       listChanges(db, group.id),
       isSignedIn(viewer) ? listFacilitators(db, group.id) : Promise.resolve([]),
       group.joinPolicy === 'closed' ? spaceOf(db, group.id) : Promise.resolve(undefined),
       isFull(db, group),
+      group.forumId ? publicForums(db) : Promise.resolve([]),
     ]);
     const meetings = upcomingMeetings(group, changes, new Date(), { limit: 5 });
     const inGroup = isInGroup(relation);
@@ -107,6 +108,7 @@ export function groupsRouter(context: AppContext): Router {
       canManage: canManageGroup(viewer, relation),
       facilitators,
       spaceSlug: space && canSeeForum(viewer, { visibility: 'group', inGroup }) ? space.slug : null,
+      forum: forums.find((forum) => forum.id === group.forumId),
       privateFeed: inGroup && relation && group.joinPolicy === 'closed' ? `${paths.group(group)}/calendar/${relation.feedToken}.ics` : null,
       takesNewPeople: takesNewPeople(group),
       full,
@@ -128,6 +130,10 @@ export function groupsRouter(context: AppContext): Router {
       titleText: group.name,
       group: { ...pageOf(group, topics, meetings, req.locale, config.defaultLocale, canSeeMeetingPlace(req.user, group, undefined)), municipality: municipality ? placeName(municipality, req.locale) : '' },
       elsewhere: elsewhere(group, partners),
+      // Its public forum can be followed from here, as any group elsewhere.
+      forumIri: group.forumIri,
+      signedIn: isSignedIn(req.user),
+      ...(isSignedIn(req.user) ? formView(req) : {}),
     });
   });
 

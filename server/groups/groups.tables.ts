@@ -80,6 +80,10 @@ export const groups = pgTable(
     meetingWeekdays: integer('meeting_weekdays').array().notNull().default([]),
     /** Null for this node's own groups; the partner node's host for the network's groups (federation/directory.ts). */
     origin: text('origin'),
+    /** The group's own public forum here, if it has one: its conversations are open to all, and partners' members can follow it. */
+    forumId: uuid('forum_id'),
+    /** A partner's group's public forum (its Group actor on the partner's node). */
+    forumIri: text('forum_iri'),
     /** A partner's group: its listing's id, its page on its own node, and when its node last confirmed it. */
     iri: text('iri'),
     url: text('url'),

@@ -66,6 +66,7 @@ export const listingForm = z
     status: z.enum(groupStatuses, 'errors.group.status'),
     accessibility: optionalText(1000, 'errors.group.tooLong'),
     contact: optionalText(500, 'errors.group.tooLong'),
+    forumId: z.preprocess((value) => (value === '' || value === undefined ? null : value), z.uuid('errors.group.forum').nullable()),
     inPerson: checkbox,
     municipalityCode: z.preprocess((value) => (value === '' || value === undefined ? null : value), z.string('errors.group.municipality').nullable()),
     address: optionalText(300, 'errors.group.tooLong'),

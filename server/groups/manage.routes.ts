@@ -12,14 +12,14 @@ import { saveAndRedirect } from '../web/session.ts';
 import type { FieldErrors } from '../validation.ts';
 import type { Db } from '../db/client.ts';
 import { weekdayNames } from './group-view.ts';
-import { addChange, addFacilitator, findGroupBySlug, listChanges, listFacilitators, listTopics, relationOf, removeChange, removeFacilitator, saveGroup, topicName, type Group } from './groups.service.ts';
+import { addChange, addFacilitator, findGroupBySlug, listChanges, listFacilitators, listTopics, publicForums, relationOf, removeChange, removeFacilitator, saveGroup, topicName, type Group } from './groups.service.ts';
 import { audiences, frequencies, groupKinds, groupLanguages, groupStatuses } from './groups.tables.ts';
 import { answer, memberList } from './membership.service.ts';
 import { municipalityOptions, regionOptions } from './municipalities.ts';
 
 /** The listing form's choices, shared by the admin's "new group" page and the edit page. */
 export async function listingOptions(db: Db, req: Request, config: Config) {
-  const topics = await listTopics(db);
+  const [topics, forums] = await Promise.all([listTopics(db), publicForums(db)]);
   const regions = regionOptions(req.locale);
   const places = municipalityOptions(req.locale);
   return {
@@ -29,6 +29,7 @@ export async function listingOptions(db: Db, req: Request, config: Config) {
     audiences,
     languages: groupLanguages,
     topics: topics.map((topic) => ({ id: topic.id, name: topicName(topic, req.locale, config.defaultLocale) })),
+    forums: forums.map((forum) => ({ value: forum.id, name: forum.name })),
     weekdays: weekdayNames(req.locale).map((name, i) => ({ value: String(i + 1), name })),
     monthWeeks: ['1', '2', '3', '4', '-1'],
     municipalityGroups: regions.map((region) => ({ ...region, municipalities: places.filter((m) => m.region === region.code) })),
@@ -47,6 +48,7 @@ export function listingValues(group: Group): Record<string, unknown> {
     endsOn: group.endsOn ?? '',
     startTime: group.startTime ?? '',
     municipalityCode: group.municipalityCode ?? '',
+    forumId: group.forumId ?? '',
   };
 }
 

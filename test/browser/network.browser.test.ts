@@ -7,9 +7,11 @@ import { startSetUpNode, type SetUpTestNode } from '../support/set-up-node.ts';
 import { assertAccessible, launchBrowser, signedInPage } from '../support/browser.ts';
 import { password } from '../support/fixtures.ts';
 import { makeGroup } from '../support/groups.ts';
+import { makeForum } from '../support/forums.ts';
 import { makePartners } from '../support/partners.ts';
 import { until } from '../support/until.ts';
 import { groups } from '../../server/groups/groups.tables.ts';
+import { remoteForums } from '../../federation/federation.tables.ts';
 
 describe('in Chromium: the network of associations', function () {
   this.timeout(180_000);
@@ -21,7 +23,8 @@ describe('in Chromium: the network of associations', function () {
     const env = { FEDERATION_ALLOW_PRIVATE_ADDRESS: 'true' };
     [a, b] = await Promise.all([startSetUpNode({ env, people: ['sini'] }), startSetUpNode({ env })]);
     // Lahti is in Päijät-Häme, Tampere in Pirkanmaa; the first meets on Tuesdays, the second on Wednesdays.
-    await makeGroup(b.database.db, { name: 'Lahden tiistairyhmä', slug: 'lahti', municipalityCode: '398', weekday: '2' });
+    const forum = await makeForum(b.database.db, 'lahden-ryhma', 'public', { replyPolicy: 'members_and_remote' });
+    await makeGroup(b.database.db, { name: 'Lahden tiistairyhmä', slug: 'lahti', municipalityCode: '398', weekday: '2', forumId: forum.id });
     await makeGroup(b.database.db, { name: 'Tampereen keskiviikkoryhmä', slug: 'tampere', municipalityCode: '837', weekday: '3' });
     await makePartners(a, b);
     await until('B’s groups on A', async () => (await a.database.db.select().from(groups)).length === 2);
@@ -61,5 +64,13 @@ describe('in Chromium: the network of associations', function () {
     await assertAccessible(page, 'a partner’s group');
     const link = page.getByRole('link', { name: 'See the group on their site' });
     assert.equal(await link.getAttribute('href'), `${b.url}/groups/lahti`);
+
+    // Its public forum is followed from here, as any group elsewhere.
+    await page.getByRole('button', { name: 'Follow its forum here' }).click();
+    await page.waitForURL(/\/following$/);
+    await until('the forum followed', async () => (await a.database.db.select().from(remoteForums))[0]?.state === 'accepted');
+    await page.reload();
+    assert.match(await page.locator('main').innerText(), /lahden-ryhma/i);
+    await assertAccessible(page, 'following a partner group’s forum');
   });
 });

@@ -60,6 +60,21 @@ describe('groups: creating and editing a listing', () => {
     });
   }
 
+  it('names one of the site’s public forums as the group’s own; a members-only one is refused', async () => {
+    const { makeForum } = await import('../support/forums.ts');
+    const open = await makeForum(node.database.db, 'ryhman-avoin', 'public');
+    const closed = await makeForum(node.database.db, 'ryhman-suljettu', 'members');
+    const admin = await signedIn(node.url, 'admin_anna');
+    const refused = await admin.submit('/admin/groups/new', listing({ name: 'Foorumiryhmä', slug: 'foorumiryhma', forumId: closed.id }));
+    assert.equal(refused.status, 422);
+    assert.match(errorsOf(refused), /public forums/);
+    assert.equal(refused.$('#field-forumId option[value="' + closed.id + '"]').length, 0, 'only public forums are offered');
+    const saved = await admin.submit('/admin/groups/new', listing({ name: 'Foorumiryhmä', slug: 'foorumiryhma', forumId: open.id }));
+    assert.equal(saved.status, 200);
+    const page = await admin.get('/groups/foorumiryhma');
+    assert.equal(page.$('a[href="/forums/ryhman-avoin"]').length, 1);
+  });
+
   it('a peer leader edits their own group; a bad edit changes nothing', async () => {
     const leader = await signedIn(node.url, 'ohjaaja_oona');
     const saved = await leader.submit('/groups/oonan-ryhma/edit', listing({ name: 'Oonan ryhmä', slug: 'oonan-ryhma', startTime: '17.30', weekday: '4' }));
