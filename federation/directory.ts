@@ -100,13 +100,9 @@ export function directoryRouter(context: AppContext): Router {
   // @route GET /ap/directory — this node's group listings, for partner nodes
   router.get(directoryPath, async (_req, res) => {
     const listings = await ownListings(context).limit(maxListings);
-    json(res, {
-      '@context': jsonLdContext,
-      id: new URL(directoryPath, context.config.baseUrl).href,
-      type: 'OrderedCollection',
-      totalItems: listings.length,
-      orderedItems: await Promise.all(listings.map((group) => listingDocument(context, group))),
-    });
+    const orderedItems: Json[] = [];
+    for (const group of listings) orderedItems.push(await listingDocument(context, group));
+    json(res, { '@context': jsonLdContext, id: new URL(directoryPath, context.config.baseUrl).href, type: 'OrderedCollection', totalItems: listings.length, orderedItems });
   });
   // @route GET /ap/groups/:id — one group listing, for partner nodes
   router.get(`${listingPath}:id`, async (req, res, next) => {
