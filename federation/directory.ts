@@ -17,7 +17,7 @@ import { canSeeMeetingPlace } from '../server/access.ts';
 import { groupTopics, groups, meetingChanges } from '../server/groups/groups.tables.ts';
 import { listChanges, publicForums, refreshMeetings, type Group } from '../server/groups/groups.service.ts';
 import { changeForm, listingForm } from '../server/groups/listing.ts';
-import { upcomingMeetings } from '../server/groups/schedule.ts';
+import { ruleOf, upcomingMeetings } from '../server/groups/schedule.ts';
 import { federationServers } from './federation.tables.ts';
 import { activityId, kept } from './activities.ts';
 import { nodeActor } from './node-actor.ts';
@@ -80,6 +80,8 @@ async function listingDocument(context: AppContext, group: Group): Promise<Json>
       startsOn: group.startsOn,
       endsOn: group.endsOn,
       timezone: group.timezone,
+      // The same schedule as iCalendar text, for software that reads no fields of ours.
+      rrule: ruleOf(group)?.toString() ?? null,
       changes: changes.map(({ kind, on, startTime, durationMinutes, note }) => ({ kind, on, startTime, durationMinutes, note })),
       nextMeetings: meetings.map((meeting) => ({ start: meeting.start.toISOString(), end: meeting.end.toISOString() })),
       forum: forum ? new URL(`/ap/actors/${forum.slug}`, base).href : null,

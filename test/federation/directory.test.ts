@@ -55,6 +55,11 @@ describe('federation: the shared group directory of partner nodes', function () 
     assert.match(page, /Aan oma ryhmä/);
     assert.match(page, /Yhdistysten verkostosta: Bee-yhdistys/);
     assert.doesNotMatch(page, /Ceen ryhmä/);
+    // The listing as other software reads it: an ordinary Group, the schedule also as iCalendar text.
+    const copyRow = (await copyAt(a, 'Been kävelyryhmä'))!;
+    const doc = (await (await fetch(copyRow.iri!, { headers: { accept: 'application/activity+json' } })).json()) as { type: string; listing: { rrule: string } };
+    assert.equal(doc.type, 'Group');
+    assert.match(doc.listing.rrule, /FREQ=WEEKLY;.*BYDAY=TU/);
     // Filters work on partners' listings as on ours: Lahti (398) is in Päijät-Häme (07).
     assert.match(await directoryOf(a, '?region=07'), /Been kävelyryhmä/);
     assert.doesNotMatch(await directoryOf(a, '?region=07'), /Aan oma ryhmä/);
