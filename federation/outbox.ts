@@ -3,9 +3,9 @@
 // delivers with retries) and removes it. A crash between the two delivers twice rather than not at all:
 // an activity keeps its id, so a receiver applies it once.
 import { EventEmitter } from 'node:events';
-import { and, asc, eq, isNull, lte, sql } from 'drizzle-orm';
+import { and, asc, count, eq, isNotNull, isNull, lte, sql } from 'drizzle-orm';
 import type { Context, Federation } from '@fedify/fedify';
-import { Activity, Add, Announce, Create, Delete, Flag, isActor, Note, Page, PUBLIC_COLLECTION, Remove, Tombstone, Undo, Update } from '@fedify/vocab';
+import { Activity, Add, Announce, Create, Delete, Flag, isActor, Like, Note, Page, PUBLIC_COLLECTION, Remove, Tombstone, Undo, Update } from '@fedify/vocab';
 import { Lock } from './lock.ts';
 import { deliverListing, isListingEvent, listingEvents, type ListingEvent } from './directory.ts';
 import type { AppContext } from '../server/context.ts';
@@ -14,7 +14,7 @@ import { federationOutbox, followers, forumFollows, remoteForums } from './feder
 import { nodeActor } from './node-actor.ts';
 import { asRecipient } from './follows.ts';
 import { idle } from './idle.ts';
-import { forums, posts, threads } from '../server/forums/forums.tables.ts';
+import { forums, posts, reactions, threads } from '../server/forums/forums.tables.ts';
 import { users } from '../server/accounts/accounts.tables.ts';
 import { publicWherever } from '../server/access.sql.ts';
 import { authorUri, loadPublicPost, objectUri, toObject } from './posts.ts';
@@ -25,9 +25,10 @@ const wake = new EventEmitter();
 wake.setMaxListeners(0);
 
 type ThreadState = EventOf<'thread.pinned' | 'thread.unpinned' | 'thread.locked' | 'thread.unlocked'>;
-type Outgoing = EventOf<'post.published' | 'post.changed' | 'post.withdrawn' | 'thread.moved' | 'forum.closed' | 'report.forwarded' | ListingEvent['type']> | ThreadState;
+type Outgoing = EventOf<'post.published' | 'post.changed' | 'post.withdrawn' | 'thread.moved' | 'forum.closed' | 'report.forwarded' | 'reaction.given' | 'reaction.withdrawn' | ListingEvent['type']> | ThreadState;
 const threadStates: ThreadState['type'][] = ['thread.pinned', 'thread.unpinned', 'thread.locked', 'thread.unlocked'];
 const isThreadState = (event: Outgoing): event is ThreadState => (threadStates as string[]).includes(event.type);
+const isReaction = (event: Outgoing): event is EventOf<'reaction.given' | 'reaction.withdrawn'> => event.type === 'reaction.given' || event.type === 'reaction.withdrawn';
 
 /**
  * Only what concerns public things is ever written here: a members-only post never reaches the
@@ -40,6 +41,19 @@ export function subscribeOutbox(): void {
     // a forwarded report goes to the server of the one reported.
     const concerns = event.type === 'forum.closed' || event.type === 'report.forwarded' || isListingEvent(event) || (event.type === 'thread.moved' ? event.wasPublic && !event.public : event.public);
     if (!concerns) return;
+    await db.insert(federationOutbox).values({ event });
+    wake.emit('work');
+  });
+  // Members' support for a post in a followed group elsewhere goes there as the site's own Like:
+  // one for the site, never naming who (who supports whom in a peer-support forum is theirs).
+  subscribe('federation: support elsewhere', ['reaction.given', 'reaction.withdrawn'], async (db, event) => {
+    const [row] = await db
+      .select({ forumIri: forums.iri })
+      .from(posts)
+      .innerJoin(threads, eq(threads.id, posts.threadId))
+      .innerJoin(forums, eq(forums.id, threads.forumId))
+      .where(and(eq(posts.id, event.postId), isNotNull(posts.iri)));
+    if (!row?.forumIri) return;
     await db.insert(federationOutbox).values({ event });
     wake.emit('work');
   });
@@ -101,6 +115,7 @@ async function deliver(federation: Federation<AppContext>, context: AppContext, 
   if (isThreadState(event)) return deliverThreadState(ctx, event);
   if (isListingEvent(event)) return deliverListing(ctx, event);
   if (event.type === 'report.forwarded') return deliverReport(ctx, event);
+  if (isReaction(event)) return deliverSupport(ctx, event.postId);
   // A thread moved out of public view, or a post withdrawn: the forum speaks for what it held
   // (FEP-1b12), whoever took it out of sight; the author's own actor may no longer exist.
   const forumId = event.type === 'thread.moved' ? event.fromForumId : event.forumId;
@@ -215,6 +230,23 @@ async function deliverReport(ctx: Context<AppContext>, event: EventOf<'report.fo
     tos: [new URL(row.author)],
   });
   await ctx.sendActivity({ identifier: nodeActor }, recipient, await kept(ctx, flag), { preferSharedInbox: true });
+}
+
+/**
+ * The site's support for a post in a followed group elsewhere, as it stands now: a Like while any
+ * member here supports it, its Undo when none does (sent again, it changes nothing there).
+ */
+async function deliverSupport(ctx: Context<AppContext>, postId: string): Promise<void> {
+  const db = ctx.data.database.db;
+  const [post] = await db.select({ iri: posts.iri, forumId: threads.forumId }).from(posts).innerJoin(threads, eq(threads.id, posts.threadId)).where(eq(posts.id, postId));
+  if (!post?.iri) return;
+  const group = await groupElsewhere(ctx.data, post.forumId);
+  if (!group) return;
+  const [supporters] = await db.select({ n: count() }).from(reactions).innerJoin(users, eq(users.id, reactions.userId)).where(and(eq(reactions.postId, postId), isNull(users.iri)));
+  const values = { actor: ctx.getActorUri(nodeActor), object: new URL(post.iri), tos: [group.id] };
+  const like = new Like({ id: activityId(ctx.data), ...values });
+  const activity = (supporters?.n ?? 0) > 0 ? like : new Undo({ id: activityId(ctx.data), ...values, object: await kept(ctx, like) });
+  await ctx.sendActivity({ identifier: nodeActor }, group, await kept(ctx, activity), { preferSharedInbox: true, orderingKey: post.iri });
 }
 
 export function startOutbox(federation: Federation<AppContext>, context: AppContext, signal: AbortSignal): void {

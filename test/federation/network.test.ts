@@ -96,6 +96,23 @@ describe('federation: three nodes', function () {
     assert.equal((await copies(b, 'Hyvin menee')).length, 1, 'bea’s own node keeps one copy');
   });
 
+  it('carries members’ support as the site’s own Like, never naming them, and takes it back when none supports', async () => {
+    const { reactions } = await import('../../server/forums/forums.tables.ts');
+    const { users } = await import('../../server/accounts/accounts.tables.ts');
+    const [opening] = await copies(a, 'Miten teillä menee');
+    const [copy] = await copies(b, 'Miten teillä menee');
+    const supportersAtA = () => a.database.db.select({ iri: users.iri }).from(reactions).innerJoin(users, eq(users.id, reactions.userId)).where(eq(reactions.postId, opening!.id));
+    const given = await bea.submit(`/threads/${copy!.threadId}`, {}, `/posts/${copy!.id}/support`);
+    assert.ok(given.status < 400, `support: ${given.status}`);
+    await until('support on the group’s node', async () => (await supportersAtA()).length === 1);
+    assert.deepEqual((await supportersAtA()).map((s) => s.iri), [`${b.url}/ap/actors/_node`], 'the site, not bea');
+    const likes = wire.find('"Like"');
+    assert.ok(likes.length > 0);
+    assert.ok(likes.every((body) => !body.includes(b.people.bea!.id)), 'no Like names bea');
+    await bea.submit(`/threads/${copy!.threadId}`, {}, `/posts/${copy!.id}/support`);
+    await until('taken back', async () => (await supportersAtA()).length === 0);
+  });
+
   it('carries an edit, the author’s deletion, a moderator’s removal and a ban', async () => {
     const db = a.database.db;
     const { findPost, editPost } = await import('../../server/forums/threads.service.ts');
