@@ -21,6 +21,7 @@ import { ruleOf, upcomingMeetings } from '../server/groups/schedule.ts';
 import { federationServers } from './federation.tables.ts';
 import { activityId, kept } from './activities.ts';
 import { nodeActor } from './node-actor.ts';
+import { asJson, type Json } from './json.ts';
 
 export const directoryPath = '/ap/directory';
 const listingPath = '/ap/groups/';
@@ -28,7 +29,6 @@ const jsonLdContext = ['https://www.w3.org/ns/activitystreams', { kohtaamo: 'htt
 const maxListings = 500;
 const maxChanges = 50;
 
-type Json = Record<string, unknown>;
 
 /** One of our own groups' listing, as partners read it. */
 async function listingDocument(context: AppContext, group: Group): Promise<Json> {
@@ -41,7 +41,7 @@ async function listingDocument(context: AppContext, group: Group): Promise<Json>
   const place = canSeeMeetingPlace(undefined, group, undefined);
   const meetings = upcomingMeetings(group, changes, new Date(), { limit: 5 });
   // The group's public forum, as the Group actor partners' members can follow.
-  const [forum] = group.forumId ? (await publicForums(db)).filter((f) => f.id === group.forumId) : [];
+  const [forum] = group.forumId ? await publicForums(db, group.forumId) : [];
   return {
     '@context': jsonLdContext,
     id: new URL(`${listingPath}${group.id}`, base).href,
@@ -138,19 +138,18 @@ async function partnerOf(context: AppContext, actor: URL | null) {
   return row?.partner && !row.blocked && row.actor === actor.href ? row : undefined;
 }
 
-const asJson = (value: unknown): Json | undefined => (value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as Json) : undefined);
 const plain = (value: unknown) => (typeof value === 'string' ? textFromHtml(value) : value);
 
 /**
  * A partner's listing, checked as a listing typed here would be (lengths, dates, times, places,
- * kinds), its plain texts stripped of any markup; undefined when it does not pass.
+ * kinds), its plain texts stripped of any markup; false when it does not pass.
  */
 async function keepListing(context: AppContext, host: string, document: unknown): Promise<boolean> {
   const doc = asJson(document);
   const listing = asJson(doc?.listing);
   const id = typeof doc?.id === 'string' && URL.canParse(doc.id) ? new URL(doc.id) : undefined;
   if (!doc || !listing || !id || id.host !== host) return false;
-  const form = { ...listing, topicIds: [], forumId: null, name: plain(listing.name), summary: plain(listing.summary), howToJoin: listing.howToJoin, contact: plain(listing.contact), accessibility: plain(listing.accessibility), cost: plain(listing.cost), address: plain(listing.address) };
+  const form = { ...listing, topicIds: [], forumId: null, name: plain(listing.name), summary: plain(listing.summary), contact: plain(listing.contact), accessibility: plain(listing.accessibility), cost: plain(listing.cost), address: plain(listing.address) };
   const parsed = parseForm(listingForm, form);
   if (!parsed.ok) {
     context.log(`federation: a listing from ${host} refused: ${Object.values(parsed.errors).join(', ')}`);
@@ -227,10 +226,18 @@ export async function forgetListings(context: AppContext, host: string): Promise
 
 /** Every partner's directory is read again now and then; the time a listing was last confirmed shows its age. */
 export function startDirectorySync(federation: Federation<AppContext>, context: AppContext, signal: AbortSignal): void {
+  // A round that outlasts the interval (a slow partner) is not started again over itself.
+  let running = false;
   const run = async () => {
-    const partners = await context.database.db.select({ host: federationServers.host }).from(federationServers).where(and(eq(federationServers.partner, true), eq(federationServers.ourFollow, 'accepted'))).catch(() => []);
-    const ctx = federation.createContext(context.config.baseUrl, context);
-    for (const { host } of partners) if (!signal.aborted) await syncPartner(ctx, host);
+    if (running) return;
+    running = true;
+    try {
+      const partners = await context.database.db.select({ host: federationServers.host }).from(federationServers).where(and(eq(federationServers.partner, true), eq(federationServers.ourFollow, 'accepted'))).catch(() => []);
+      const ctx = federation.createContext(context.config.baseUrl, context);
+      for (const { host } of partners) if (!signal.aborted) await syncPartner(ctx, host);
+    } finally {
+      running = false;
+    }
   };
   const timer = setInterval(() => void run(), context.config.networkSyncSeconds * 1000);
   timer.unref();

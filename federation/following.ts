@@ -15,7 +15,7 @@ import { liveThread } from '../server/access.sql.ts';
 import { forumFollows, remoteForums } from './federation.tables.ts';
 import { nodeActor } from './node-actor.ts';
 import { handleOf, webLinkOf } from './people.ts';
-import { allowedRecipients, allowsHost } from './policy.ts';
+import { allowedRecipients, allowsHost, hostOf } from './policy.ts';
 
 const handleShape = /^@?[\p{L}\p{N}_.-]+@[a-z0-9.-]+(:\d+)?$/iu;
 
@@ -43,8 +43,7 @@ export async function followRemoteGroup(federation: Federation<AppContext>, cont
   const address = parseAddress(text);
   if (!address) return invalid('address', 'errors.following.address');
   // A server the node does not talk to (blocked, or not a partner in allowlist mode) is not even asked.
-  const host = URL.canParse(address) ? new URL(address).host : address.slice(address.lastIndexOf('@') + 1).toLowerCase();
-  if (!(await allowsHost(context.database.db, host))) return invalid('address', 'errors.following.notAllowed');
+  if (!(await allowsHost(context.database.db, hostOf(address) ?? ''))) return invalid('address', 'errors.following.notAllowed');
   const ctx = federation.createContext(context.config.baseUrl, context);
   const documentLoader = await ctx.getDocumentLoader({ identifier: nodeActor });
   const found = await ctx.lookupObject(address, { documentLoader }).catch(() => null);

@@ -2,6 +2,7 @@
 // class for it, so it is an Activity written out with Lemmy's type, and one that comes in is read
 // from the JSON it came in (Fedify itself reads it as a plain object and drops what it says).
 import { Activity, type Announce } from '@fedify/vocab';
+import { asJson, type Json } from './json.ts';
 
 const lockType = 'Lock';
 /** "Lock" is no term of the ActivityStreams context, whose vocabulary makes it a blank-node type. */
@@ -18,8 +19,6 @@ export class Lock extends Activity {
   }
 }
 
-type Json = Record<string, unknown>;
-const asJson = (value: unknown): Json | undefined => (value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as Json) : undefined);
 const idOf = (value: unknown): string | undefined => (typeof value === 'string' ? value : typeof asJson(value)?.id === 'string' ? (asJson(value)!.id as string) : undefined);
 const fromOrigin = (value: Json, origin: string) => {
   const id = idOf(value);

@@ -13,22 +13,15 @@ import { federationModes, federationServers, followers, type FederationMode } fr
 import { activityId, kept } from './activities.ts';
 import { acceptFollow } from './follows.ts';
 import { nodeActor } from './node-actor.ts';
-import { forgetPolicy, policyOf } from './policy.ts';
+import { forgetPolicy, hostOf, policyOf } from './policy.ts';
 import { forgetListings, syncPartner } from './directory.ts';
 
 type Server = typeof federationServers.$inferSelect;
 
-const hostShape = /^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*(:\d{1,5})?$/;
-
-/** A server's host (with its port) from what the admin typed: a host, an address, or a handle. */
-export function hostOf(text: string): string | undefined {
-  const typed = text.trim().toLowerCase();
-  if (URL.canParse(typed) && /^https?:/.test(typed)) return new URL(typed).host;
-  const host = typed.includes('@') ? typed.slice(typed.lastIndexOf('@') + 1) : typed;
-  return hostShape.test(host) ? host : undefined;
-}
-
 const isNode = (actor: unknown): actor is Application | Service => actor instanceof Application || actor instanceof Service;
+
+/** The name another node gives itself (its association's), as plain text, or its host. */
+const nameOf = (actor: Actor, host: string) => textFromHtml(actor.name?.toString() ?? '').slice(0, 200) || host;
 
 /** Another node's own actor, from its site's address (FEP-d556 WebFinger), its actor's address, or its handle. */
 async function findNode(federation: Federation<AppContext>, context: AppContext, text: string): Promise<Application | Service | undefined> {
@@ -84,7 +77,7 @@ export async function addPartner(federation: Federation<AppContext>, context: Ap
   if (existing?.blocked) return invalid('address', 'errors.network.blocked');
   const actor = await findNode(federation, context, text);
   if (!actor || actor.id!.host !== host) return invalid('address', 'errors.network.notFound');
-  const name = textFromHtml(actor.name?.toString() ?? '').slice(0, 200) || host;
+  const name = nameOf(actor, host);
   // Partner first, so the policy lets the Follow out even in allowlist mode.
   await saveServer(context, host, { partner: true, actor: actor.id!.href, inbox: actor.inboxId!.href, name });
   const ourFollowId = existing?.ourFollow === 'accepted' ? existing.ourFollowId : await followNode(federation, context, actor);
@@ -124,8 +117,7 @@ export async function onNodeFollow(ctx: InboxContext<AppContext>, follow: Follow
   const host = follower.id!.host;
   const context = ctx.data;
   const row = await serverRow(context, host);
-  const name = textFromHtml(follower.name?.toString() ?? '').slice(0, 200) || host;
-  const seen = { actor: follower.id!.href, inbox: follower.inboxId!.href, name, theirFollowId: follow.id!.href };
+  const seen = { actor: follower.id!.href, inbox: follower.inboxId!.href, name: nameOf(follower, host), theirFollowId: follow.id!.href };
   if (row?.partner) {
     await acceptFollow(ctx, nodeActor, follower, follow);
     await saveServer(context, host, { ...seen, theirFollow: 'accepted' });

@@ -31,6 +31,16 @@ export function forgetPolicy(db: DatabaseLike): void {
   cached.delete(db);
 }
 
+const hostShape = /^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*(:\d{1,5})?$/;
+
+/** A server's host (with its port) from what the admin typed: a host, an address, or a handle. */
+export function hostOf(text: string): string | undefined {
+  const typed = text.trim().toLowerCase();
+  if (URL.canParse(typed) && /^https?:/.test(typed)) return new URL(typed).host;
+  const host = typed.includes('@') ? typed.slice(typed.lastIndexOf('@') + 1) : typed;
+  return hostShape.test(host) ? host : undefined;
+}
+
 /** Whether this node talks to a server (by host, with its port). */
 export const allows = (policy: Policy, host: string): boolean => !policy.blocked.has(host) && (policy.mode === 'open' || policy.partners.has(host));
 

@@ -92,7 +92,7 @@ export function groupsRouter(context: AppContext): Router {
       isSignedIn(viewer) ? listFacilitators(db, group.id) : Promise.resolve([]),
       group.joinPolicy === 'closed' ? spaceOf(db, group.id) : Promise.resolve(undefined),
       isFull(db, group),
-      group.forumId ? publicForums(db) : Promise.resolve([]),
+      group.forumId ? publicForums(db, group.forumId) : Promise.resolve([]),
     ]);
     const meetings = upcomingMeetings(group, changes, new Date(), { limit: 5 });
     const inGroup = isInGroup(relation);
@@ -108,7 +108,7 @@ export function groupsRouter(context: AppContext): Router {
       canManage: canManageGroup(viewer, relation),
       facilitators,
       spaceSlug: space && canSeeForum(viewer, { visibility: 'group', inGroup }) ? space.slug : null,
-      forum: forums.find((forum) => forum.id === group.forumId),
+      forum: forums[0],
       privateFeed: inGroup && relation && group.joinPolicy === 'closed' ? `${paths.group(group)}/calendar/${relation.feedToken}.ics` : null,
       takesNewPeople: takesNewPeople(group),
       full,

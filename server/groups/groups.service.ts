@@ -46,12 +46,12 @@ export function newFeedToken(): string {
   return randomBytes(24).toString('base64url');
 }
 
-/** The public forums of this node a group can name as its own (not a followed group elsewhere). */
-export function publicForums(db: DatabaseLike): Promise<{ id: string; name: string; slug: string }[]> {
+/** The public forums of this node a group can name as its own (not a followed group elsewhere); with `id`, that one if it is such. */
+export function publicForums(db: DatabaseLike, id?: string): Promise<{ id: string; name: string; slug: string }[]> {
   return db
     .select({ id: forums.id, name: forums.name, slug: forums.slug })
     .from(forums)
-    .where(and(eq(forums.visibility, 'public'), isNull(forums.iri)))
+    .where(and(eq(forums.visibility, 'public'), isNull(forums.iri), id ? eq(forums.id, id) : undefined))
     .orderBy(asc(forums.name));
 }
 
@@ -82,7 +82,7 @@ export async function saveGroup(db: DatabaseLike, id: string | null, form: unkno
   }
   const taken = await db.query.groups.findFirst({ where: id ? and(eq(groups.slug, input.slug), ne(groups.id, id)) : eq(groups.slug, input.slug) });
   if (taken) return invalid('slug', 'errors.slug.taken');
-  if (input.forumId && !(await publicForums(db)).some((forum) => forum.id === input.forumId)) return invalid('forumId', 'errors.group.forum');
+  if (input.forumId && !(await publicForums(db, input.forumId)).length) return invalid('forumId', 'errors.group.forum');
   const values = {
     ...input,
     topicIds,
