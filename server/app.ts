@@ -7,6 +7,8 @@ import { federationAdminRouter } from '../federation/admin.routes.ts';
 import { followingRouter } from '../federation/following.routes.ts';
 import { inboxLimit } from '../federation/inbox-limit.ts';
 import { startOutbox } from '../federation/outbox.ts';
+import { backupsRouter } from './backups/backups.routes.ts';
+import { startBackupSchedule } from './backups/schedule.ts';
 import type { AppContext } from './context.ts';
 import { wireSubscribers } from './subscribers.ts';
 import { manageRouter } from './groups/manage.routes.ts';
@@ -96,6 +98,7 @@ export function buildApp(context: AppContext): { app: express.Express; close(): 
   const background: AppContext = { ...context, database: { ...context.database, db: context.database.background } };
   startOutbox(federation, background, stopQueue.signal);
   startDirectorySync(federation, background, stopQueue.signal);
+  startBackupSchedule(background, stopQueue.signal);
   federation.startQueue(background, { signal: stopQueue.signal }).catch((error: unknown) => context.log(`federation: the queue stopped: ${String(error)}`));
   if (config.pageCacheMs > 0) app.use(visitorPageCache(config, { ttlMs: config.pageCacheMs }));
   app.use(
@@ -135,6 +138,7 @@ export function buildApp(context: AppContext): { app: express.Express; close(): 
   app.use('/admin/groups', groupsAdminRouter(context));
   app.use('/admin/moderation', moderationAdminRouter(context));
   app.use('/admin/federation', federationAdminRouter(context, federation));
+  app.use('/admin/backups', backupsRouter(context));
   app.use('/admin', adminRouter(context));
   app.use(handleNotFound);
   app.use(handleErrors(context));

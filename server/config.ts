@@ -28,6 +28,8 @@ export type Config = {
   networkSyncSeconds: number;
   /** A partner's listing its node has not confirmed for this long (seconds) is no longer shown. */
   networkListingMaxAgeSeconds: number;
+  /** How often the node looks whether a scheduled backup is due, in seconds. */
+  backupCheckSeconds: number;
 };
 
 export type SmtpConfig = {
@@ -100,6 +102,7 @@ export function loadConfig(env: Env = process.env): Config {
     federationInboxLimit: read(env, 'FEDERATION_INBOX_LIMIT', z.coerce.number().int().min(1).max(1_000_000), 1200, 'must be a whole number from 1 to 1000000'),
     networkSyncSeconds: read(env, 'NETWORK_SYNC_INTERVAL', z.coerce.number().int().min(1).max(604_800), 3600, 'must be a whole number of seconds from 1 to 604800'),
     networkListingMaxAgeSeconds: read(env, 'NETWORK_LISTING_MAX_AGE', z.coerce.number().int().min(1).max(31_536_000), 14 * 86_400, 'must be a whole number of seconds from 1 to 31536000'),
+    backupCheckSeconds: read(env, 'BACKUP_CHECK_INTERVAL', z.coerce.number().int().min(1).max(86_400), 600, 'must be a whole number of seconds from 1 to 86400'),
     pageCacheMs: read(env, 'PAGE_CACHE_MS', z.coerce.number().int().min(0).max(60_000), 3000, 'must be a whole number of milliseconds from 0 to 60000'),
   };
 }

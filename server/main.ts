@@ -2,7 +2,8 @@ import { createServer } from 'node:http';
 import type { Socket } from 'node:net';
 import { ConfigError, loadConfig, type Config } from './config.ts';
 import { openDatabase } from './db/client.ts';
-import { migrateDatabase } from './db/migrate.ts';
+import { appliedMigrations, MigrationError, migrateDatabase, pendingMigrations } from './db/migrate.ts';
+import { makeBackup } from './backups/backups.service.ts';
 import { moveQuotesOutOfReplies } from './forums/legacy-quotes.ts';
 import { acquireLock, DataDirInUseError } from './db/lock.ts';
 import { buildApp } from './app.ts';
@@ -38,7 +39,21 @@ const database = await openDatabase(config).catch((error: Error) => {
   releaseLock();
   fail(`Could not open the database${config.databaseUrl ? ' at DATABASE_URL' : ` in ${config.dataDir}`}: ${error.message}`);
 });
-await migrateDatabase(database, config.databaseUrl);
+// Before an upgrade's migrations change the embedded database, keep a copy of it as it was.
+const pending = database.kind === 'pglite' ? await pendingMigrations(database.db) : [];
+if (pending.length && (await appliedMigrations(database.db)).length) {
+  const made = await makeBackup(database, config.dataDir, 'upgrade', pending.at(-1)!.tag).catch(async (error: Error) => {
+    await database.close();
+    releaseLock();
+    fail(`Could not make the backup taken before upgrading the database, so nothing was changed: ${error.message}`);
+  });
+  log(`Made a backup before upgrading the database: ${made.path}`);
+}
+await migrateDatabase(database, config.databaseUrl).catch(async (error: Error) => {
+  await database.close();
+  releaseLock();
+  fail(error instanceof MigrationError ? error.message : `Could not migrate the database: ${error.message}`);
+});
 await moveQuotesOutOfReplies(database.db);
 
 const { app, close: closeApp } = buildApp({ config, database, mailer: createMailer(config.smtp, log), log });
@@ -48,7 +63,7 @@ server.on('connection', (socket) => {
   sockets.add(socket);
   socket.on('close', () => sockets.delete(socket));
 });
-const commandSocket = config.databaseUrl ? null : await serveCommandSocket(config.dataDir, database.db);
+const commandSocket = config.databaseUrl ? null : await serveCommandSocket({ database, dataDir: config.dataDir });
 
 server.on('error', async (error: NodeJS.ErrnoException) => {
   await database.close();

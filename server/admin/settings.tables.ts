@@ -25,5 +25,9 @@ export const nodeSettings = pgTable('node_settings', {
   crisisLines: jsonb('crisis_lines').$type<CrisisLine[]>(),
   /** Open federation (every server but the blocked ones), or only the partner nodes. */
   federationMode: text('federation_mode', { enum: ['open', 'allowlist'] }).notNull().default('open'),
+  /** Backups the node makes by itself into DATA_DIR/backups. */
+  backupSchedule: text('backup_schedule', { enum: ['off', 'daily'] }).notNull().default('daily'),
+  /** How many scheduled backups are kept; older ones are removed. */
+  backupKeep: integer('backup_keep').notNull().default(7),
   updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
 });

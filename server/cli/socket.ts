@@ -1,8 +1,7 @@
 import { chmodSync, rmSync } from 'node:fs';
 import { createConnection, createServer, type Server } from 'node:net';
 import { join } from 'node:path';
-import type { Db } from '../db/client.ts';
-import { runCommand, type CommandResult } from './commands.ts';
+import { runCommand, type CommandResult, type CommandTarget } from './commands.ts';
 
 type Request = { args: string[]; stdin: string };
 
@@ -14,8 +13,8 @@ export function socketPath(dataDir: string): string {
  * PGlite allows one process per data directory, so while a node runs, the command line asks the
  * node to run its command. The socket is a file readable only by the node's own user.
  */
-export async function serveCommandSocket(dataDir: string, db: Db): Promise<{ close(): Promise<void> }> {
-  const path = socketPath(dataDir);
+export async function serveCommandSocket(target: CommandTarget): Promise<{ close(): Promise<void> }> {
+  const path = socketPath(target.dataDir);
   rmSync(path, { force: true });
   const server: Server = createServer((connection) => {
     let body = '';
@@ -30,7 +29,7 @@ export async function serveCommandSocket(dataDir: string, db: Db): Promise<{ clo
         connection.end(`${JSON.stringify({ code: 2, out: '', err: 'bad request' })}\n`);
         return;
       }
-      runCommand(db, request.args, request.stdin)
+      runCommand(target, request.args, request.stdin)
         .catch((error: Error): CommandResult => ({ code: 1, out: '', err: error.message }))
         .then((result) => connection.end(`${JSON.stringify(result)}\n`));
     });

@@ -1,5 +1,5 @@
 import { PGlite } from '@electric-sql/pglite';
-import type { ExtractTablesWithRelations } from 'drizzle-orm';
+import type { ExtractTablesWithRelations, SQL } from 'drizzle-orm';
 import type { PgDatabase, PgQueryResultHKT, PgTransaction } from 'drizzle-orm/pg-core';
 import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
 import { drizzle as drizzlePg } from 'drizzle-orm/node-postgres';
@@ -88,4 +88,9 @@ function withTimeout(check: Promise<boolean>, timeoutMs = 2000): Promise<boolean
     check.catch(() => false),
     new Promise<boolean>((resolve) => setTimeout(resolve, timeoutMs, false).unref()),
   ]);
+}
+
+/** The rows of a raw SQL query: both drivers (node-postgres and PGlite) answer with { rows }. */
+export async function selectRows<T>(db: DatabaseLike, query: SQL): Promise<T[]> {
+  return ((await db.execute(query)) as unknown as { rows: T[] }).rows;
 }
