@@ -41,7 +41,7 @@ describe('in Chromium: setup, registration and sign-in through the real pages', 
     await page.waitForURL(`${node.url}/admin`);
     assert.equal(await page.title(), 'Site settings – Kaisla ry');
     await assertAccessible(page, 'admin settings');
-    for (const path of ['/admin/members', '/admin/invites', '/admin/approvals', '/admin/federation']) {
+    for (const path of ['/admin/members', '/admin/invites', '/admin/approvals', '/admin/federation', '/admin/backups']) {
       await page.goto(`${node.url}${path}`);
       await assertAccessible(page, path);
     }

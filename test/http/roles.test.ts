@@ -16,7 +16,7 @@ describe('roles and the admin pages', () => {
   });
   after(() => node.close());
 
-  const adminPages = ['/admin', '/admin/members', '/admin/invites', '/admin/federation'];
+  const adminPages = ['/admin', '/admin/members', '/admin/invites', '/admin/federation', '/admin/backups'];
 
   it('sends visitors to sign in from every staff page', async () => {
     for (const path of [...adminPages, '/admin/approvals']) {

@@ -18,6 +18,23 @@ export async function freshDatabase(): Promise<TestDatabase> {
     await migrateDatabase(database, null);
     return { database, url: null, drop: () => database.close().catch(() => {}) };
   }
+  const empty = await emptyPostgres();
+  const database = await openDatabase({ databaseUrl: empty.url, dataDir: 'unused' });
+  await migrateDatabase(database, empty.url);
+  return {
+    database,
+    url: empty.url,
+    async drop() {
+      // A test may have closed it already, to see what happens when the database goes away.
+      await database.close().catch(() => {});
+      await empty.drop();
+    },
+  };
+}
+
+/** A new, empty database on the PostgreSQL server (no tables: a place to restore or move into), dropped afterwards. */
+export async function emptyPostgres(): Promise<{ url: string; drop(): Promise<void> }> {
+  if (!serverUrl) throw new Error('needs DATABASE_URL');
   const name = `kohtaamo_test_${randomBytes(6).toString('hex')}`;
   const admin = new pg.Client({ connectionString: serverUrl });
   await admin.connect();
@@ -25,14 +42,9 @@ export async function freshDatabase(): Promise<TestDatabase> {
   await admin.end();
   const url = new URL(serverUrl);
   url.pathname = `/${name}`;
-  const database = await openDatabase({ databaseUrl: url.href, dataDir: 'unused' });
-  await migrateDatabase(database, url.href);
   return {
-    database,
     url: url.href,
     async drop() {
-      // A test may have closed it already, to see what happens when the database goes away.
-      await database.close().catch(() => {});
       const cleanup = new pg.Client({ connectionString: serverUrl });
       await cleanup.connect();
       await cleanup.query(`drop database if exists ${name} with (force)`);

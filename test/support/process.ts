@@ -26,17 +26,21 @@ function childEnv(env: Record<string, string>): NodeJS.ProcessEnv {
 
 export type Run = { code: number | null; signal: NodeJS.Signals | null; stdout: string; stderr: string };
 
+/** Starts `node <script> …args` with optional standard input; `done` is its end. */
+export function start(script: string, args: string[], env: Record<string, string>, stdin?: string): { child: ChildProcess; done: Promise<Run> } {
+  const child = spawn(process.execPath, [script, ...args], { cwd: root, env: childEnv(env), stdio: ['pipe', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  child.stdout!.on('data', (chunk) => (stdout += chunk));
+  child.stderr!.on('data', (chunk) => (stderr += chunk));
+  const done = new Promise<Run>((resolve) => child.on('close', (code, signal) => resolve({ code, signal, stdout, stderr })));
+  child.stdin!.end(stdin ?? '');
+  return { child, done };
+}
+
 /** Runs `node <script> …args` to the end, with optional standard input. */
 export function run(script: string, args: string[], env: Record<string, string>, stdin?: string): Promise<Run> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, [script, ...args], { cwd: root, env: childEnv(env), stdio: ['pipe', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (chunk) => (stdout += chunk));
-    child.stderr.on('data', (chunk) => (stderr += chunk));
-    child.on('close', (code, signal) => resolve({ code, signal, stdout, stderr }));
-    child.stdin.end(stdin ?? '');
-  });
+  return start(script, args, env, stdin).done;
 }
 
 export type RunningNode = { child: ChildProcess; url: string; output: () => string; exited: Promise<Run> };
