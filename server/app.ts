@@ -39,6 +39,8 @@ import { csrf } from './web/csrf.ts';
 import { refuseControlCharacters } from './web/input.ts';
 import { visitorPageCache } from './web/page-cache.ts';
 import { helpers } from './web/helpers/index.ts';
+import { observeRequests } from './web/observe.ts';
+import { createMetrics } from './web/metrics.ts';
 
 
 const root = (path: string) => fileURLToPath(new URL(`../${path}`, import.meta.url));
@@ -51,7 +53,9 @@ export function buildApp(context: AppContext): { app: express.Express; close(): 
   const store = new DatabaseSessionStore(database.db);
   const secureCookies = config.baseUrl.protocol === 'https:';
 
-  app.set('trust proxy', config.trustProxy);
+  // One reverse proxy in front: the client's address is the one it saw (the last X-Forwarded-For
+  // entry), not the first, which anyone can write and so slip past the per-address rate limits.
+  app.set('trust proxy', config.trustProxy ? 1 : false);
   app.set('context', context);
   // preventIndent: an indented partial must not indent the lines of a textarea's text.
   app.engine('.hbs', engine({ extname: '.hbs', defaultLayout: 'main', layoutsDir: root('views/layouts'), partialsDir: root('views/partials'), helpers, compilerOptions: { preventIndent: true } }));
@@ -60,6 +64,8 @@ export function buildApp(context: AppContext): { app: express.Express; close(): 
   // Compile each template once, not on every request (Express only does so by itself when NODE_ENV=production).
   app.set('view cache', true);
   app.disable('x-powered-by');
+  const metrics = createMetrics(context);
+  app.use(observeRequests(context.logRequest ? [metrics.record, context.logRequest] : [metrics.record]));
 
   app.use(
     helmet({
@@ -87,6 +93,7 @@ export function buildApp(context: AppContext): { app: express.Express; close(): 
   // Browsers ask for /favicon.ico whatever the page says; the answer is the same small icon.
   app.get('/favicon.ico', (_req, res) => res.sendFile(root('public/favicon.svg'), { maxAge: '1d', headers: { 'content-type': 'image/svg+xml' } }));
   app.use(healthRouter(database));
+  app.use(metrics.router);
   // ActivityPub, WebFinger and NodeInfo: before the page cache and before any body parser.
   const federation = buildFederation(context);
   app.post(['/ap/inbox', '/ap/actors/:identifier/inbox'], inboxLimit(config.federationInboxLimit));

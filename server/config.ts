@@ -18,6 +18,10 @@ export type Config = {
   trustProxy: boolean;
   smtp: SmtpConfig | null;
   logLevel: 'silent' | 'info';
+  /** One JSON object a line (for journald and log tools), or plain lines for a person at a terminal. */
+  logFormat: 'json' | 'text';
+  /** Lets /metrics answer requests from other machines that send it as a bearer token; null: only this machine. */
+  metricsToken: string | null;
   /** How long a page rendered for a visitor may be served again to other visitors; 0 turns it off. */
   pageCacheMs: number;
   /** Lets federation fetch from and deliver to loopback and private addresses: for tests on one machine only. */
@@ -86,6 +90,9 @@ export function loadConfig(env: Env = process.env): Config {
   const defaultLocale = read(env, 'DEFAULT_LOCALE', z.enum(locales), 'fi', `must be one of ${locales.join(', ')}`);
   const trustProxy = read(env, 'TRUST_PROXY', z.enum(['true', 'false']).transform((v) => v === 'true'), false, 'must be true or false');
   const logLevel = read(env, 'LOG_LEVEL', z.enum(['silent', 'info']), 'info', 'must be silent or info');
+  // A person starting a trial at a terminal reads plain lines; a service manager collects JSON.
+  const logFormat = read(env, 'LOG_FORMAT', z.enum(['json', 'text']), process.stdout.isTTY ? 'text' : 'json', 'must be json or text');
+  const metricsToken = read(env, 'METRICS_TOKEN', z.string().min(32), '', 'must be at least 32 characters') || null;
   const sessionSecret = read(env, 'SESSION_SECRET', z.string().min(32), '', 'must be at least 32 characters') || keptSecret(dataDir);
   return {
     port: portValue,
@@ -98,6 +105,8 @@ export function loadConfig(env: Env = process.env): Config {
     trustProxy,
     smtp: readSmtp(env),
     logLevel,
+    logFormat,
+    metricsToken,
     federationAllowPrivateAddress: read(env, 'FEDERATION_ALLOW_PRIVATE_ADDRESS', z.enum(['true', 'false']).transform((v) => v === 'true'), false, 'must be true or false'),
     federationInboxLimit: read(env, 'FEDERATION_INBOX_LIMIT', z.coerce.number().int().min(1).max(1_000_000), 1200, 'must be a whole number from 1 to 1000000'),
     networkSyncSeconds: read(env, 'NETWORK_SYNC_INTERVAL', z.coerce.number().int().min(1).max(604_800), 3600, 'must be a whole number of seconds from 1 to 604800'),

@@ -2,5 +2,13 @@
 import type { Config } from './config.ts';
 import type { Database } from './db/client.ts';
 import type { Mailer } from './mail.ts';
+import type { RequestEntry } from './log.ts';
 
-export type AppContext = { config: Config; database: Database; mailer: Mailer; log: (line: string) => void };
+export type AppContext = {
+  config: Config;
+  database: Database;
+  mailer: Mailer;
+  log: (line: string) => void;
+  /** Where each finished request is logged, when the log takes requests (JSON). */
+  logRequest?: (entry: RequestEntry) => void;
+};

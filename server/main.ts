@@ -10,6 +10,7 @@ import { buildApp } from './app.ts';
 import { createMailer } from './mail.ts';
 import { hasAdmin } from './admin/setup.service.ts';
 import { serveCommandSocket } from './cli/socket.ts';
+import { createLogs } from './log.ts';
 
 function fail(message: string): never {
   console.error(`Kohtaamo did not start. ${message}`);
@@ -24,7 +25,8 @@ try {
   throw error;
 }
 
-const log = config.logLevel === 'silent' ? () => {} : (line: string) => console.log(line);
+const logs = createLogs(config);
+const log = logs.log;
 let releaseLock = () => {};
 if (!config.databaseUrl) {
   try {
@@ -56,7 +58,7 @@ await migrateDatabase(database, config.databaseUrl).catch(async (error: Error) =
 });
 await moveQuotesOutOfReplies(database.db);
 
-const { app, close: closeApp } = buildApp({ config, database, mailer: createMailer(config.smtp, log), log });
+const { app, close: closeApp } = buildApp({ config, database, mailer: createMailer(config.smtp, log), log, logRequest: logs.request ?? undefined });
 const server = createServer(app);
 const sockets = new Set<Socket>();
 server.on('connection', (socket) => {

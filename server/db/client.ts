@@ -30,6 +30,8 @@ export type Database = {
   kind: DatabaseKind;
   /** How many queries have gone through Drizzle: tests use it to catch a page whose queries grow with its content. */
   queryCount(): number;
+  /** PostgreSQL's connection pool as it stands (PGlite has none: one connection in the process). */
+  pool?: () => { total: number; idle: number; waiting: number };
   /** Answers true when the database runs a trivial query within the time limit. */
   ping(timeoutMs?: number): Promise<boolean>;
   close(): Promise<void>;
@@ -68,6 +70,7 @@ async function openPostgres(url: string): Promise<Database> {
     background: drizzlePg(pool, { schema }) as unknown as Db,
     kind: 'postgresql',
     queryCount: () => counter.count,
+    pool: () => ({ total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount }),
     ping: (timeoutMs) => withTimeout(pool.query('select 1').then(() => true), timeoutMs),
     close: () => pool.end(),
   };

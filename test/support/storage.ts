@@ -29,8 +29,8 @@ export async function withDatabase<T>(storage: Storage, use: (database: Database
 }
 
 /** A storage holding a node with every kind of data. */
-export async function fullStorage(): Promise<Storage & { full: FullNode }> {
-  const storage = await emptyStorage();
+export async function fullStorage(onPostgres = Boolean(serverUrl)): Promise<Storage & { full: FullNode }> {
+  const storage = await emptyStorage(onPostgres);
   const full = await withDatabase(storage, async (database) => {
     await migrateDatabase(database, storage.databaseUrl);
     return fillNode(database.db, storage.dataDir);

@@ -31,6 +31,9 @@ describe('loadConfig', () => {
     ['SESSION_SECRET', 'too-short'],
     ['SMTP_PORT', '-1'],
     ['TRUST_PROXY', 'maybe'],
+    ['LOG_FORMAT', 'xml'],
+    ['METRICS_TOKEN', 'short'],
+    ['BACKUP_CHECK_INTERVAL', '0'],
   ] as const) {
     it(`names ${name} when it is "${value}"`, () => {
       const env: Record<string, string> = { DATA_DIR: dataDir(), [name]: value };
