@@ -6,7 +6,7 @@ import { formView } from '../web/forms.ts';
 import { saveAndRedirect } from '../web/session.ts';
 import { NotFoundError } from '../errors.ts';
 import type { FieldErrors } from '../validation.ts';
-import { backupPath, listBackups, makeBackup, updateBackupSchedule } from './backups.service.ts';
+import { backupPath, backupsDir, listBackups, makeBackup, updateBackupSchedule } from './backups.service.ts';
 
 const megabytes = (bytes: number, locale: string) =>
   new Intl.NumberFormat(locale, { style: 'unit', unit: 'megabyte', maximumFractionDigits: 1, minimumFractionDigits: 1 }).format(bytes / 1_048_576);
@@ -20,7 +20,7 @@ export function backupsRouter({ database, config }: AppContext): Router {
     const settings = (await getSettings(database.db))!;
     return {
       title: 'admin.backups.title',
-      directory: `${config.dataDir}/backups`,
+      directory: backupsDir(config.dataDir),
       backups: listBackups(config.dataDir).map((backup) => ({ ...backup, size: megabytes(backup.bytes, req.locale) })),
       schedules: ['daily', 'off'],
       ...formView(req, values ?? { backupSchedule: settings.backupSchedule, backupKeep: String(settings.backupKeep) }, errors),

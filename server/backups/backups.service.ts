@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { eq } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Database, DatabaseLike } from '../db/client.ts';
+import { isAlive } from '../db/lock.ts';
 import { nodeSettings } from '../admin/settings.tables.ts';
 import { forgetSettings } from '../admin/settings.service.ts';
 import { parseForm, type Invalid } from '../validation.ts';
@@ -52,15 +53,6 @@ export function listBackups(dataDir: string): BackupFile[] {
 /** The path of a listed backup by its name, or null: a name from a request never reaches the file system unchecked. */
 export function backupPath(dataDir: string, name: string): string | null {
   return listBackups(dataDir).some((backup) => backup.name === name) ? join(backupsDir(dataDir), name) : null;
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
 }
 
 /** Removes what backups cut off by a crash left behind (their writer is gone). */

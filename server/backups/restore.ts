@@ -5,7 +5,7 @@ import { openDatabase, type Database } from '../db/client.ts';
 import { acquireLock } from '../db/lock.ts';
 import { appliedMigrations, knownMigrations, migrateDatabase } from '../db/migrate.ts';
 import { checkBackup, readBackup, schemaName } from './backup-file.ts';
-import { listTables, startWritingRows } from './tables.ts';
+import { listTables, quote, startWritingRows } from './tables.ts';
 
 /** Where a node keeps its database and files: PostgreSQL when a URL is given, else PGlite in the data directory. */
 export type NodeStorage = { databaseUrl: string | null; dataDir: string };
@@ -28,7 +28,7 @@ async function databaseHoldsSomething(database: Database): Promise<boolean> {
 /** Drops every table of ours from a PostgreSQL database (restore --replace). */
 async function emptyDatabase(database: Database): Promise<void> {
   await database.db.transaction(async (tx) => {
-    for (const table of await listTables(tx)) await tx.execute(sql.raw(`drop table if exists "${table.name.replaceAll('"', '""')}" cascade`));
+    for (const table of await listTables(tx)) await tx.execute(sql.raw(`drop table if exists ${quote(table.name)} cascade`));
     await tx.execute(sql`drop schema if exists drizzle cascade`);
   });
 }
@@ -74,6 +74,7 @@ async function fill(database: Database, databaseUrl: string | null, file: string
  * swapped in only when complete, so a failed restore leaves the old data as it was.
  */
 export async function restoreBackup(file: string, storage: NodeStorage, options: { replace: boolean; files?: boolean }): Promise<RestoreSummary> {
+  if (!existsSync(file)) throw new RestoreRefusedError(`There is no file ${file}.`);
   const checked = await checkBackup(file);
   const { manifest } = checked;
   checkSchema(manifest.migrations);

@@ -19,7 +19,8 @@ export async function listTables(db: DatabaseLike): Promise<TableInfo[]> {
   return rows.map((row) => ({ name: row.name, columns: row.columns, key: row.key ?? [] }));
 }
 
-const quote = (name: string) => `"${name.replaceAll('"', '""')}"`;
+/** A table or column name as SQL writes it. */
+export const quote = (name: string) => `"${name.replaceAll('"', '""')}"`;
 
 export type TableSink = {
   table(info: TableInfo): Promise<void>;

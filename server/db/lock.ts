@@ -13,7 +13,8 @@ export function lockPath(dataDir: string): string {
   return join(dataDir, 'kohtaamo.lock');
 }
 
-function isAlive(pid: number): boolean {
+/** Whether a process with this pid runs (one we may not signal still runs). */
+export function isAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;

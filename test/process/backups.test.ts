@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { gunzipSync, gzipSync } from 'node:zlib';
 import { sql } from 'drizzle-orm';
 import { checkBackup } from '../../server/backups/backup-file.ts';
 import { selectRows } from '../../server/db/client.ts';
@@ -74,7 +75,7 @@ describe(`backups on ${serverUrl ? 'PostgreSQL' : 'PGlite'}`, function () {
     await stop(restoredNode);
   });
 
-  it('refuses a damaged or cut-off backup before changing anything', async () => {
+  it('refuses a damaged, cut-off or newer backup before changing anything', async () => {
     const source = keep(await fullStorage());
     const made = await cli(['backup', 'create', join(source.dataDir, 'whole.backup')], source);
     assert.equal(made.code, 0, made.stderr);
@@ -83,11 +84,17 @@ describe(`backups on ${serverUrl ? 'PostgreSQL' : 'PGlite'}`, function () {
     writeFileSync(cut, whole.subarray(0, Math.floor(whole.length / 2)));
     const notOne = join(source.dataDir, 'not-a-backup.backup');
     writeFileSync(notOne, 'hello');
-    for (const file of [cut, notOne, join(source.dataDir, 'missing.backup')]) {
+    // A backup from a newer Kohtaamo, which has a migration this one does not know.
+    const lines = gunzipSync(whole).toString('utf8').split('\n');
+    const manifest = JSON.parse(lines[0]!) as { migrations: number[] };
+    manifest.migrations.push(manifest.migrations.at(-1)! + 1000);
+    const newer = join(source.dataDir, 'newer.backup');
+    writeFileSync(newer, gzipSync([JSON.stringify(manifest), ...lines.slice(1)].join('\n')));
+    for (const [file, reason] of [[cut, /cannot be used: it could not be read to the end/], [notOne, /cannot be used/], [join(source.dataDir, 'missing.backup'), /There is no file/], [newer, /newer version of Kohtaamo/]] as const) {
       const target = keep(await emptyStorage());
       const refused = await cli(['backup', 'restore', file], target);
       assert.equal(refused.code, 1, file);
-      assert.match(refused.stderr, /cannot be used|no such file/i, file);
+      assert.match(refused.stderr, reason, file);
       assert.equal(existsSync(join(target.dataDir, 'pglite')), false, 'no database was made');
       if (target.databaseUrl) assert.equal((await checksumsOf(target)).size, 0, 'no table was made');
     }

@@ -69,6 +69,11 @@ describe('the deployment guide’s files', function () {
     assert.match(result.output, /test is successful/);
   });
 
+  it('the command-line wrapper is valid shell', async () => {
+    const result = await check('sh', ['-n', join(deploy, 'kohtaamo-cli')]);
+    assert.equal(result.code, 0, result.output);
+  });
+
   it('the example settings are ones the node accepts', () => {
     const env: Record<string, string> = {};
     for (const line of readFileSync(join(deploy, 'kohtaamo.env.example'), 'utf8').split('\n')) {
