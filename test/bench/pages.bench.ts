@@ -6,7 +6,7 @@ import autocannon from 'autocannon';
 import { spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
 
-type Servers = { ours: string; bare: string; paths: Record<string, string>; memberCookie: string; database: string };
+type Servers = { ours: string; bare: string; paths: Record<string, string>; cookies: { member: string; moderator: string }; database: string };
 
 const seconds = Number(process.env.BENCH_SECONDS ?? 10);
 
@@ -22,9 +22,9 @@ export async function runPageBench(serverScript: string): Promise<void> {
   });
   const servers = JSON.parse(first) as Servers;
   try {
-    // As a visitor (the pages anyone reads, with the visitor page cache), then as a signed-in
-    // member (every request rendered from the database).
-    for (const [suffix, headers] of [['', {}], ['-member', { cookie: servers.memberCookie }]] as const) {
+    // As a visitor (the pages anyone reads, with the visitor page cache), then signed in as a
+    // member and as a moderator (every request rendered from the database).
+    for (const [suffix, headers] of [['', {}], ['-member', { cookie: servers.cookies.member }], ['-moderator', { cookie: servers.cookies.moderator }]] as const) {
       for (const [name, path] of Object.entries(servers.paths)) {
         await load(`${servers.ours}${path}`, headers); // warm-up, not counted
         const ours = await load(`${servers.ours}${path}`, headers);

@@ -2,12 +2,14 @@
 import { runPageBench } from './pages.bench.ts';
 import { runPostingBench } from './posting.bench.ts';
 import { runFederationBench } from './federation.bench.ts';
+import { runMemoryBench } from './memory.bench.ts';
 
 const benches: Record<string, () => Promise<void>> = {
   forum: () => runPageBench('./forum-server.ts'),
   groups: () => runPageBench('./groups-server.ts'),
   posting: runPostingBench,
   federation: runFederationBench,
+  memory: runMemoryBench,
 };
 const chosen = process.argv.slice(2);
 const unknown = chosen.filter((name) => !(name in benches));

@@ -17,8 +17,24 @@ async function listen(app: express.Express): Promise<string> {
   return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
 }
 
+/** Signs in through the login form and answers the session cookie. */
+async function signIn(ours: string, username: string): Promise<string> {
+  const loginPage = await fetch(`${ours}/login`);
+  const cookie = loginPage.headers.getSetCookie()[0]!.split(';')[0]!;
+  const token = /name="_csrf" value="([^"]+)"/.exec(await loginPage.text())![1]!;
+  const signedIn = await fetch(`${ours}/login`, {
+    method: 'POST',
+    redirect: 'manual',
+    headers: { cookie, 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams({ _csrf: token, login: username, password: 'bench password bench', next: '/' }),
+  });
+  return signedIn.headers.getSetCookie()[0]!.split(';')[0]!;
+}
+
 export async function serveWithBaseline(fresh: TestDatabase, paths: Record<string, string>): Promise<void> {
-  await createUser(fresh.database.db, { username: 'bench_admin', password: 'bench admin password', role: 'admin' });
+  // The node's admin (without one every page leads to /setup), and the two signed-in readers
+  // measured: a plain member, and a moderator, whose pages also count what waits in the queue.
+  for (const role of ['admin', 'member', 'moderator'] as const) await createUser(fresh.database.db, { username: `bench_${role}`, password: 'bench password bench', role });
   await ensureSettings(fresh.database.db, 'Bench ry');
   const config = loadConfig({ DATA_DIR: 'memory://', SESSION_SECRET: 'bench-secret-bench-secret-bench-secret', LOG_LEVEL: 'silent', DEFAULT_LOCALE: 'fi' });
   const ours = await listen(buildApp({ config, database: fresh.database, mailer: { send: async () => {} }, log: () => {} }).app);
@@ -34,18 +50,9 @@ export async function serveWithBaseline(fresh: TestDatabase, paths: Record<strin
   }
   const bareUrl = await listen(bare);
 
-  // A signed-in member's session, for the same pages without the visitor cache.
-  const loginPage = await fetch(`${ours}/login`);
-  const cookie = loginPage.headers.getSetCookie()[0]!.split(';')[0]!;
-  const token = /name="_csrf" value="([^"]+)"/.exec(await loginPage.text())![1]!;
-  const signIn = await fetch(`${ours}/login`, {
-    method: 'POST',
-    redirect: 'manual',
-    headers: { cookie, 'content-type': 'application/x-www-form-urlencoded' },
-    body: new URLSearchParams({ _csrf: token, login: 'bench_admin', password: 'bench admin password', next: '/' }),
-  });
-  const memberCookie = signIn.headers.getSetCookie()[0]!.split(';')[0]!;
-  process.stdout.write(`${JSON.stringify({ ours, bare: bareUrl, paths, memberCookie, database: fresh.database.kind })}\n`);
+  // Signed-in sessions, for the same pages without the visitor cache.
+  const cookies = { member: await signIn(ours, 'bench_member'), moderator: await signIn(ours, 'bench_moderator') };
+  process.stdout.write(`${JSON.stringify({ ours, bare: bareUrl, paths, cookies, database: fresh.database.kind })}\n`);
   process.on('SIGTERM', async () => {
     await fresh.drop();
     process.exit(0);
