@@ -3,7 +3,8 @@ import { createReadStream, createWriteStream, fsyncSync, openSync, closeSync, re
 import { dirname, basename, join } from 'node:path';
 import { once } from 'node:events';
 import { createInterface } from 'node:readline';
-import { createGunzip, createGzip, type Gzip } from 'node:zlib';
+import { createGunzip, createGzip } from 'node:zlib';
+import { pipeline } from 'node:stream/promises';
 
 /**
  * A backup file is gzip-compressed JSON lines, readable with `zcat FILE | head -1`:
@@ -30,40 +31,43 @@ export type Manifest = {
   schema: string;
 };
 
-/** Writes a backup to a temporary name beside `path`, renamed into place only when complete. */
+/**
+ * Writes a backup to a temporary name beside `path`, renamed into place only when complete. The
+ * lines go to a plain file first and are compressed after the last one: reading the database
+ * (which on PGlite holds the node's one connection) never waits for compression.
+ */
 export class BackupWriter {
   readonly path: string;
   readonly #partial: string;
-  readonly #gzip: Gzip;
+  readonly #plain: string;
   readonly #file: WriteStream;
   #failure: Error | null = null;
 
   constructor(path: string) {
     this.path = path;
-    // A dot name: never listed as a backup, and an interrupted one never replaces a finished one.
+    // Dot names: never listed as backups, and an interrupted one never replaces a finished one.
     this.#partial = join(dirname(path), `.${basename(path)}.partial-${process.pid}`);
-    this.#gzip = createGzip({ level: 6 });
-    this.#file = createWriteStream(this.#partial, { mode: 0o600 });
-    this.#gzip.pipe(this.#file);
-    const remember = (error: Error) => (this.#failure ??= error);
-    this.#gzip.on('error', remember);
-    this.#file.on('error', remember);
+    this.#plain = `${this.#partial}.jsonl`;
+    this.#file = createWriteStream(this.#plain, { mode: 0o600 });
+    this.#file.on('error', (error: Error) => (this.#failure ??= error));
   }
 
   async line(value: unknown): Promise<void> {
     await this.raw(JSON.stringify(value));
   }
 
-  /** A line already written as JSON (a row as the database wrote it). */
+  /** Lines already written as JSON (rows as the database wrote them), joined by line breaks. */
   async raw(text: string): Promise<void> {
     if (this.#failure) throw this.#failure;
-    if (!this.#gzip.write(`${text}\n`)) await once(this.#gzip, 'drain');
+    if (!this.#file.write(`${text}\n`)) await once(this.#file, 'drain');
   }
 
   async finish(): Promise<void> {
-    this.#gzip.end();
+    this.#file.end();
     await once(this.#file, 'close');
     if (this.#failure) throw this.#failure;
+    await pipeline(createReadStream(this.#plain), createGzip({ level: 6 }), createWriteStream(this.#partial, { mode: 0o600 }));
+    rmSync(this.#plain, { force: true });
     const handle = openSync(this.#partial, 'r');
     try {
       fsyncSync(handle);
@@ -74,8 +78,8 @@ export class BackupWriter {
   }
 
   abort(): void {
-    this.#gzip.destroy();
     this.#file.destroy();
+    rmSync(this.#plain, { force: true });
     rmSync(this.#partial, { force: true });
   }
 }

@@ -43,7 +43,7 @@ export async function writeBackup(database: Database, options: { path: string; u
     await writer.line(manifest);
     const tables = await readTables(database.db, {
       table: (info) => writer.line({ table: info.name, columns: info.columns, key: info.key }),
-      row: (line) => writer.raw(line),
+      rows: (lines) => writer.raw(lines.join('\n')),
       end: (_info, rows, checksum) => writer.line({ end: 'table', rows, sha256: checksum }),
     });
     const files = filesUnder(options.uploadsDir);

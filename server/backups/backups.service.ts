@@ -58,7 +58,7 @@ export function backupPath(dataDir: string, name: string): string | null {
 /** Removes what backups cut off by a crash left behind (their writer is gone). */
 function removeLeftovers(dir: string): void {
   for (const name of readdirSync(dir)) {
-    const pid = /\.partial-(\d+)$/.exec(name)?.[1];
+    const pid = /\.partial-(\d+)(\.jsonl)?$/.exec(name)?.[1];
     if (pid && !isAlive(Number(pid))) rmSync(join(dir, name), { force: true });
   }
 }

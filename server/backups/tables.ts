@@ -24,8 +24,8 @@ export const quote = (name: string) => `"${name.replaceAll('"', '""')}"`;
 
 export type TableSink = {
   table(info: TableInfo): Promise<void>;
-  /** A row as PostgreSQL writes it with row_to_json: the same text on PGlite and PostgreSQL. */
-  row(line: string): Promise<void>;
+  /** Rows as PostgreSQL writes them with row_to_json: the same text on PGlite and PostgreSQL. */
+  rows(lines: string[]): Promise<void>;
   end(info: TableInfo, rows: number, checksum: string): Promise<void>;
 };
 
@@ -51,10 +51,9 @@ export async function readTables(db: Db, sink: TableSink): Promise<Map<string, T
         for (;;) {
           const batch = await selectRows<{ line: string }>(tx, sql`fetch forward 500 from kohtaamo_rows`);
           if (!batch.length) break;
-          for (const { line } of batch) {
-            hash.update(`${line}\n`);
-            await sink.row(line);
-          }
+          const lines = batch.map(({ line }) => line);
+          for (const line of lines) hash.update(`${line}\n`);
+          await sink.rows(lines);
           rows += batch.length;
         }
         await tx.execute(sql`close kohtaamo_rows`);
@@ -71,7 +70,7 @@ export async function readTables(db: Db, sink: TableSink): Promise<Map<string, T
 /** Counts and checksums of every table, to compare two databases (a move, a restore). */
 export function tableChecksums(db: Db): Promise<Map<string, TableSummary>> {
   const nothing = async () => {};
-  return readTables(db, { table: nothing, row: nothing, end: nothing });
+  return readTables(db, { table: nothing, rows: nothing, end: nothing });
 }
 
 /**

@@ -134,9 +134,9 @@ describe('the snapshot a backup reads', () => {
             if (fresh.url) await write;
           }
         },
-        row: async (line) => {
-          if (current === 'posts') posts.push(line);
-          if (current === 'threads') postCount = (JSON.parse(line) as { post_count: number }).post_count;
+        rows: async (lines) => {
+          if (current === 'posts') posts.push(...lines);
+          if (current === 'threads') postCount = (JSON.parse(lines[0]!) as { post_count: number }).post_count;
         },
         end: async () => {},
       });

@@ -160,7 +160,7 @@ describe(`backups on ${serverUrl ? 'PostgreSQL' : 'PGlite'}`, function () {
     // PostgreSQL the command line writes it. Whichever it is gets killed.
     const second = start('server/cli/main.ts', ['backup', 'create'], source.env);
     const writer = serverUrl ? second.child : node.child;
-    const partial = () => readdirSync(dir).find((name) => name.endsWith(`.partial-${writer.pid}`));
+    const partial = () => readdirSync(dir).find((name) => name.includes(`.partial-${writer.pid}`));
     await until('the second backup to be under way', () => {
       const name = partial();
       return Boolean(name && statSync(join(dir, name)).size > 0);
