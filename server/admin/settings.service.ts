@@ -35,14 +35,19 @@ export function forgetSettings(db: DatabaseLike): void {
   cached.delete(db);
 }
 
-export async function updateSettings(db: DatabaseLike, form: unknown): Promise<{ ok: true; settings: NodeSettings } | Invalid> {
-  const parsed = parseForm(settingsForm, form);
-  if (!parsed.ok) return parsed;
+/** Writes some of the node's settings, and forgets the kept copy so this process sees them at once. */
+export async function writeSettings(db: DatabaseLike, values: Partial<typeof nodeSettings.$inferInsert>): Promise<NodeSettings> {
   const [settings] = await db
     .update(nodeSettings)
-    .set({ ...parsed.value, updatedAt: new Date() })
+    .set({ ...values, updatedAt: new Date() })
     .where(eq(nodeSettings.id, 1))
     .returning();
   forgetSettings(db);
-  return { ok: true, settings: settings! };
+  return settings!;
+}
+
+export async function updateSettings(db: DatabaseLike, form: unknown): Promise<{ ok: true; settings: NodeSettings } | Invalid> {
+  const parsed = parseForm(settingsForm, form);
+  if (!parsed.ok) return parsed;
+  return { ok: true, settings: await writeSettings(db, parsed.value) };
 }

@@ -101,7 +101,7 @@ export async function* readBackup(path: string): AsyncGenerator<BackupEvent> {
     }
     const record = value as Record<string, unknown>;
     if (table) {
-      if (record && typeof record === 'object' && record.end === 'table') {
+      if (record?.end === 'table') {
         if (record.rows !== table.rows || record.sha256 !== table.hash.digest('hex')) throw new BadBackupError(`the rows of ${table.name} do not match their checksum`);
         // Always, even when empty: a reader counts the tables by their last batch.
         yield { kind: 'rows', table, lines: table.batch, last: true };

@@ -1,11 +1,9 @@
 import { existsSync, mkdirSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { eq } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Database, DatabaseLike } from '../db/client.ts';
 import { isAlive } from '../db/lock.ts';
-import { nodeSettings } from '../admin/settings.tables.ts';
-import { forgetSettings } from '../admin/settings.service.ts';
+import { writeSettings } from '../admin/settings.service.ts';
 import { parseForm, type Invalid } from '../validation.ts';
 import { writeBackup, type BackupSummary } from './backup-file.ts';
 import { uploadsDir } from './restore.ts';
@@ -86,8 +84,7 @@ export const backupScheduleForm = z.object({
 export async function updateBackupSchedule(db: DatabaseLike, form: unknown): Promise<{ ok: true } | Invalid> {
   const parsed = parseForm(backupScheduleForm, form);
   if (!parsed.ok) return parsed;
-  await db.update(nodeSettings).set({ ...parsed.value, updatedAt: new Date() }).where(eq(nodeSettings.id, 1));
-  forgetSettings(db);
+  await writeSettings(db, parsed.value);
   return { ok: true };
 }
 

@@ -26,7 +26,12 @@ export async function moveDatabase(from: NodeStorage, to: NodeStorage): Promise<
   const same = from.databaseUrl ? from.databaseUrl === to.databaseUrl : !to.databaseUrl && resolve(from.dataDir) === resolve(to.dataDir);
   if (same) throw new RestoreRefusedError('The target is where the database already is.');
   // On PGlite the lock keeps the node stopped meanwhile; on PostgreSQL stopping it is the admin's part.
-  const release = from.databaseUrl ? () => {} : acquireLock(from.dataDir);
+  let release = from.databaseUrl ? () => {} : acquireLock(from.dataDir);
+  // Let go once: a node started after the copy was read holds a lock file of its own, not to be removed.
+  const letGo = () => {
+    release();
+    release = () => {};
+  };
   const dir = backupsDir(from.dataDir);
   mkdirSync(dir, { recursive: true, mode: 0o700 });
   const file = join(dir, `.move-${process.pid}.backup`);
@@ -39,7 +44,7 @@ export async function moveDatabase(from: NodeStorage, to: NodeStorage): Promise<
     } finally {
       await source.close();
     }
-    release();
+    letGo();
     await restoreBackup(file, to, { replace: false, files: false });
     const target = await openDatabase(to);
     try {
@@ -54,6 +59,6 @@ export async function moveDatabase(from: NodeStorage, to: NodeStorage): Promise<
     return { tables: made.tables, rows: made.rows, to };
   } finally {
     rmSync(file, { force: true });
-    release();
+    letGo();
   }
 }

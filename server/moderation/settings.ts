@@ -1,9 +1,7 @@
 // The node's moderation settings: pre-moderation, the published log and the crisis lines.
-import { eq } from 'drizzle-orm';
 import { z } from 'zod';
 import type { DatabaseLike } from '../db/client.ts';
-import { nodeSettings } from '../admin/settings.tables.ts';
-import { forgetSettings } from '../admin/settings.service.ts';
+import { writeSettings } from '../admin/settings.service.ts';
 import { parseForm, type Invalid } from '../validation.ts';
 import { parseCrisisLines } from './crisis.ts';
 
@@ -16,15 +14,13 @@ const moderationForm = z.object({
 export async function saveModerationSettings(db: DatabaseLike, form: unknown): Promise<{ ok: true } | Invalid> {
   const parsed = parseForm(moderationForm, form);
   if (!parsed.ok) return parsed;
-  await db.update(nodeSettings).set({ ...parsed.value, updatedAt: new Date() }).where(eq(nodeSettings.id, 1));
-  forgetSettings(db);
+  await writeSettings(db, parsed.value);
   return { ok: true };
 }
 
 export async function saveCrisisLines(db: DatabaseLike, form: Record<string, unknown>): Promise<{ ok: true } | Invalid> {
   const parsed = parseCrisisLines(form);
   if (!parsed.ok) return parsed;
-  await db.update(nodeSettings).set({ crisisLines: parsed.lines, updatedAt: new Date() }).where(eq(nodeSettings.id, 1));
-  forgetSettings(db);
+  await writeSettings(db, { crisisLines: parsed.lines });
   return { ok: true };
 }
