@@ -9,6 +9,7 @@ import { inboxLimit } from '../federation/inbox-limit.ts';
 import { startOutbox } from '../federation/outbox.ts';
 import { backupsRouter } from './backups/backups.routes.ts';
 import { startBackupSchedule } from './backups/schedule.ts';
+import { refreshSearchIndex } from './forums/search-index.ts';
 import type { AppContext } from './context.ts';
 import { wireSubscribers } from './subscribers.ts';
 import { manageRouter } from './groups/manage.routes.ts';
@@ -106,6 +107,10 @@ export function buildApp(context: AppContext): { app: express.Express; close(): 
   startOutbox(federation, background, stopQueue.signal);
   startDirectorySync(federation, background, stopQueue.signal);
   startBackupSchedule(background, stopQueue.signal);
+  // After an upgrade that changed the search documents, or a change of languages cut short.
+  refreshSearchIndex(background.database.db)
+    .then((n) => n && context.log(`search: made the search index again (${n} posts)`))
+    .catch((error: Error) => context.log(`search: making the search index again failed: ${error.message}`));
   federation.startQueue(background, { signal: stopQueue.signal }).catch((error: unknown) => context.log(`federation: the queue stopped: ${String(error)}`));
   if (config.pageCacheMs > 0) app.use(visitorPageCache(config, { ttlMs: config.pageCacheMs }));
   app.use(

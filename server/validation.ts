@@ -44,3 +44,7 @@ export function singleLine(schema: z.ZodString, messageKey: string, required = t
 export function isUuid(value: string): boolean {
   return /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(value);
 }
+
+/** Checkboxes sharing a name: none sent, one (a string) or several (an array) read as a list. */
+export const list = <T extends z.ZodType>(item: T) =>
+  z.preprocess((value) => (value === undefined || value === '' ? [] : Array.isArray(value) ? value : [value]), z.array(item).max(30));

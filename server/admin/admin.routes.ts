@@ -10,15 +10,16 @@ import { approveMember, declineMember, listMembers, listPending, pageSize, setRo
 import { liftSuspension, logMemberDecision, suspendMember } from '../moderation/moderation.service.ts';
 import type { User } from '../accounts/accounts.service.ts';
 import { saveAndRedirect } from '../web/session.ts';
-import { getSettings, updateSettings } from './settings.service.ts';
-import { registrationPolicies } from './settings.tables.ts';
+import { getSettings, updateSearchLanguages, updateSettings } from './settings.service.ts';
+import { registrationPolicies, searchLanguages } from './settings.tables.ts';
+import { refreshSearchIndex } from '../forums/search-index.ts';
 
 function statusFilter(value: unknown): UserStatus | undefined {
   return (userStatuses as readonly unknown[]).includes(value) ? (value as UserStatus) : undefined;
 }
 
 /** Staff pages. The approval queue is for moderators too; everything else is for admins. */
-export function adminRouter({ database, config }: AppContext): Router {
+export function adminRouter({ database, config, log }: AppContext): Router {
   const db = database.db;
   const router = Router();
 
@@ -65,19 +66,35 @@ export function adminRouter({ database, config }: AppContext): Router {
 
   router.use(requireAdmin);
 
+  const settingsView = (req: Request, values: Record<string, unknown> | undefined, errors: FieldErrors = {}) => ({
+    title: 'admin.settings.title',
+    policies: registrationPolicies,
+    languages: searchLanguages,
+    ...formView(req, values, errors),
+  });
+
   // @route GET /admin — node settings
   router.get('/', async (req, res) => {
     const settings = await getSettings(db);
-    res.render('admin/settings', { title: 'admin.settings.title', policies: registrationPolicies, ...formView(req, settings) });
+    res.render('admin/settings', settingsView(req, settings));
   });
 
   // @route POST /admin/settings
   router.post('/settings', async (req, res) => {
     const result = await updateSettings(db, req.body);
     if (!result.ok) {
-      return res.status(422).render('admin/settings', { title: 'admin.settings.title', policies: registrationPolicies, ...formView(req, req.body, result.errors) });
+      return res.status(422).render('admin/settings', settingsView(req, { ...(await getSettings(db)), ...req.body }, result.errors));
     }
     await saveAndRedirect(req, res, '/admin', 'admin.settings.saved');
+  });
+
+  // @route POST /admin/search — the languages search understands
+  router.post('/search', async (req, res) => {
+    const result = await updateSearchLanguages(db, req.body);
+    if (!result.ok) return res.status(422).render('admin/settings', settingsView(req, { ...(await getSettings(db)), searchLanguages: [] }, result.errors));
+    // Every post's search document is made again in the background; search keeps working meanwhile.
+    refreshSearchIndex(database.background).catch((error: Error) => log(`search: making the search index again failed: ${error.message}`));
+    await saveAndRedirect(req, res, '/admin', 'admin.settings.searchSaved');
   });
 
   // @route GET /admin/members

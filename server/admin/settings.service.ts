@@ -1,8 +1,8 @@
 import { eq } from 'drizzle-orm';
 import { z } from 'zod';
 import type { DatabaseLike } from '../db/client.ts';
-import { parseForm, type Invalid } from '../validation.ts';
-import { nodeSettings, registrationPolicies } from './settings.tables.ts';
+import { list, parseForm, type Invalid } from '../validation.ts';
+import { nodeSettings, registrationPolicies, searchLanguages } from './settings.tables.ts';
 
 export type NodeSettings = typeof nodeSettings.$inferSelect;
 
@@ -15,6 +15,10 @@ const settingsForm = z.object({
   contact: z.string().trim().max(2000, 'errors.contact.tooLong'),
   registrationPolicy: z.enum(registrationPolicies, 'errors.registrationPolicy.invalid'),
   quickExitUrl: z.url({ protocol: /^https?$/, error: 'errors.quickExitUrl.invalid' }),
+});
+
+const searchForm = z.object({
+  searchLanguages: list(z.enum(searchLanguages, 'errors.searchLanguages.missing')).pipe(z.array(z.enum(searchLanguages)).min(1, 'errors.searchLanguages.missing')),
 });
 
 // Every page shows the settings, and they change rarely: keep them a few seconds. A change made
@@ -48,6 +52,13 @@ export async function writeSettings(db: DatabaseLike, values: Partial<typeof nod
 
 export async function updateSettings(db: DatabaseLike, form: unknown): Promise<{ ok: true; settings: NodeSettings } | Invalid> {
   const parsed = parseForm(settingsForm, form);
+  if (!parsed.ok) return parsed;
+  return { ok: true, settings: await writeSettings(db, parsed.value) };
+}
+
+/** The languages search stems words in; the caller makes the search index again for them. */
+export async function updateSearchLanguages(db: DatabaseLike, form: unknown): Promise<{ ok: true; settings: NodeSettings } | Invalid> {
+  const parsed = parseForm(searchForm, form);
   if (!parsed.ok) return parsed;
   return { ok: true, settings: await writeSettings(db, parsed.value) };
 }

@@ -3,6 +3,10 @@ import { boolean, integer, jsonb, pgTable, text, timestamp } from 'drizzle-orm/p
 export const registrationPolicies = ['open', 'approval', 'invite'] as const;
 export type RegistrationPolicy = (typeof registrationPolicies)[number];
 
+/** The languages PostgreSQL can stem for search (server/markup/search-text.ts). */
+export const searchLanguages = ['fi', 'sv', 'en', 'da'] as const;
+export type SearchLanguage = (typeof searchLanguages)[number];
+
 /** A crisis line: language is who it answers (fi, sv, en, da), country where it is (FI, SE, DK). */
 export type CrisisLine = { name: string; phone: string; hours: string; language: string; country: string };
 
@@ -29,5 +33,9 @@ export const nodeSettings = pgTable('node_settings', {
   backupSchedule: text('backup_schedule', { enum: ['off', 'daily'] }).notNull().default('daily'),
   /** How many scheduled backups are kept; older ones are removed. */
   backupKeep: integer('backup_keep').notNull().default(7),
+  /** The languages posts are stemmed in for search (besides unstemmed words, always there). */
+  searchLanguages: text('search_languages', { enum: searchLanguages }).array().notNull().default(['fi', 'sv', 'en']),
+  /** The languages every post was last indexed with; null until the search index has been rebuilt for them. */
+  searchIndexed: text('search_indexed', { enum: searchLanguages }).array(),
   updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
 });

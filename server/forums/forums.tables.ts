@@ -1,10 +1,9 @@
-import { boolean, customType, index, integer, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { boolean, index, integer, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 import { sql } from 'drizzle-orm';
 import { users } from '../accounts/accounts.tables.ts';
 import { groups } from '../groups/groups.tables.ts';
+import { tsvector } from '../db/tsvector.ts';
 
-/** PostgreSQL's full-text document type; written only through SQL expressions in the service. */
-const tsvector = customType<{ data: string }>({ dataType: () => 'tsvector' });
 
 /** What an admin can choose for a forum; a closed group's own space is the third kind, made by the group. */
 export const forumVisibilities = ['public', 'members'] as const;

@@ -6,7 +6,8 @@ import { and, eq, isNotNull, sql } from 'drizzle-orm';
 import type { Db } from '../db/client.ts';
 import { maintenanceTasks } from '../db/maintenance.tables.ts';
 import { posts } from './forums.tables.ts';
-import { renderPost, searchDocument } from './posting.ts';
+import { renderPost } from './posting.ts';
+import { searchDocument } from '../markup/search-text.ts';
 
 const copiedQuote = /^(@[^\n]*:\n)?(>[^\n]*(\n|$))+\n*/;
 

@@ -1,9 +1,8 @@
-import { and, eq, inArray, sql, type SQL } from 'drizzle-orm';
+import { and, eq, inArray, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import type { DatabaseLike } from '../db/client.ts';
 import { users } from '../accounts/accounts.tables.ts';
 import { mentionedNames, renderMarkdown } from '../markup/markup.ts';
-import type { Locale } from '../config.ts';
 import { singleLine } from '../validation.ts';
 
 export const titleMaxLength = 200;
@@ -18,10 +17,6 @@ export const contentWarning = z
   .preprocess(clean, z.string().trim().max(100, 'errors.contentWarning.tooLong'))
   .transform((value) => value || null);
 
-/** PostgreSQL's text-search configuration for each language of the node. */
-export const searchConfigByLocale: Record<Locale, string> = { fi: 'finnish', sv: 'swedish', en: 'english', da: 'danish' };
-const searchConfigs = Object.values(searchConfigByLocale);
-
 export type Rendered = { html: string; mentioned: { id: string; username: string }[] };
 
 /** Renders a body, linking @names of active members (one query for all of them). */
@@ -34,23 +29,4 @@ export async function renderPost(db: DatabaseLike, source: string): Promise<Rend
         .where(and(inArray(sql`lower(${users.username})`, names), eq(users.status, 'active')))
     : [];
   return { html: renderMarkdown(source, new Set(mentioned.map((u) => u.username.toLowerCase()))), mentioned };
-}
-
-/**
- * The search document of a post: its text stemmed in each of the node's languages (Finnish,
- * Swedish, Danish, English), so "ryhmä" finds "ryhmässä"; an opening post also carries its title.
- */
-export function searchDocument(text: string, threadTitle: string | null): SQL {
-  const weighted = (value: string, weight: 'A' | 'B') =>
-    searchConfigs.map((config) => sql`setweight(to_tsvector(${sql.raw(`'${config}'`)}::regconfig, ${value}), ${weight})`);
-  const parts = [...(threadTitle ? weighted(threadTitle, 'A') : []), ...weighted(text, 'B')];
-  return sql.join(parts, sql` || `);
-}
-
-/** The reader's words as a query in every language, any of which may match. */
-export function searchQuery(words: string): SQL {
-  return sql.join(
-    searchConfigs.map((config) => sql`websearch_to_tsquery(${sql.raw(`'${config}'`)}::regconfig, ${words})`),
-    sql` || `,
-  );
 }

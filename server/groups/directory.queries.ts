@@ -6,6 +6,7 @@ import type { Db } from '../db/client.ts';
 import { audiences, groupKinds, groupLanguages, groupMembers, groups, joinPolicies } from './groups.tables.ts';
 import { refreshPassedMeetings, type Group } from './groups.service.ts';
 import { municipalities, municipalitiesIn } from './municipalities.ts';
+import { allConfigs, parseSearch, prefixesOf, searchQuery } from '../markup/search-text.ts';
 
 export const groupsPerPage = 20;
 
@@ -42,6 +43,12 @@ function likePattern(words: string): string {
   return `%${words.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
 }
 
+/** The municipalities a word names, in Finnish or Swedish, whole, begun ("tampe") or inflected ("Tampereella"). */
+function placesNamed(word: string): string[] {
+  const named = (name: string) => name.startsWith(word) || prefixesOf(name).some((prefix) => word.startsWith(prefix));
+  return municipalities.filter((m) => named(m.fi.toLocaleLowerCase('fi')) || named(m.sv.toLocaleLowerCase('sv'))).map((m) => m.code);
+}
+
 /**
  * `confirmedSince`: a partner node's listing is shown only while its node has confirmed it since
  * then (a partner that has been down too long may list groups that no longer meet).
@@ -62,11 +69,23 @@ function conditions(filters: Filters, confirmedSince: Date): SQL | undefined {
   if (filters.mode === 'remote') where.push(eq(groups.remote, true));
   if (filters.policy) where.push(eq(groups.joinPolicy, filters.policy));
   if (filters.q) {
-    // Free text also finds a place: "Tampere" or "Tammerfors" finds the groups that meet there.
-    const needle = filters.q.toLocaleLowerCase('fi');
-    const places = municipalities.filter((m) => m.fi.toLocaleLowerCase('fi').includes(needle) || m.sv.toLocaleLowerCase('sv').includes(needle)).map((m) => m.code);
-    const pattern = likePattern(filters.q);
-    where.push(or(ilike(groups.name, pattern), ilike(groups.summary, pattern), ilike(groups.description, pattern), places.length ? inArray(groups.municipalityCode, places) : undefined));
+    // Every word must be found somewhere: in the text (by stem, beginning or as part of a compound
+    // word: "tuki" in "vertaistukiryhmä"), or as the place where the group meets ("Tampereella",
+    // "Tammerfors").
+    const { words, phrases, excluded } = parseSearch(filters.q);
+    for (const word of [...words, ...phrases.flatMap((phrase) => parseSearch(phrase).words)]) {
+      const pattern = likePattern(word);
+      const places = placesNamed(word);
+      where.push(
+        or(
+          // A stop word ("ja", "och") is no condition at all.
+          sql`coalesce(${groups.search} @@ ${searchQuery(word, allConfigs)}, true)`,
+          ...[groups.name, groups.summary, groups.description, groups.address].map((column) => ilike(column, pattern)),
+          places.length ? inArray(groups.municipalityCode, places) : undefined,
+        ),
+      );
+    }
+    for (const word of excluded) where.push(sql`not coalesce(${groups.search} @@ ${searchQuery(word, allConfigs)}, false)`);
   }
   return and(...where);
 }

@@ -1,5 +1,7 @@
 import { boolean, date, index, integer, jsonb, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { sql } from 'drizzle-orm';
 import { users } from '../accounts/accounts.tables.ts';
+import { tsvector } from '../db/tsvector.ts';
 
 export const groupKinds = ['peer_support', 'activity', 'language', 'sports', 'professional', 'mentoring', 'experience_expert'] as const;
 export type GroupKind = (typeof groupKinds)[number];
@@ -19,6 +21,14 @@ export type Frequency = (typeof frequencies)[number];
 
 /** Languages a group can meet in (BCP 47); names come from Intl.DisplayNames in the reader's language. */
 export const groupLanguages = ['fi', 'sv', 'en', 'da', 'se', 'fse', 'ru', 'et', 'uk', 'ar', 'so', 'fa'] as const;
+
+const groupDocument = ['simple', 'finnish', 'swedish', 'english', 'danish']
+  .map(
+    (config) =>
+      `setweight(to_tsvector('${config}'::regconfig, name), 'A') || setweight(to_tsvector('${config}'::regconfig, summary), 'B') || ` +
+      `setweight(to_tsvector('${config}'::regconfig, description || ' ' || address), 'C')`,
+  )
+  .join(' || ');
 
 /** Topics are the node's own list, each named in every language it wants. */
 export const groupTopics = pgTable(
@@ -90,8 +100,19 @@ export const groups = pgTable(
     confirmedAt: timestamp('confirmed_at', { withTimezone: true }),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+    /**
+     * The directory's free-text search: name, summary, description and place, in every language
+     * of the project and unstemmed (for prefixes). Groups are few, so all languages cost little.
+     */
+    search: tsvector('search').generatedAlwaysAs(sql.raw(groupDocument)),
   },
-  (t) => [uniqueIndex('groups_slug').on(t.slug), uniqueIndex('groups_iri').on(t.iri), index('groups_municipality').on(t.municipalityCode), index('groups_next_meeting').on(t.nextMeetingAt)],
+  (t) => [
+    uniqueIndex('groups_slug').on(t.slug),
+    uniqueIndex('groups_iri').on(t.iri),
+    index('groups_municipality').on(t.municipalityCode),
+    index('groups_next_meeting').on(t.nextMeetingAt),
+    index('groups_search').using('gin', t.search),
+  ],
 );
 
 export const memberRoles = ['facilitator', 'participant'] as const;

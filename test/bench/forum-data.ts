@@ -4,7 +4,7 @@ import type { PgInsertValue } from 'drizzle-orm/pg-core';
 import type { Db } from '../../server/db/client.ts';
 import { users } from '../../server/accounts/accounts.tables.ts';
 import { categories, forums, posts, threads } from '../../server/forums/forums.tables.ts';
-import { searchDocument } from '../../server/forums/posting.ts';
+import { searchDocument } from '../../server/markup/search-text.ts';
 import { renderMarkdown } from '../../server/markup/markup.ts';
 import { hashPassword } from '../../server/accounts/passwords.ts';
 

@@ -47,7 +47,7 @@ describe('in Chromium: setup, registration and sign-in through the real pages', 
     }
     await page.goto(`${node.url}/admin`);
     await page.getByLabel('Anyone can create an account').check();
-    await page.getByRole('button', { name: 'Save' }).click();
+    await page.getByRole('button', { name: 'Save', exact: true }).click();
     await page.waitForSelector('.notice');
     assert.equal(await page.getByLabel('Anyone can create an account').isChecked(), true);
   });
