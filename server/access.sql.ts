@@ -2,7 +2,7 @@
 // notifications, counts and the queue, where rows are chosen by the database. Every function here
 // answers the question of the access.ts function it names, and test/unit/access.test.ts builds
 // every case and asks both. Nothing outside these two files decides who may read what.
-import { and, eq, inArray, isNull, ne, or, sql, type SQL } from 'drizzle-orm';
+import { and, eq, inArray, isNull, ne, or, sql, type Placeholder, type SQL } from 'drizzle-orm';
 import type { AnyPgColumn } from 'drizzle-orm/pg-core';
 import { users } from './accounts/accounts.tables.ts';
 import { forums, posts, threads } from './forums/forums.tables.ts';
@@ -13,7 +13,7 @@ const always = sql<boolean>`true`;
 const never = sql<boolean>`false`;
 
 /** True when the user is an accepted participant or facilitator of the forum's group (ForumAccess.inGroup). */
-export function inGroupOf(userId: string | undefined): SQL<boolean> {
+export function inGroupOf(userId: string | Placeholder | undefined): SQL<boolean> {
   if (!userId) return never;
   // Names are written out: Drizzle leaves columns unqualified in a one-table select, and an
   // unqualified group_id inside the subquery would mean the member row's own column.

@@ -18,7 +18,6 @@ import { moderationRouter } from './moderation/moderation.routes.ts';
 import { moderationMembersRouter } from './moderation/members.routes.ts';
 import { moderationAdminRouter } from './moderation/moderation.admin.routes.ts';
 import express from 'express';
-import { engine } from 'express-handlebars';
 import session from 'express-session';
 import helmet from 'helmet';
 import { fileURLToPath } from 'node:url';
@@ -40,6 +39,7 @@ import { csrf } from './web/csrf.ts';
 import { refuseControlCharacters } from './web/input.ts';
 import { visitorPageCache } from './web/page-cache.ts';
 import { helpers } from './web/helpers/index.ts';
+import { viewEngine } from './web/views.ts';
 import { observeRequests } from './web/observe.ts';
 import { createMetrics } from './web/metrics.ts';
 
@@ -58,8 +58,7 @@ export function buildApp(context: AppContext): { app: express.Express; close(): 
   // entry), not the first, which anyone can write and so slip past the per-address rate limits.
   app.set('trust proxy', config.trustProxy ? 1 : false);
   app.set('context', context);
-  // preventIndent: an indented partial must not indent the lines of a textarea's text.
-  app.engine('.hbs', engine({ extname: '.hbs', defaultLayout: 'main', layoutsDir: root('views/layouts'), partialsDir: root('views/partials'), helpers, compilerOptions: { preventIndent: true } }));
+  app.engine('.hbs', viewEngine(root('views'), helpers));
   app.set('view engine', '.hbs');
   app.set('views', root('views'));
   // Compile each template once, not on every request (Express only does so by itself when NODE_ENV=production).

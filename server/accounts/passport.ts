@@ -1,7 +1,13 @@
 import { Passport } from 'passport';
 import { Strategy as LocalStrategy } from 'passport-local';
 import type { Db } from '../db/client.ts';
-import { authenticate, findSignedInUser, type SignInResult } from './accounts.service.ts';
+import type { Request } from 'express';
+import { authenticate, findSignedInUser, type SignInResult, type User } from './accounts.service.ts';
+import { userReadWithSession } from './session-store.ts';
+
+/** The member's unread notices before visibility rules, when read with their session (0: the header needs no count). */
+const unreadBeforeRules = new WeakMap<User, number>();
+export const knownNoUnread = (user: User): boolean => unreadBeforeRules.get(user) === 0;
 
 export type SignInFailure = Exclude<SignInResult, { ok: true }>;
 
@@ -22,7 +28,12 @@ export function configurePassport(db: Db): Authenticator {
   );
   passport.serializeUser((user, done) => done(null, user.id));
   // A suspended or deleted account loses its sessions at once: it no longer deserialises.
-  passport.deserializeUser((id: string, done) => {
+  passport.deserializeUser<string, Request>((req, id, done) => {
+    const read = userReadWithSession(req.session, id);
+    if (read) {
+      unreadBeforeRules.set(read.user, read.unread);
+      return done(null, read.user.status === 'active' ? read.user : false);
+    }
     findSignedInUser(db, id)
       .then((user) => done(null, user ?? false))
       .catch(done);

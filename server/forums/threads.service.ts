@@ -10,6 +10,7 @@ import { forums, postRevisions, posts, reactions, threadReads, threads } from '.
 import type { Forum } from './forums.service.ts';
 import { body, contentWarning, renderPost, title } from './posting.ts';
 import { searchDocument } from '../markup/search-text.ts';
+import { prepared } from '../db/prepared.ts';
 import { authorName, inGroupOf } from '../access.sql.ts';
 import { judge, type Verdict } from '../moderation/word-rules.ts';
 import { holdReasonFor } from '../moderation/premoderation.ts';
@@ -30,12 +31,16 @@ const editForm = z.object({ title: title.optional(), body, contentWarning });
 
 /** A thread with its forum, and how far the given member has read it (0 for none or a visitor). */
 export async function findThread(db: DatabaseLike, id: string, readerId?: string): Promise<{ thread: Thread; forum: Forum; lastRead: number } | undefined> {
-  const [row] = await db
-    .select({ thread: threads, forum: forums, inGroup: inGroupOf(readerId), lastRead: sql<number>`coalesce(${threadReads.lastReadNumber}, 0)` })
-    .from(threads)
-    .innerJoin(forums, eq(forums.id, threads.forumId))
-    .leftJoin(threadReads, and(eq(threadReads.threadId, threads.id), eq(threadReads.userId, readerId ?? sql`null`)))
-    .where(eq(threads.id, id));
+  const statement = prepared(db, `find_thread${readerId ? '_reader' : ''}`, () => {
+    const reader = readerId ? sql.placeholder('readerId') : undefined;
+    return db
+      .select({ thread: threads, forum: forums, inGroup: inGroupOf(reader), lastRead: sql<number>`coalesce(${threadReads.lastReadNumber}, 0)` })
+      .from(threads)
+      .innerJoin(forums, eq(forums.id, threads.forumId))
+      .leftJoin(threadReads, and(eq(threadReads.threadId, threads.id), eq(threadReads.userId, reader ?? sql`null`)))
+      .where(eq(threads.id, sql.placeholder('id')));
+  });
+  const [row] = await statement.execute({ id, readerId });
   return row && { thread: row.thread, forum: { ...row.forum, inGroup: row.inGroup }, lastRead: row.lastRead };
 }
 

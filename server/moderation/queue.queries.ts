@@ -188,36 +188,38 @@ export async function publishedLogPage(db: DatabaseLike, page: number) {
   return { rows: found, pages: pagesOf(found) };
 }
 
-/** How many items wait in the queue, and how many are crisis alerts, for the moderator's header link: three counts, no rows. */
-export async function queueCount(db: Db, moderator: User): Promise<{ total: number; crisis: number }> {
+/** How many items wait in the queue, and how many are crisis alerts, for the moderator's header link: one query, three counts, no rows. */
+export async function queueCount(db: DatabaseLike, moderator: User): Promise<{ total: number; crisis: number }> {
   const n = sql<number>`count(*)::int`;
-  const [[reported], [held], [joining]] = await Promise.all([
-    db
-      .select({
-        // A held post that is also reported is one item, counted with the held ones.
-        n: sql<number>`count(distinct coalesce(${reports.postId}, ${reports.subjectUserId})) filter (where ${posts.heldAt} is null)::int`,
-        crisis: sql<number>`count(distinct ${reports.postId}) filter (where ${reports.reason} = 'crisis_wording')::int`,
-      })
-      .from(reports)
-      .innerJoin(users, eq(users.id, reports.subjectUserId))
-      .leftJoin(posts, eq(posts.id, reports.postId))
-      .leftJoin(threads, eq(threads.id, posts.threadId))
-      .leftJoin(forums, eq(forums.id, threads.forumId))
-      .where(
-        and(
-          isNull(reports.resolvedAt),
-          isNull(posts.deletedAt),
-          sql`(${reports.postId} is null or ${forumReadableBy(moderator)})`,
-          memberModeratableBy(moderator),
-        ),
+  const reported = db
+    .select({
+      // A held post that is also reported is one item, counted with the held ones.
+      n: sql<number>`count(distinct coalesce(${reports.postId}, ${reports.subjectUserId})) filter (where ${posts.heldAt} is null)::int`.as('n'),
+      crisis: sql<number>`count(distinct ${reports.postId}) filter (where ${reports.reason} = 'crisis_wording')::int`.as('crisis'),
+    })
+    .from(reports)
+    .innerJoin(users, eq(users.id, reports.subjectUserId))
+    .leftJoin(posts, eq(posts.id, reports.postId))
+    .leftJoin(threads, eq(threads.id, posts.threadId))
+    .leftJoin(forums, eq(forums.id, threads.forumId))
+    .where(
+      and(
+        isNull(reports.resolvedAt),
+        isNull(posts.deletedAt),
+        sql`(${reports.postId} is null or ${forumReadableBy(moderator)})`,
+        memberModeratableBy(moderator),
       ),
-    db
-      .select({ n })
-      .from(posts)
-      .innerJoin(threads, eq(threads.id, posts.threadId))
-      .innerJoin(forums, eq(forums.id, threads.forumId))
-      .where(and(isNotNull(posts.heldAt), isNull(posts.removedAt), isNull(posts.deletedAt), forumReadableBy(moderator))),
-    db.select({ n }).from(users).where(eq(users.status, 'pending')),
-  ]);
-  return { total: (reported?.n ?? 0) + (held?.n ?? 0) + (joining?.n ?? 0), crisis: reported?.crisis ?? 0 };
+    )
+    .as('reported');
+  const held = db
+    .select({ n })
+    .from(posts)
+    .innerJoin(threads, eq(threads.id, posts.threadId))
+    .innerJoin(forums, eq(forums.id, threads.forumId))
+    .where(and(isNotNull(posts.heldAt), isNull(posts.removedAt), isNull(posts.deletedAt), forumReadableBy(moderator)));
+  const joining = db.select({ n }).from(users).where(eq(users.status, 'pending'));
+  const [row] = await db
+    .select({ reported: reported.n, crisis: reported.crisis, held: sql<number>`(${held})`, joining: sql<number>`(${joining})` })
+    .from(reported);
+  return { total: (row?.reported ?? 0) + (row?.held ?? 0) + (row?.joining ?? 0), crisis: row?.crisis ?? 0 };
 }

@@ -8,6 +8,7 @@ import { csrf } from './csrf.ts';
 import { unreadCount } from '../notifications/notifications.service.ts';
 import { linesFor } from '../moderation/crisis.ts';
 import { queueCount } from '../moderation/queue.queries.ts';
+import { knownNoUnread } from '../accounts/passport.ts';
 
 /** What every page's layout needs: the node, the reader, the language and the header's forms. */
 export function pageLocals({ database }: AppContext) {
@@ -23,7 +24,7 @@ export function pageLocals({ database }: AppContext) {
           displayName: user.displayName,
           isStaff: isStaff(user),
           isAdmin: isAdmin(user),
-          unreadNotifications: await unreadCount(database.db, user),
+          unreadNotifications: knownNoUnread(user) ? 0 : await unreadCount(database.db, user),
           queue: isStaff(user) ? await queueCount(database.db, user) : { total: 0, crisis: 0 },
         }
       : null;

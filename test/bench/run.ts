@@ -3,6 +3,7 @@ import { runPageBench } from './pages.bench.ts';
 import { runPostingBench } from './posting.bench.ts';
 import { runFederationBench } from './federation.bench.ts';
 import { runMemoryBench } from './memory.bench.ts';
+import { runLoadBench } from './load.bench.ts';
 
 const benches: Record<string, () => Promise<void>> = {
   forum: () => runPageBench('./forum-server.ts'),
@@ -10,6 +11,7 @@ const benches: Record<string, () => Promise<void>> = {
   posting: runPostingBench,
   federation: runFederationBench,
   memory: runMemoryBench,
+  load: runLoadBench,
 };
 const chosen = process.argv.slice(2);
 const unknown = chosen.filter((name) => !(name in benches));

@@ -42,13 +42,26 @@ function rootOf(options: HelperOptions): { locale: Locale; timeZone: string } {
   return { locale: root?.locale ?? 'fi', timeZone: root?.timeZone ?? 'Europe/Helsinki' };
 }
 
+// Pages show the same posts' dates again and again, and formatting one is dear (Intl and two
+// translations): the texts made lately are kept, by language, time zone and minute.
+const madeDates = new Map<string, string>();
+const madeDatesMax = 20_000;
+
 /** {{date value}}: weekday, date with year and time in the reader's language, in the node's time zone. */
 export function date(value: unknown, options: HelperOptions): string {
   if (!(value instanceof Date) && typeof value !== 'string') return '';
   const { locale, timeZone } = rootOf(options);
-  const t = translator(locale);
-  const p = parts(new Date(value), locale, timeZone);
-  return t('dates.at', { date: t('dates.dayWithYear', p), time: p.time });
+  const when = new Date(value);
+  const key = `${locale} ${timeZone} ${Math.floor(when.getTime() / 60_000)}`;
+  let text = madeDates.get(key);
+  if (text === undefined) {
+    const t = translator(locale);
+    const p = parts(when, locale, timeZone);
+    text = t('dates.at', { date: t('dates.dayWithYear', p), time: p.time });
+    if (madeDates.size >= madeDatesMax) madeDates.delete(madeDates.keys().next().value!);
+    madeDates.set(key, text);
+  }
+  return text;
 }
 
 /** {{meeting start end}}: "ti 14.5. klo 18.00–19.30", in the reader's language and the node's time zone. */
