@@ -25,12 +25,27 @@ export function prepared<R>(db: DatabaseLike, name: string, build: () => { prepa
   return statement;
 }
 
+// What of a viewer a statement may use: who they are and when they joined become placeholders,
+// their standing and role choose the statement.
+const placeheld = { id: sql.placeholder('viewerId'), createdAt: sql.placeholder('viewerCreatedAt') };
+const shaping = new Set(['role', 'status']);
+
+export type ViewerShape = { shape: string; viewer: Viewer; values: { viewerId: string | null; viewerCreatedAt: Date | null } };
+
 /**
  * A viewer as the access rules' SQL sees them: only whether they are signed in and their role
- * shape the SQL, so the statement is kept by that, with their id as the placeholder "viewerId".
+ * shape the SQL, so a statement is kept by that, with their id and joining time as placeholders.
+ * Reading anything else of the viewer while building fails at once, rather than keep one member's
+ * value in a statement every member then runs.
  */
-export function viewerShape(viewer: Viewer): { shape: string; viewer: Viewer; viewerId: string | null } {
-  if (!isSignedIn(viewer)) return { shape: 'visitor', viewer: undefined, viewerId: null };
-  // The id becomes a placeholder inside the SQL the rules build; nothing else reads it.
-  return { shape: viewer.role, viewer: { ...viewer, id: sql.placeholder('viewerId') as unknown as string }, viewerId: viewer.id };
+export function viewerShape(viewer: Viewer): ViewerShape {
+  if (!isSignedIn(viewer)) return { shape: 'visitor', viewer: undefined, values: { viewerId: null, viewerCreatedAt: null } };
+  const shaped = new Proxy(viewer, {
+    get(target, key) {
+      if (key in placeheld) return placeheld[key as keyof typeof placeheld];
+      if (typeof key === 'string' && !shaping.has(key)) throw new Error(`A prepared statement cannot depend on the viewer's ${key}`);
+      return target[key as keyof typeof target];
+    },
+  });
+  return { shape: viewer.role, viewer: shaped, values: { viewerId: viewer.id, viewerCreatedAt: viewer.createdAt } };
 }

@@ -59,9 +59,10 @@ export async function forumIndex(db: Db, viewer: Viewer, archived = false) {
 }
 
 /** One page of a forum's threads (the caller has checked the forum is readable): pinned first, then by last activity. */
-export async function threadList(db: Db, viewer: Viewer, forum: Forum, page: number) {
-  const where = and(eq(threads.forumId, forum.id), threadListedInForum(viewer));
-  const [rows, [total]] = await Promise.all([
+export async function threadList(db: Db, reader: Viewer, forum: Forum, page: number) {
+  const { shape, viewer, values } = viewerShape(reader);
+  const where = () => and(eq(threads.forumId, sql.placeholder('forumId')), threadListedInForum(viewer));
+  const list = prepared(db, `thread_list_${shape}`, () =>
     db
       .select({
         id: threads.id,
@@ -79,12 +80,14 @@ export async function threadList(db: Db, viewer: Viewer, forum: Forum, page: num
       .from(threads)
       .innerJoin(users, eq(users.id, threads.authorId))
       .leftJoin(threadReads, readsJoin(viewer))
-      .where(where)
+      .where(where())
       .orderBy(desc(threads.pinned), desc(threads.lastPostAt), desc(threads.id))
-      .limit(threadsPerPage)
-      .offset((page - 1) * threadsPerPage),
-    db.select({ n: count() }).from(threads).where(where),
-  ]);
+      .limit(sql.placeholder('limit'))
+      .offset(sql.placeholder('offset')),
+  );
+  const counted = prepared(db, `thread_count_${shape}`, () => db.select({ n: count() }).from(threads).where(where()));
+  const run = { forumId: forum.id, limit: threadsPerPage, offset: (page - 1) * threadsPerPage, ...values };
+  const [rows, [total]] = await Promise.all([list.execute(run), counted.execute(run)]);
   return { threads: rows, total: total?.n ?? 0, pages: Math.max(1, Math.ceil((total?.n ?? 0) / threadsPerPage)) };
 }
 
@@ -135,7 +138,7 @@ export type QuotedView = {
  */
 export async function postPage(db: DatabaseLike, reader: Viewer, thread: Thread, page: number): Promise<PostView[]> {
   const lastPage = page === pageOfPost(thread.postCount);
-  const { shape, viewer, viewerId } = viewerShape(reader);
+  const { shape, viewer, values } = viewerShape(reader);
   const statement = prepared(db, `post_page_${shape}${lastPage ? '_last' : ''}`, () => {
     const shown = postShownInThread(viewer);
     const numbered = and(gte(posts.number, sql.placeholder('from')), lte(posts.number, sql.placeholder('to')));
@@ -177,7 +180,7 @@ export async function postPage(db: DatabaseLike, reader: Viewer, thread: Thread,
       .where(and(eq(posts.threadId, sql.placeholder('threadId')), onPage, sql`${shown} <> 'none'`))
       .orderBy(sql`${posts.number} < 0`, sql`abs(${posts.number})`);
   });
-  const rows = await statement.execute({ threadId: thread.id, from: (page - 1) * postsPerPage + 1, to: page * postsPerPage, viewerId });
+  const rows = await statement.execute({ threadId: thread.id, from: (page - 1) * postsPerPage + 1, to: page * postsPerPage, ...values });
   // Written out field by field: spreading rows (rest and spread) was most of this function's time.
   return rows.map((row): PostView => {
     const hidden = row.shown === 'place';

@@ -1,6 +1,7 @@
-import { and, asc, count, eq, isNull, ne } from 'drizzle-orm';
+import { and, asc, count, eq, isNull, ne, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import type { DatabaseLike } from '../db/client.ts';
+import { prepared } from '../db/prepared.ts';
 import { inGroupOf } from '../access.sql.ts';
 import { isPublicForum, widensReaders } from '../access.ts';
 import { emit } from '../events.ts';
@@ -51,10 +52,13 @@ export function listForums(db: DatabaseLike): Promise<Forum[]> {
 }
 
 export async function findForumBySlug(db: DatabaseLike, slug: string, readerId?: string): Promise<Forum | undefined> {
-  const [row] = await db
-    .select({ forum: forums, inGroup: inGroupOf(readerId) })
-    .from(forums)
-    .where(eq(forums.slug, slug.toLowerCase()));
+  const statement = prepared(db, `forum_by_slug${readerId ? '_reader' : ''}`, () =>
+    db
+      .select({ forum: forums, inGroup: inGroupOf(readerId ? sql.placeholder('readerId') : undefined) })
+      .from(forums)
+      .where(eq(forums.slug, sql.placeholder('slug'))),
+  );
+  const [row] = await statement.execute({ slug: slug.toLowerCase(), readerId });
   return row && { ...row.forum, inGroup: row.inGroup };
 }
 

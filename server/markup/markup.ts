@@ -83,9 +83,21 @@ const allowed: sanitizeHtml.IOptions = {
   },
 };
 
+// Texts rendered on every request (a forum's description, the front page, the rules) are the same
+// each time: the HTML made lately is kept. Posts are rendered once, when written, and stored.
+const rendered = new Map<string, string>();
+const renderedMax = 500;
+
 /** The one place Markdown becomes HTML that is safe to put in a page. */
 export function renderMarkdown(source: string, mentions?: ReadonlySet<string>): string {
-  return sanitizeHtml(markdown.render(source, { mentions } satisfies RenderEnv), allowed);
+  if (mentions) return sanitizeHtml(markdown.render(source, { mentions } satisfies RenderEnv), allowed);
+  let html = rendered.get(source);
+  if (html === undefined) {
+    html = sanitizeHtml(markdown.render(source, {} satisfies RenderEnv), allowed);
+    if (rendered.size >= renderedMax) rendered.delete(rendered.keys().next().value!);
+    rendered.set(source, html);
+  }
+  return html;
 }
 
 /** The @names written in a text (lower case), to look up before rendering. */

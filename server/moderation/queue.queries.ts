@@ -5,6 +5,7 @@ import { and, asc, desc, eq, inArray, isNotNull, isNull, sql, type SQL } from 'd
 import { canModerateMember } from '../access.ts';
 import { alias } from 'drizzle-orm/pg-core';
 import type { Db, DatabaseLike } from '../db/client.ts';
+import { prepared, viewerShape } from '../db/prepared.ts';
 import { users } from '../accounts/accounts.tables.ts';
 import type { User } from '../accounts/accounts.service.ts';
 import { forums, posts, threads } from '../forums/forums.tables.ts';
@@ -189,37 +190,41 @@ export async function publishedLogPage(db: DatabaseLike, page: number) {
 }
 
 /** How many items wait in the queue, and how many are crisis alerts, for the moderator's header link: one query, three counts, no rows. */
-export async function queueCount(db: DatabaseLike, moderator: User): Promise<{ total: number; crisis: number }> {
-  const n = sql<number>`count(*)::int`;
-  const reported = db
-    .select({
-      // A held post that is also reported is one item, counted with the held ones.
-      n: sql<number>`count(distinct coalesce(${reports.postId}, ${reports.subjectUserId})) filter (where ${posts.heldAt} is null)::int`.as('n'),
-      crisis: sql<number>`count(distinct ${reports.postId}) filter (where ${reports.reason} = 'crisis_wording')::int`.as('crisis'),
-    })
-    .from(reports)
-    .innerJoin(users, eq(users.id, reports.subjectUserId))
-    .leftJoin(posts, eq(posts.id, reports.postId))
-    .leftJoin(threads, eq(threads.id, posts.threadId))
-    .leftJoin(forums, eq(forums.id, threads.forumId))
-    .where(
-      and(
-        isNull(reports.resolvedAt),
-        isNull(posts.deletedAt),
-        sql`(${reports.postId} is null or ${forumReadableBy(moderator)})`,
-        memberModeratableBy(moderator),
-      ),
-    )
-    .as('reported');
-  const held = db
-    .select({ n })
-    .from(posts)
-    .innerJoin(threads, eq(threads.id, posts.threadId))
-    .innerJoin(forums, eq(forums.id, threads.forumId))
-    .where(and(isNotNull(posts.heldAt), isNull(posts.removedAt), isNull(posts.deletedAt), forumReadableBy(moderator)));
-  const joining = db.select({ n }).from(users).where(eq(users.status, 'pending'));
-  const [row] = await db
-    .select({ reported: reported.n, crisis: reported.crisis, held: sql<number>`(${held})`, joining: sql<number>`(${joining})` })
-    .from(reported);
+export async function queueCount(db: DatabaseLike, staff: User): Promise<{ total: number; crisis: number }> {
+  const { shape, viewer, values } = viewerShape(staff);
+  const statement = prepared(db, `queue_count_${shape}`, () => {
+    const n = sql<number>`count(*)::int`;
+    const reported = db
+      .select({
+        // A held post that is also reported is one item, counted with the held ones.
+        n: sql<number>`count(distinct coalesce(${reports.postId}, ${reports.subjectUserId})) filter (where ${posts.heldAt} is null)::int`.as('n'),
+        crisis: sql<number>`count(distinct ${reports.postId}) filter (where ${reports.reason} = 'crisis_wording')::int`.as('crisis'),
+      })
+      .from(reports)
+      .innerJoin(users, eq(users.id, reports.subjectUserId))
+      .leftJoin(posts, eq(posts.id, reports.postId))
+      .leftJoin(threads, eq(threads.id, posts.threadId))
+      .leftJoin(forums, eq(forums.id, threads.forumId))
+      .where(
+        and(
+          isNull(reports.resolvedAt),
+          isNull(posts.deletedAt),
+          sql`(${reports.postId} is null or ${forumReadableBy(viewer)})`,
+          memberModeratableBy(viewer),
+        ),
+      )
+      .as('reported');
+    const held = db
+      .select({ n })
+      .from(posts)
+      .innerJoin(threads, eq(threads.id, posts.threadId))
+      .innerJoin(forums, eq(forums.id, threads.forumId))
+      .where(and(isNotNull(posts.heldAt), isNull(posts.removedAt), isNull(posts.deletedAt), forumReadableBy(viewer)));
+    const joining = db.select({ n }).from(users).where(eq(users.status, 'pending'));
+    return db
+      .select({ reported: reported.n, crisis: reported.crisis, held: sql<number>`(${held})`, joining: sql<number>`(${joining})` })
+      .from(reported);
+  });
+  const [row] = await statement.execute(values);
   return { total: (row?.reported ?? 0) + (row?.held ?? 0) + (row?.joining ?? 0), crisis: row?.crisis ?? 0 };
 }

@@ -66,6 +66,21 @@ describe('forums: a fixed, small number of queries per page', () => {
     assert.equal(many, few);
   });
 
+  it("a signed-in reader's thread page: session and member in one query, the count of notices only when some are unread", async () => {
+    await makeUser(node.database.db, 'lukija');
+    await makeUser(node.database.db, 'valvoja', 'moderator');
+    const reread = async (client: Client) => {
+      await client.request(`/threads/${large.id}`); // the first reading marks the page read: a write
+      return queriesFor(`/threads/${large.id}`, client);
+    };
+    // The settings (read afresh here), the session with its member, the thread, its posts.
+    assert.equal(await reread(await signedIn(node.url, 'lukija')), 4);
+    // aino has unread notices (mentions, strength): their count is one query more.
+    assert.equal(await reread(member), 5);
+    // A moderator's header counts the queue: one query for all of it.
+    assert.equal(await reread(await signedIn(node.url, 'valvoja')), 5);
+  });
+
   it('forum index: a fixed count with ten forums', async () => {
     assert.ok((await queriesFor('/forums')) <= ceiling);
   });
