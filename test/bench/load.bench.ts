@@ -12,8 +12,21 @@ const visitors = 20;
 
 type Answer = { status: number; location: string | null; text: string; cookie: string | null };
 
+const percentile = (times: number[], p: number) => {
+  const sorted = [...times].sort((a, b) => a - b);
+  return Math.round(sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * p))] ?? 0);
+};
+const p99Of = (times: number[]) => percentile(times, 0.99);
+
 class Stats {
   times: number[] = [];
+  byKind = new Map<string, number[]>();
+  time(kind: string, ms: number): void {
+    this.times.push(ms);
+    const list = this.byKind.get(kind) ?? [];
+    list.push(ms);
+    this.byKind.set(kind, list);
+  }
   errors = 0;
   examples = new Map<string, number>();
   fail(what: string): void {
@@ -22,7 +35,7 @@ class Stats {
   }
 }
 
-async function request(stats: Stats | null, url: string, init: { cookie?: string; form?: Record<string, string> } = {}): Promise<Answer> {
+async function request(stats: Stats | null, kind: string, url: string, init: { cookie?: string; form?: Record<string, string> } = {}): Promise<Answer> {
   const started = performance.now();
   const response = await fetch(url, {
     method: init.form ? 'POST' : 'GET',
@@ -31,7 +44,7 @@ async function request(stats: Stats | null, url: string, init: { cookie?: string
     body: init.form ? new URLSearchParams(init.form) : undefined,
   });
   const text = await response.text();
-  stats?.times.push(performance.now() - started);
+  stats?.time(kind, performance.now() - started);
   return { status: response.status, location: response.headers.get('location'), text, cookie: response.headers.getSetCookie()[0]?.split(';')[0] ?? null };
 }
 
@@ -40,11 +53,11 @@ const pick = <T>(list: T[]) => list[Math.floor(Math.random() * list.length)]!;
 const pause = () => new Promise((resolve) => setTimeout(resolve, 500 + Math.random() * 2500));
 
 async function signIn(server: LoadServer, username: string): Promise<{ cookie: string; token: string }> {
-  const form = await request(null, `${server.url}/login`);
-  const signedIn = await request(null, `${server.url}/login`, { cookie: form.cookie!, form: { _csrf: tokenOf(form.text), login: username, password: 'load password load', next: '/' } });
+  const form = await request(null, 'login', `${server.url}/login`);
+  const signedIn = await request(null, 'login', `${server.url}/login`, { cookie: form.cookie!, form: { _csrf: tokenOf(form.text), login: username, password: 'load password load', next: '/' } });
   if (signedIn.status !== 302 && signedIn.status !== 303) throw new Error(`${username} could not sign in: ${signedIn.status}`);
   const cookie = signedIn.cookie!;
-  const page = await request(null, `${server.url}/threads/${server.threadIds[0]}`, { cookie });
+  const page = await request(null, 'thread', `${server.url}/threads/${server.threadIds[0]}`, { cookie });
   return { cookie, token: tokenOf(page.text) };
 }
 
@@ -53,6 +66,8 @@ async function member(server: LoadServer, index: number, session: { cookie: stri
   const { cookie, token } = session;
   let replies = 0;
   let reactions = 0;
+  // People do not all click at the same moment.
+  await pause();
   const expect = (answer: Answer, what: string, statuses: number[]) => {
     if (!statuses.includes(answer.status)) stats.fail(`${what} ${answer.status}`);
     return statuses.includes(answer.status);
@@ -60,20 +75,20 @@ async function member(server: LoadServer, index: number, session: { cookie: stri
   while (Date.now() < until) {
     const roll = Math.random();
     try {
-      if (roll < 0.35) expect(await request(stats, `${server.url}/threads/${pick(server.threadIds)}`, { cookie }), 'thread', [200]);
-      else if (roll < 0.55) expect(await request(stats, `${server.url}/forums/${server.forumSlug}?page=${1 + Math.floor(Math.random() * 5)}`, { cookie }), 'forum', [200]);
-      else if (roll < 0.65) expect(await request(stats, `${server.url}/search?q=${encodeURIComponent(pick(server.searchWords))}`, { cookie }), 'search', [200]);
+      if (roll < 0.35) expect(await request(stats, 'thread', `${server.url}/threads/${pick(server.threadIds)}`, { cookie }), 'thread', [200]);
+      else if (roll < 0.55) expect(await request(stats, 'forum', `${server.url}/forums/${server.forumSlug}?page=${1 + Math.floor(Math.random() * 5)}`, { cookie }), 'forum', [200]);
+      else if (roll < 0.65) expect(await request(stats, 'search', `${server.url}/search?q=${encodeURIComponent(pick(server.searchWords))}`, { cookie }), 'search', [200]);
       else if (roll < 0.75) {
         const body = `load-reply ${username} ${replies++}`;
-        const answer = await request(stats, `${server.url}/threads/${pick(server.threadIds)}/replies`, { cookie, form: { _csrf: token, body } });
+        const answer = await request(stats, 'reply', `${server.url}/threads/${pick(server.threadIds)}/replies`, { cookie, form: { _csrf: token, body } });
         if (expect(answer, 'reply', [302, 303])) acknowledged.replies.push(body);
       } else if (roll < 0.85) {
         // Each member sends strength to posts of their own share, once each: a second press would take it back.
         const postId = server.postIds[(index * 25 + reactions++) % server.postIds.length]!;
-        const answer = await request(stats, `${server.url}/posts/${postId}/support`, { cookie, form: { _csrf: token } });
+        const answer = await request(stats, 'support', `${server.url}/posts/${postId}/support`, { cookie, form: { _csrf: token } });
         if (expect(answer, 'support', [302, 303])) acknowledged.reactions.push([username, postId]);
-      } else if (roll < 0.95) expect(await request(stats, `${server.url}/notifications`, { cookie }), 'notifications', [200]);
-      else expect(await request(stats, `${server.url}/`, { cookie }), 'front', [200]);
+      } else if (roll < 0.95) expect(await request(stats, 'notifications', `${server.url}/notifications`, { cookie }), 'notifications', [200]);
+      else expect(await request(stats, 'front', `${server.url}/`, { cookie }), 'front', [200]);
     } catch (error) {
       stats.fail(`network ${(error as Error).message}`);
     }
@@ -82,11 +97,12 @@ async function member(server: LoadServer, index: number, session: { cookie: stri
 }
 
 async function visitor(server: LoadServer, until: number, stats: Stats): Promise<void> {
+  await pause();
   while (Date.now() < until) {
     const roll = Math.random();
     const path = roll < 0.6 ? `/threads/${pick(server.threadIds)}` : roll < 0.9 ? `/forums/${server.forumSlug}` : `/search?q=${encodeURIComponent(pick(server.searchWords))}`;
     try {
-      const answer = await request(stats, `${server.url}${path}`);
+      const answer = await request(stats, 'visitor', `${server.url}${path}`);
       if (answer.status !== 200) stats.fail(`visitor ${answer.status}`);
     } catch (error) {
       stats.fail(`network ${(error as Error).message}`);
@@ -118,13 +134,14 @@ export async function runLoadBench(): Promise<void> {
     ]);
     child.stdin!.write(`${JSON.stringify(acknowledged)}\n`);
     const found = JSON.parse(await next()) as Found;
-    const times = stats.times.sort((a, b) => a - b);
-    const p99 = times[Math.min(times.length - 1, Math.floor(times.length * 0.99))] ?? 0;
+    const times = stats.times;
+    const p99 = p99Of(times);
     const acked = acknowledged.replies.length + acknowledged.reactions.length;
     for (const [what, n] of stats.examples) console.log(`load error ${what} ×${n}`);
+    console.log(`load p99_ms ${[...stats.byKind].map(([kind, list]) => `${kind}=${p99Of(list)}`).join(' ')}`);
     console.log(
       `bench load sessions=${sessions.length} visitors=${visitors} seconds=${seconds} requests=${times.length} rps=${(times.length / seconds).toFixed(1)} errors=${stats.errors} ` +
-        `p99_ms=${Math.round(p99)} writes_acked=${acked} writes_found=${found.replies + found.reactions} database=${server.database}`,
+        `p50_ms=${percentile(times, 0.5)} p99_ms=${p99} writes_acked=${acked} writes_found=${found.replies + found.reactions} database=${server.database}`,
     );
   } finally {
     child.kill('SIGTERM');
