@@ -5,6 +5,7 @@
 import assert from 'node:assert/strict';
 import { eq, sql } from 'drizzle-orm';
 import { freshDatabase, type TestDatabase } from '../support/database.ts';
+import { prepared, viewerShape } from '../../server/db/prepared.ts';
 import { makeUser, setUpNode } from '../support/fixtures.ts';
 import { makeForum } from '../support/forums.ts';
 import { makeGroup } from '../support/groups.ts';
@@ -286,6 +287,31 @@ describe('access: every role × forum × post state × action, row rules and SQL
           }
         }
       });
+    }
+  });
+
+  it('a statement prepared for one member serves every member as the row rules do (their id a placeholder)', async () => {
+    const db = fresh.database.db;
+    // Three viewers of one shape (role "member"): one outside the closed group, one in it, its peer leader.
+    const [first, ...others] = (['member', 'participant', 'facilitator'] as const).map((role) => viewers.get(role)!);
+    const built = viewerShape(first);
+    assert.throws(() => built.viewer!.username, /cannot depend on the viewer's username/);
+    const statement = prepared(db, 'access_test_shown', () =>
+      db
+        .select({ id: posts.id, shown: postShownSql(built.viewer), readable: sql<boolean>`${forumReadableBy(built.viewer)}` })
+        .from(posts)
+        .innerJoin(threads, eq(threads.id, posts.threadId))
+        .innerJoin(forums, eq(forums.id, threads.forumId)),
+    );
+    for (const viewer of [first, ...others]) {
+      const answers = new Map((await statement.execute(viewerShape(viewer).values)).map((r) => [r.id, r]));
+      const wrong: string[] = [];
+      for (const { thread, post, forum: forumRow, inGroup } of await loaded(viewer)) {
+        const forum = { ...forumRow, inGroup };
+        const answer = answers.get(post.id)!;
+        if (answer.shown !== postShownTo(viewer, forum, thread, post) || answer.readable !== canSeeForum(viewer, forum)) wrong.push(`${viewer!.username}: ${thread.title}`);
+      }
+      assert.deepEqual(wrong, []);
     }
   });
 
