@@ -1,4 +1,5 @@
-import { PGlite } from '@electric-sql/pglite';
+import type { PGlite } from '@electric-sql/pglite';
+import { PGliteThread } from './pglite-thread.ts';
 import type { ExtractTablesWithRelations, SQL } from 'drizzle-orm';
 import type { PgDatabase, PgQueryResultHKT, PgTransaction } from 'drizzle-orm/pg-core';
 import { drizzle as drizzlePglite } from 'drizzle-orm/pglite';
@@ -44,7 +45,9 @@ export type Database = {
 export async function openDatabase(options: { databaseUrl: string | null; dataDir: string }): Promise<Database> {
   if (options.databaseUrl) return openPostgres(options.databaseUrl);
   const dataPath = options.dataDir === 'memory://' ? undefined : join(options.dataDir, 'pglite');
-  const client = await PGlite.create(dataPath);
+  // In a thread of its own: see pglite-thread.ts. Drizzle sees PGlite's interface.
+  const thread = await PGliteThread.create(dataPath);
+  const client = thread as unknown as PGlite;
   const counter = countingLogger();
   const db = drizzlePglite(client, { schema, logger: counter }) as unknown as Db;
   return {
@@ -53,7 +56,7 @@ export async function openDatabase(options: { databaseUrl: string | null; dataDi
     kind: 'pglite',
     queryCount: () => counter.count,
     ping: (timeoutMs) => withTimeout(client.query('select 1').then(() => true), timeoutMs),
-    close: () => client.close(),
+    close: () => thread.close(),
   };
 }
 
