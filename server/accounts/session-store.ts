@@ -2,6 +2,7 @@ import session from 'express-session';
 import { and, eq, isNull, lt, sql } from 'drizzle-orm';
 import type { Db } from '../db/client.ts';
 import { prepared } from '../db/prepared.ts';
+import { BoundedMap } from '../bounded-map.ts';
 import { sessions, users } from './accounts.tables.ts';
 import { notifications } from '../notifications/notifications.tables.ts';
 import type { User } from './accounts.service.ts';
@@ -38,7 +39,7 @@ export class DatabaseSessionStore extends session.Store {
   readonly #db: Db;
   #sweeper: NodeJS.Timeout;
   /** The stored expiry of sessions read lately, so touching one that is fresh enough costs no query. */
-  readonly #expiries = new Map<string, number>();
+  readonly #expiries = new BoundedMap<string, number>(10_000);
 
   constructor(db: Db) {
     super();
@@ -61,7 +62,7 @@ export class DatabaseSessionStore extends session.Store {
       .execute({ sid })
       .then(([row]) => {
         if (!row) return callback(null, null);
-        this.#remember(sid, row.session.expiresAt.getTime());
+        this.#expiries.set(sid, row.session.expiresAt.getTime());
         if (row.session.expiresAt <= new Date()) return callback(null, null);
         const data = row.session.data as unknown as session.SessionData & { passport?: object };
         // Not enumerable and a symbol: never written back with the session.
@@ -82,11 +83,6 @@ export class DatabaseSessionStore extends session.Store {
       .catch((error: unknown) => callback?.(error));
   }
 
-  #remember(sid: string, expiresAt: number): void {
-    if (this.#expiries.size >= 10_000) this.#expiries.delete(this.#expiries.keys().next().value!);
-    this.#expiries.set(sid, expiresAt);
-  }
-
   override touch(sid: string, data: session.SessionData, callback?: () => void): void {
     const expiresAt = data.cookie?.expires ? new Date(data.cookie.expires) : new Date(Date.now() + defaultLifetimeMs);
     // Extend at most once a day, so reading pages does not turn into a write per request.
@@ -95,7 +91,7 @@ export class DatabaseSessionStore extends session.Store {
       callback?.();
       return;
     }
-    this.#remember(sid, expiresAt.getTime());
+    this.#expiries.set(sid, expiresAt.getTime());
     this.#db
       .update(sessions)
       .set({ expiresAt })

@@ -1,5 +1,6 @@
 import MarkdownIt from 'markdown-it';
 import { paths } from '../paths.ts';
+import { BoundedMap } from '../bounded-map.ts';
 import sanitizeHtml from 'sanitize-html';
 import TurndownService from 'turndown';
 
@@ -85,19 +86,12 @@ const allowed: sanitizeHtml.IOptions = {
 
 // Texts rendered on every request (a forum's description, the front page, the rules) are the same
 // each time: the HTML made lately is kept. Posts are rendered once, when written, and stored.
-const rendered = new Map<string, string>();
-const renderedMax = 500;
+const rendered = new BoundedMap<string, string>(500);
 
 /** The one place Markdown becomes HTML that is safe to put in a page. */
 export function renderMarkdown(source: string, mentions?: ReadonlySet<string>): string {
   if (mentions) return sanitizeHtml(markdown.render(source, { mentions } satisfies RenderEnv), allowed);
-  let html = rendered.get(source);
-  if (html === undefined) {
-    html = sanitizeHtml(markdown.render(source, {} satisfies RenderEnv), allowed);
-    if (rendered.size >= renderedMax) rendered.delete(rendered.keys().next().value!);
-    rendered.set(source, html);
-  }
-  return html;
+  return rendered.made(source, () => sanitizeHtml(markdown.render(source, {} satisfies RenderEnv), allowed));
 }
 
 /** The @names written in a text (lower case), to look up before rendering. */

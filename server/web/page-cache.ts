@@ -1,5 +1,6 @@
 import type { NextFunction, Request, Response } from 'express';
 import { locales, type Config } from '../config.ts';
+import { BoundedMap } from '../bounded-map.ts';
 
 /**
  * A short-lived cache of pages as a visitor without a session sees them, like Discourse's
@@ -12,7 +13,7 @@ import { locales, type Config } from '../config.ts';
 export function visitorPageCache(config: Config, options: { ttlMs?: number; maxEntries?: number } = {}) {
   const ttlMs = options.ttlMs ?? 3000;
   const maxEntries = options.maxEntries ?? 500;
-  const pages = new Map<string, { body: string; until: number }>();
+  const pages = new BoundedMap<string, { body: string; until: number }>(maxEntries);
 
   return (req: Request, res: Response, next: NextFunction) => {
     if (req.method !== 'GET' && req.method !== 'HEAD') {
@@ -35,7 +36,6 @@ export function visitorPageCache(config: Config, options: { ttlMs?: number; maxE
         // The session cookie is only added as the headers go out, so decide once the answer is finished.
         res.once('finish', () => {
           if (res.getHeader('set-cookie') || !/^text\/html/.test(String(res.getHeader('content-type')))) return;
-          if (pages.size >= maxEntries) pages.delete(pages.keys().next().value!);
           pages.set(key, { body, until: Date.now() + ttlMs });
         });
       }

@@ -1,6 +1,7 @@
 import type { HelperOptions } from 'handlebars';
 import type { Locale } from '../../config.ts';
 import { translator } from '../../i18n/i18n.ts';
+import { BoundedMap } from '../../bounded-map.ts';
 
 const tags: Record<Locale, string> = { fi: 'fi-FI', sv: 'sv-FI', en: 'en-GB', da: 'da-DK' };
 // English and Danish name the month ("Tue 14 May", "tir. 14. maj"); Finnish and Swedish number it.
@@ -44,8 +45,7 @@ function rootOf(options: HelperOptions): { locale: Locale; timeZone: string } {
 
 // Pages show the same posts' dates again and again, and formatting one is dear (Intl and two
 // translations): the texts made lately are kept, by language, time zone and minute.
-const madeDates = new Map<string, string>();
-const madeDatesMax = 20_000;
+const madeDates = new BoundedMap<string, string>(20_000);
 
 /** {{date value}}: weekday, date with year and time in the reader's language, in the node's time zone. */
 export function date(value: unknown, options: HelperOptions): string {
@@ -53,15 +53,11 @@ export function date(value: unknown, options: HelperOptions): string {
   const { locale, timeZone } = rootOf(options);
   const when = new Date(value);
   const key = `${locale} ${timeZone} ${Math.floor(when.getTime() / 60_000)}`;
-  let text = madeDates.get(key);
-  if (text === undefined) {
+  return madeDates.made(key, () => {
     const t = translator(locale);
     const p = parts(when, locale, timeZone);
-    text = t('dates.at', { date: t('dates.dayWithYear', p), time: p.time });
-    if (madeDates.size >= madeDatesMax) madeDates.delete(madeDates.keys().next().value!);
-    madeDates.set(key, text);
-  }
-  return text;
+    return t('dates.at', { date: t('dates.dayWithYear', p), time: p.time });
+  });
 }
 
 /** {{meeting start end}}: "ti 14.5. klo 18.00–19.30", in the reader's language and the node's time zone. */
