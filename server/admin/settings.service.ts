@@ -50,15 +50,18 @@ export async function writeSettings(db: DatabaseLike, values: Partial<typeof nod
   return settings!;
 }
 
-export async function updateSettings(db: DatabaseLike, form: unknown): Promise<{ ok: true; settings: NodeSettings } | Invalid> {
-  const parsed = parseForm(settingsForm, form);
+/** A form of some of the node's settings: written when `schema` accepts it, refused field by field when not. */
+export async function saveSettingsForm(
+  db: DatabaseLike,
+  schema: z.ZodType<Partial<typeof nodeSettings.$inferInsert>>,
+  form: unknown,
+): Promise<{ ok: true; settings: NodeSettings } | Invalid> {
+  const parsed = parseForm(schema, form);
   if (!parsed.ok) return parsed;
   return { ok: true, settings: await writeSettings(db, parsed.value) };
 }
 
+export const updateSettings = (db: DatabaseLike, form: unknown) => saveSettingsForm(db, settingsForm, form);
+
 /** The languages search stems words in; the caller makes the search index again for them. */
-export async function updateSearchLanguages(db: DatabaseLike, form: unknown): Promise<{ ok: true; settings: NodeSettings } | Invalid> {
-  const parsed = parseForm(searchForm, form);
-  if (!parsed.ok) return parsed;
-  return { ok: true, settings: await writeSettings(db, parsed.value) };
-}
+export const updateSearchLanguages = (db: DatabaseLike, form: unknown) => saveSettingsForm(db, searchForm, form);

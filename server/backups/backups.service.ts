@@ -3,8 +3,8 @@ import { join } from 'node:path';
 import { z } from 'zod';
 import type { Database, DatabaseLike } from '../db/client.ts';
 import { isAlive } from '../db/lock.ts';
-import { writeSettings } from '../admin/settings.service.ts';
-import { parseForm, type Invalid } from '../validation.ts';
+import { saveSettingsForm } from '../admin/settings.service.ts';
+import type { Invalid } from '../validation.ts';
 import { writeBackup, type BackupSummary } from './backup-file.ts';
 import { uploadsDir } from './restore.ts';
 
@@ -82,10 +82,7 @@ export const backupScheduleForm = z.object({
 });
 
 export async function updateBackupSchedule(db: DatabaseLike, form: unknown): Promise<{ ok: true } | Invalid> {
-  const parsed = parseForm(backupScheduleForm, form);
-  if (!parsed.ok) return parsed;
-  await writeSettings(db, parsed.value);
-  return { ok: true };
+  return saveSettingsForm(db, backupScheduleForm, form);
 }
 
 /** Whether a scheduled backup is due: none yet, or the newest is a day old. */

@@ -1,8 +1,8 @@
 // The node's moderation settings: pre-moderation, the published log and the crisis lines.
 import { z } from 'zod';
 import type { DatabaseLike } from '../db/client.ts';
-import { writeSettings } from '../admin/settings.service.ts';
-import { parseForm, type Invalid } from '../validation.ts';
+import { saveSettingsForm, writeSettings } from '../admin/settings.service.ts';
+import type { Invalid } from '../validation.ts';
 import { parseCrisisLines } from './crisis.ts';
 
 const moderationForm = z.object({
@@ -12,10 +12,7 @@ const moderationForm = z.object({
 });
 
 export async function saveModerationSettings(db: DatabaseLike, form: unknown): Promise<{ ok: true } | Invalid> {
-  const parsed = parseForm(moderationForm, form);
-  if (!parsed.ok) return parsed;
-  await writeSettings(db, parsed.value);
-  return { ok: true };
+  return saveSettingsForm(db, moderationForm, form);
 }
 
 export async function saveCrisisLines(db: DatabaseLike, form: Record<string, unknown>): Promise<{ ok: true } | Invalid> {
