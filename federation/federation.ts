@@ -45,7 +45,7 @@ async function publicAuthor(context: AppContext, identifier: string) {
 export function buildFederation(context: AppContext): Federation<AppContext> {
   const federation = createFederation<AppContext>({
     kv: new DatabaseKvStore(context.database.background),
-    queue: new DatabaseMessageQueue(context.database.background),
+    queue: new DatabaseMessageQueue(context.database.background, { releaseHeld: !context.worker }),
     origin: context.config.baseUrl.origin,
     // Only tests talk to servers on loopback addresses.
     allowPrivateAddress: context.config.federationAllowPrivateAddress,

@@ -18,6 +18,14 @@ function delayOf(options?: MessageQueueEnqueueOptions): number {
   return delay ? Math.max(0, delay.total('millisecond')) : 0;
 }
 
+/**
+ * One node owns its queue: what is still held when it starts was held by a run of it that died
+ * (killed, or the machine went down), and is taken up again now rather than when the lock runs out.
+ */
+export async function releaseHeldMessages(db: DatabaseLike): Promise<void> {
+  await db.update(federationQueue).set({ lockedUntil: null }).where(isNotNull(federationQueue.lockedUntil)).catch(() => {});
+}
+
 export class DatabaseMessageQueue implements MessageQueue {
   /** Fedify re-enqueues a failed delivery with its own backoff. */
   readonly nativeRetrial = false;
@@ -25,9 +33,15 @@ export class DatabaseMessageQueue implements MessageQueue {
   private readonly pollMs: number;
   private readonly workers: number;
   private readonly wake = new EventEmitter();
+  private readonly releaseHeld: boolean;
 
-  /** `workers` messages are handled at once (a delivery mostly waits on the network); one key is still one at a time. */
-  constructor(db: DatabaseLike, options: { pollMs?: number; workers?: number } = {}) {
+  /**
+   * `workers` messages are handled at once (a delivery mostly waits on the network); one key is
+   * still one at a time. `releaseHeld: false` when the node's other processes may be delivering
+   * (WEB_CONCURRENCY): the node's first process let go of what a run that died held.
+   */
+  constructor(db: DatabaseLike, options: { pollMs?: number; workers?: number; releaseHeld?: boolean } = {}) {
+    this.releaseHeld = options.releaseHeld ?? true;
     this.db = db;
     this.pollMs = options.pollMs ?? 1000;
     this.workers = options.workers ?? 4;
@@ -76,9 +90,7 @@ export class DatabaseMessageQueue implements MessageQueue {
   }
 
   async listen(handler: (message: unknown) => Promise<void> | void, options: MessageQueueListenOptions = {}): Promise<void> {
-    // One node owns its queue: what is still held when it starts was held by a run of it that died
-    // (killed, or the machine went down), and is taken up again now rather than when the lock runs out.
-    await this.db.update(federationQueue).set({ lockedUntil: null }).where(isNotNull(federationQueue.lockedUntil)).catch(() => {});
+    if (this.releaseHeld) await releaseHeldMessages(this.db);
     await Promise.all(Array.from({ length: this.workers }, () => this.work(handler, options.signal)));
   }
 

@@ -54,7 +54,7 @@ async function serverRow(context: AppContext, host: string): Promise<Server | un
 async function saveServer(context: AppContext, host: string, values: Partial<Omit<Server, 'host'>>): Promise<void> {
   const set = { ...values, updatedAt: new Date() };
   await context.database.db.insert(federationServers).values({ host, ...set }).onConflictDoUpdate({ target: federationServers.host, set });
-  forgetPolicy(context.database.db);
+  forgetPolicy();
 }
 
 /** The node follows another node's actor (the first half of a partnership). */
@@ -157,8 +157,8 @@ export async function setBlocked(context: AppContext, text: string, blocked: boo
 export async function setMode(context: AppContext, mode: string): Promise<{ ok: true } | Invalid> {
   if (!(federationModes as readonly string[]).includes(mode)) return invalid('mode', 'errors.network.mode');
   await context.database.db.update(nodeSettings).set({ federationMode: mode as FederationMode }).where(eq(nodeSettings.id, 1));
-  forgetSettings(context.database.db);
-  forgetPolicy(context.database.db);
+  forgetSettings();
+  forgetPolicy();
   return { ok: true };
 }
 

@@ -1,21 +1,23 @@
 // Which servers this node talks to: none the admin has blocked, and in allowlist mode only the
 // partner nodes. Asked before an inbox reads a post, for a signed fetch, for every delivery and
-// every follow. A change takes effect at once in this process (the cache is forgotten) and within
-// seconds in any other on the same database.
+// every follow. A change takes effect at once in this process and as soon as the others on the
+// same database hear of it (db/changes.ts).
 import { eq } from 'drizzle-orm';
 import type { IncomingHttpHeaders } from 'node:http';
 import type { DatabaseLike } from '../server/db/client.ts';
+import { changed, generation } from '../server/db/changes.ts';
 import { nodeSettings } from '../server/admin/settings.tables.ts';
 import { federationServers, type FederationMode } from './federation.tables.ts';
 
 export type Policy = { mode: FederationMode; blocked: ReadonlySet<string>; partners: ReadonlySet<string> };
 
-const cacheMs = 5000;
-const cached = new WeakMap<object, { policy: Policy; until: number }>();
+const cacheMs = 60_000;
+const cached = new WeakMap<object, { policy: Policy; until: number; generation: number }>();
 
 export async function policyOf(db: DatabaseLike): Promise<Policy> {
   const hit = cached.get(db);
-  if (hit && hit.until > Date.now()) return hit.policy;
+  if (hit && hit.until > Date.now() && hit.generation === generation('federation-policy')) return hit.policy;
+  const seen = generation('federation-policy');
   const [settings] = await db.select({ mode: nodeSettings.federationMode }).from(nodeSettings).where(eq(nodeSettings.id, 1));
   const servers = await db.select({ host: federationServers.host, blocked: federationServers.blocked, partner: federationServers.partner }).from(federationServers);
   const policy: Policy = {
@@ -23,12 +25,13 @@ export async function policyOf(db: DatabaseLike): Promise<Policy> {
     blocked: new Set(servers.filter((s) => s.blocked).map((s) => s.host)),
     partners: new Set(servers.filter((s) => s.partner && !s.blocked).map((s) => s.host)),
   };
-  cached.set(db, { policy, until: Date.now() + cacheMs });
+  cached.set(db, { policy, until: Date.now() + cacheMs, generation: seen });
   return policy;
 }
 
-export function forgetPolicy(db: DatabaseLike): void {
-  cached.delete(db);
+/** Who this node talks to changed: every process reads it again. */
+export function forgetPolicy(): void {
+  changed('federation-policy');
 }
 
 const hostShape = /^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*(:\d{1,5})?$/;

@@ -96,7 +96,7 @@ export function buildApp(context: AppContext): { app: express.Express; close(): 
   app.use(metrics.router);
   // ActivityPub, WebFinger and NodeInfo: before the page cache and before any body parser.
   const federation = buildFederation(context);
-  app.post(['/ap/inbox', '/ap/actors/:identifier/inbox'], inboxLimit(config.federationInboxLimit));
+  app.post(['/ap/inbox', '/ap/actors/:identifier/inbox'], inboxLimit(database.background, config.sessionSecret, config.federationInboxLimit));
   app.use(federationAdapter(federation, context));
   app.use(activitiesRouter(context));
   app.use(directoryRouter(context));
@@ -104,12 +104,14 @@ export function buildApp(context: AppContext): { app: express.Express; close(): 
   // Work done in the background (deliveries, queued activities) is not counted as a page's queries.
   const background: AppContext = { ...context, database: { ...context.database, db: context.database.background } };
   startOutbox(federation, background, stopQueue.signal);
-  startDirectorySync(federation, background, stopQueue.signal);
-  startBackupSchedule(background, stopQueue.signal);
-  // After an upgrade that changed the search documents, or a change of languages cut short.
-  refreshSearchIndex(background.database.db)
-    .then((n) => n && context.log(`search: made the search index again (${n} posts)`))
-    .catch((error: Error) => context.log(`search: making the search index again failed: ${error.message}`));
+  if (!context.worker || context.worker.number === 1) {
+    startDirectorySync(federation, background, stopQueue.signal);
+    startBackupSchedule(background, stopQueue.signal);
+    // After an upgrade that changed the search documents, or a change of languages cut short.
+    refreshSearchIndex(background.database.db)
+      .then((n) => n && context.log(`search: made the search index again (${n} posts)`))
+      .catch((error: Error) => context.log(`search: making the search index again failed: ${error.message}`));
+  }
   federation.startQueue(background, { signal: stopQueue.signal }).catch((error: unknown) => context.log(`federation: the queue stopped: ${String(error)}`));
   if (config.pageCacheMs > 0) app.use(visitorPageCache(config, { ttlMs: config.pageCacheMs }));
   app.use(

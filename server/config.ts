@@ -34,6 +34,8 @@ export type Config = {
   networkListingMaxAgeSeconds: number;
   /** How often the node looks whether a scheduled backup is due, in seconds. */
   backupCheckSeconds: number;
+  /** How many processes serve the node (PostgreSQL only: the embedded database belongs to one process). */
+  webConcurrency: number;
 };
 
 export type SmtpConfig = {
@@ -93,6 +95,10 @@ export function loadConfig(env: Env = process.env): Config {
   // A person starting a trial at a terminal reads plain lines; a service manager collects JSON.
   const logFormat = read(env, 'LOG_FORMAT', z.enum(['json', 'text']), process.stdout.isTTY ? 'text' : 'json', 'must be json or text');
   const metricsToken = read(env, 'METRICS_TOKEN', z.string().min(32), '', 'must be at least 32 characters') || null;
+  const webConcurrency = read(env, 'WEB_CONCURRENCY', z.coerce.number().int().min(1).max(64), 1, 'must be a whole number from 1 to 64');
+  if (webConcurrency > 1 && !databaseUrl) {
+    throw new ConfigError('WEB_CONCURRENCY', `is ${webConcurrency}, but more than one process needs DATABASE_URL (PostgreSQL): the embedded database belongs to one process`);
+  }
   const sessionSecret = read(env, 'SESSION_SECRET', z.string().min(32), '', 'must be at least 32 characters') || keptSecret(dataDir);
   return {
     port: portValue,
@@ -112,6 +118,7 @@ export function loadConfig(env: Env = process.env): Config {
     networkSyncSeconds: read(env, 'NETWORK_SYNC_INTERVAL', z.coerce.number().int().min(1).max(604_800), 3600, 'must be a whole number of seconds from 1 to 604800'),
     networkListingMaxAgeSeconds: read(env, 'NETWORK_LISTING_MAX_AGE', z.coerce.number().int().min(1).max(31_536_000), 14 * 86_400, 'must be a whole number of seconds from 1 to 31536000'),
     backupCheckSeconds: read(env, 'BACKUP_CHECK_INTERVAL', z.coerce.number().int().min(1).max(86_400), 600, 'must be a whole number of seconds from 1 to 86400'),
+    webConcurrency,
     pageCacheMs: read(env, 'PAGE_CACHE_MS', z.coerce.number().int().min(0).max(60_000), 3000, 'must be a whole number of milliseconds from 0 to 60000'),
   };
 }

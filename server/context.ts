@@ -11,4 +11,9 @@ export type AppContext = {
   log: (line: string) => void;
   /** Where each finished request is logged, when the log takes requests (JSON). */
   logRequest?: (entry: RequestEntry) => void;
+  /**
+   * Which of the node's processes this is, when WEB_CONCURRENCY starts more than one: the first
+   * does the node's own background work (search index, partners' listings, backups) once for all.
+   */
+  worker?: { number: number; count: number };
 };

@@ -1,5 +1,4 @@
 import { Router, type NextFunction, type Request, type Response } from 'express';
-import { rateLimit } from 'express-rate-limit';
 import type { AppContext } from '../context.ts';
 import { canSeeProfile, requireSignedIn } from '../access.ts';
 import { NotFoundError } from '../errors.ts';
@@ -16,14 +15,15 @@ import { inviteProblem } from './invites.service.ts';
 import { findUsableReset, requestPasswordReset, resetPassword, resetValidHours } from './password-reset.service.ts';
 import type { Authenticator, SignInFailure } from './passport.ts';
 import { settingsRoutes } from './settings.routes.ts';
+import { databaseRateLimit } from '../web/rate-limit.ts';
 
 export function accountsRouter(context: AppContext, passport: Authenticator): Router {
   const { database, mailer, config } = context;
   const db = database.db;
   const router = Router();
   // Per address, per app. Sign-in counts only refused attempts; the per-account lock-out is in the database.
-  const signInLimit = rateLimit({ windowMs: 15 * 60_000, limit: 50, skipSuccessfulRequests: true, standardHeaders: 'draft-8', legacyHeaders: false });
-  const formLimit = rateLimit({ windowMs: 60 * 60_000, limit: 30, standardHeaders: 'draft-8', legacyHeaders: false });
+  const signInLimit = databaseRateLimit(db, config.sessionSecret, 'sign-in', { windowMs: 15 * 60_000, limit: 50, skipSuccessfulRequests: true });
+  const formLimit = databaseRateLimit(db, config.sessionSecret, 'account-forms', { windowMs: 60 * 60_000, limit: 30 });
 
   const registerView = async (req: Request, values: Record<string, unknown> = {}, errors = {}) => {
     const settings = await getSettings(db);

@@ -143,14 +143,20 @@ export async function authenticate(db: DatabaseLike, login: string, password: st
   const matches = await verifyPassword(password, user?.passwordHash ?? null);
   if (!user || user.status === 'deleted') return { ok: false, kind: 'refused', reason: 'wrong' };
   if (!matches) {
-    const failures = user.failedLogins + 1;
-    const lock = failures >= maxFailedLogins;
     const until = new Date(now.getTime() + lockoutMinutes * 60_000);
-    await db
+    // Counted in the statement, not from the row read above: attempts at the same moment (in any
+    // of the node's processes) are each counted, and the one that reaches the limit locks.
+    const reaches = sql`${users.failedLogins} + 1 >= ${maxFailedLogins}`;
+    const [counted] = await db
       .update(users)
-      .set({ failedLogins: lock ? 0 : failures, lockedUntil: lock ? until : user.lockedUntil })
-      .where(eq(users.id, user.id));
-    return lock ? { ok: false, kind: 'refused', reason: 'locked', until } : { ok: false, kind: 'refused', reason: 'wrong' };
+      .set({
+        failedLogins: sql`case when ${reaches} then 0 else ${users.failedLogins} + 1 end`,
+        lockedUntil: sql`case when ${reaches} then ${until.toISOString()}::timestamptz else ${users.lockedUntil} end`,
+      })
+      .where(eq(users.id, user.id))
+      .returning({ lockedUntil: users.lockedUntil });
+    const locked = counted?.lockedUntil?.getTime() === until.getTime();
+    return locked ? { ok: false, kind: 'refused', reason: 'locked', until } : { ok: false, kind: 'refused', reason: 'wrong' };
   }
   if (user.failedLogins > 0 || user.lockedUntil) {
     await db.update(users).set({ failedLogins: 0, lockedUntil: null }).where(eq(users.id, user.id));

@@ -1,6 +1,7 @@
 import { eq } from 'drizzle-orm';
 import { z } from 'zod';
 import type { DatabaseLike } from '../db/client.ts';
+import { changed, generation } from '../db/changes.ts';
 import { list, parseForm, type Invalid } from '../validation.ts';
 import { nodeSettings, registrationPolicies, searchLanguages } from './settings.tables.ts';
 
@@ -21,22 +22,24 @@ const searchForm = z.object({
   searchLanguages: list(z.enum(searchLanguages, 'errors.searchLanguages.missing')).pipe(z.array(z.enum(searchLanguages)).min(1, 'errors.searchLanguages.missing')),
 });
 
-// Every page shows the settings, and they change rarely: keep them a few seconds. A change made
-// in this process is seen at once; other processes on the same database see it within the TTL.
-const cacheMs = 5000;
-const cached = new WeakMap<object, { settings: NodeSettings | undefined; until: number }>();
+// Every page shows the settings, and they change rarely: keep them. A change is seen at once in
+// this process and as soon as the others hear of it (db/changes.ts); a minute at the most.
+const cacheMs = 60_000;
+const cached = new WeakMap<object, { settings: NodeSettings | undefined; until: number; generation: number }>();
 
 /** Undefined until the first-run setup has named the node. */
 export async function getSettings(db: DatabaseLike): Promise<NodeSettings | undefined> {
   const hit = cached.get(db);
-  if (hit && hit.until > Date.now()) return hit.settings;
+  if (hit && hit.until > Date.now() && hit.generation === generation('settings')) return hit.settings;
+  const seen = generation('settings');
   const [settings] = await db.select().from(nodeSettings).where(eq(nodeSettings.id, 1));
-  if (settings) cached.set(db, { settings, until: Date.now() + cacheMs });
+  if (settings) cached.set(db, { settings, until: Date.now() + cacheMs, generation: seen });
   return settings;
 }
 
-export function forgetSettings(db: DatabaseLike): void {
-  cached.delete(db);
+/** The settings changed: every process reads them again. */
+export function forgetSettings(): void {
+  changed('settings');
 }
 
 /** Writes some of the node's settings, and forgets the kept copy so this process sees them at once. */
@@ -46,7 +49,7 @@ export async function writeSettings(db: DatabaseLike, values: Partial<typeof nod
     .set({ ...values, updatedAt: new Date() })
     .where(eq(nodeSettings.id, 1))
     .returning();
-  forgetSettings(db);
+  forgetSettings();
   return settings!;
 }
 

@@ -38,11 +38,11 @@ export async function completeSetup(db: DatabaseLike, form: unknown): Promise<{ 
       .values({ id: 1, name: input.siteName })
       .onConflictDoUpdate({ target: nodeSettings.id, set: { name: input.siteName } });
     return created;
-  }).finally(() => forgetSettings(db));
+  }).finally(() => forgetSettings());
 }
 
 /** Makes sure the settings row exists, for nodes whose first admin came from the command line. */
 export async function ensureSettings(db: DatabaseLike, fallbackName: string): Promise<void> {
   await db.insert(nodeSettings).values({ id: 1, name: fallbackName }).onConflictDoNothing();
-  forgetSettings(db);
+  forgetSettings();
 }

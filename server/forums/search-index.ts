@@ -48,7 +48,7 @@ async function reindex(db: Db): Promise<number> {
     }
     // The languages read before the run: if they changed meanwhile, the next round sees it.
     await db.update(nodeSettings).set({ searchIndexed: settings.languages }).where(eq(nodeSettings.id, 1));
-    forgetSettings(db);
+    forgetSettings();
   }
 }
 

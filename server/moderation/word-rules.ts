@@ -7,6 +7,7 @@
 import { asc, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import type { DatabaseLike } from '../db/client.ts';
+import { changed, generation } from '../db/changes.ts';
 import { locales, type Locale } from '../config.ts';
 import { parseForm, type Invalid } from '../validation.ts';
 import { wordRuleActions, wordRules, type WordRuleAction } from './moderation.tables.ts';
@@ -22,21 +23,23 @@ export function listRules(db: DatabaseLike): Promise<WordRule[]> {
   return db.select().from(wordRules).orderBy(asc(wordRules.action), asc(wordRules.locale), asc(wordRules.pattern));
 }
 
-// Every post is checked, and rules change rarely: keep them (compiled) a few seconds, as the
-// settings are. A change in this process is seen at once; other processes see it within the TTL.
-const cacheMs = 5000;
-const cached = new WeakMap<object, { rules: Compiled[]; until: number }>();
+// Every post is checked, and rules change rarely: keep them (compiled), as the settings are. A
+// change is seen at once in this process and as soon as the others hear of it (db/changes.ts).
+const cacheMs = 60_000;
+const cached = new WeakMap<object, { rules: Compiled[]; until: number; generation: number }>();
 
 async function currentRules(db: DatabaseLike): Promise<Compiled[]> {
   const hit = cached.get(db);
-  if (hit && hit.until > Date.now()) return hit.rules;
+  if (hit && hit.until > Date.now() && hit.generation === generation('word-rules')) return hit.rules;
+  const seen = generation('word-rules');
   const rules = (await listRules(db)).map((rule) => ({ rule, words: compileRule(rule.pattern) }));
-  cached.set(db, { rules, until: Date.now() + cacheMs });
+  cached.set(db, { rules, until: Date.now() + cacheMs, generation: seen });
   return rules;
 }
 
-export function forgetRules(db: DatabaseLike): void {
-  cached.delete(db);
+/** The rules changed: every process reads them again. */
+export function forgetRules(): void {
+  changed('word-rules');
 }
 
 /** Each word's stem per language, in one query: the text's words and the rules' words together. */
@@ -102,11 +105,11 @@ export async function addRule(db: DatabaseLike, form: unknown): Promise<{ ok: tr
   const parsed = parseForm(ruleForm, form);
   if (!parsed.ok) return parsed;
   const [rule] = await db.insert(wordRules).values({ ...parsed.value, pattern: parsed.value.pattern.toLowerCase() }).returning();
-  forgetRules(db);
+  forgetRules();
   return { ok: true, rule: rule! };
 }
 
 export async function removeRule(db: DatabaseLike, id: string): Promise<void> {
   await db.delete(wordRules).where(sql`${wordRules.id} = ${id}`);
-  forgetRules(db);
+  forgetRules();
 }

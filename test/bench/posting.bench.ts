@@ -34,15 +34,15 @@ export async function runPostingBench(): Promise<void> {
   await setUpNode(db);
   const defaults = await db.select().from(wordRules);
   await db.delete(wordRules);
-  forgetRules(db);
+  forgetRules();
   const bare = await postingRate(db, 'bare');
   await db.insert(wordRules).values(defaults.map(({ id: _id, ...rule }) => rule));
-  forgetRules(db);
+  forgetRules();
   const withDefaults = await postingRate(db, 'defaults');
   // A busy node's list: 50 more stemmed words and 50 more patterns, in every language.
   const extra = Array.from({ length: 100 }, (_, i) => ({ locale: locales[i % locales.length]!, pattern: i % 2 ? `sana${i}` : `kuvio${i}*`, action: 'hold' as const }));
   await db.insert(wordRules).values(extra);
-  forgetRules(db);
+  forgetRules();
   const withMany = await postingRate(db, 'many');
   console.log(`bench posting-default-rules ratio=${(withDefaults / bare).toFixed(3)} ours=${withDefaults.toFixed(1)} bare=${bare.toFixed(1)} rules=${defaults.length}`);
   console.log(`bench posting-122-rules ratio=${(withMany / bare).toFixed(3)} ours=${withMany.toFixed(1)} bare=${bare.toFixed(1)} rules=${defaults.length + extra.length}`);

@@ -36,7 +36,7 @@ describe('federation: the shared group directory of partner nodes', function () 
       startSetUpNode({ env }),
     ]);
     await b.database.db.update(nodeSettings).set({ name: 'Bee-yhdistys' });
-    forgetSettings(b.database.db);
+    forgetSettings();
     // B has groups before the partnership: they come with it.
     await makeGroup(b.database.db, { name: 'Been kävelyryhmä', slug: 'kavely', municipalityCode: '398' });
     await makeGroup(c.database.db, { name: 'Ceen ryhmä', slug: 'ceen-ryhma' });

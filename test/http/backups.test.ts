@@ -2,13 +2,12 @@ import assert from 'node:assert/strict';
 import { existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
-import { sql } from 'drizzle-orm';
 import { Client, errorsOf } from '../support/client.ts';
 import { startSetUpNode, type SetUpTestNode } from '../support/set-up-node.ts';
 import { makeForum, makeReply, makeThread } from '../support/forums.ts';
 import { freshDatabase } from '../support/database.ts';
 import { openDatabase } from '../../server/db/client.ts';
-import { getSettings } from '../../server/admin/settings.service.ts';
+import { getSettings, writeSettings } from '../../server/admin/settings.service.ts';
 import { backupName, listBackups } from '../../server/backups/backups.service.ts';
 import { readTables } from '../../server/backups/tables.ts';
 import { makeUser, setUpNode, signedIn } from '../support/fixtures.ts';
@@ -91,7 +90,7 @@ describe('scheduled backups', () => {
     writeFileSync(join(dir, byHand), 'by hand');
     const node = await startSetUpNode({ env: { DATA_DIR: dataDir, BACKUP_CHECK_INTERVAL: '1' } });
     try {
-      await node.database.db.execute(sql`update node_settings set backup_keep = 2`);
+      await writeSettings(node.database.db, { backupKeep: 2 });
       await until('a daily backup of today', () => listBackups(dataDir).some((b) => b.kind === 'daily' && Date.now() - b.madeAt.getTime() < 3_600_000), 60_000);
       await until('old daily backups removed', () => listBackups(dataDir).filter((b) => b.kind === 'daily').length === 2, 30_000);
       const names = readdirSync(dir);

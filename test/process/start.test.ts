@@ -12,6 +12,7 @@ describe('starting and stopping a node', function () {
     ['DATABASE_URL', 'mysql://localhost/kohtaamo', /DATABASE_URL/],
     ['DATABASE_URL', 'postgres://127.0.0.1:1/nothing', /DATABASE_URL/],
     ['BASE_URL', 'example.org', /BASE_URL/],
+    ['WEB_CONCURRENCY', '2', /WEB_CONCURRENCY.*DATABASE_URL/],
   ] as const) {
     it(`stops with exit code 1 and names ${name} when it is "${value}"`, async () => {
       const result = await run('server/main.ts', [], { DATA_DIR: tempDataDir(), PORT: '0', [name]: value });

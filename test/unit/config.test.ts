@@ -34,6 +34,9 @@ describe('loadConfig', () => {
     ['LOG_FORMAT', 'xml'],
     ['METRICS_TOKEN', 'short'],
     ['BACKUP_CHECK_INTERVAL', '0'],
+    ['WEB_CONCURRENCY', '0'],
+    // More than one process on the embedded database, which belongs to one.
+    ['WEB_CONCURRENCY', '2'],
   ] as const) {
     it(`names ${name} when it is "${value}"`, () => {
       const env: Record<string, string> = { DATA_DIR: dataDir(), [name]: value };
