@@ -117,6 +117,8 @@ export const posts = pgTable(
     uniqueIndex('posts_iri').on(t.iri),
     index('posts_author').on(t.authorId),
     index('posts_search').using('gin', t.search),
+    // Search walks the newest posts for a common word (search.queries.ts).
+    index('posts_created').on(t.createdAt),
     // The moderators' header counts the waiting posts on every page they open: few rows, found at once.
     index('posts_waiting').on(t.threadId).where(sql`${t.heldAt} is not null`),
   ],

@@ -1,5 +1,5 @@
 import { and, desc, eq, sql } from 'drizzle-orm';
-import type { DatabaseLike } from '../db/client.ts';
+import { selectRows, type DatabaseLike } from '../db/client.ts';
 import { users } from '../accounts/accounts.tables.ts';
 import type { Viewer } from '../access.ts';
 import type { Locale } from '../config.ts';
@@ -9,9 +9,10 @@ import { authorName, postListedFor } from '../access.sql.ts';
 import { escapeHtml } from '../markup/markup.ts';
 
 export const resultsPerPage = 20;
-export const countLimit = 1000;
+export const countLimit = 200;
 
-// Control characters cannot appear in posts, so they mark the highlights safely until the text is escaped.
+// Control characters cannot appear in posts, so they mark the highlights safely until the text is
+// escaped; search_headline (migration 0015) looks for this start mark.
 const start = '\u0001';
 const stop = '\u0002';
 
@@ -29,37 +30,48 @@ export async function search(
   words: string,
   options: { forumId?: string; page: number; locale: Locale },
 ): Promise<{ hits: SearchHit[]; total: number; more: boolean }> {
-  // A scalar subquery, so the database makes the query once, not once a row.
-  const query = sql`(select ${searchQuery(words, nodeConfigs)})`;
-  const where = and(
-    postListedFor(viewer),
-    options.forumId ? eq(forums.id, options.forumId) : undefined,
-    sql`${posts.search} @@ (${query})`,
-  );
+  // The query is made first and passed to the search as a value, so the planner sees it: a common
+  // word is found by walking the newest posts, a rare one through the index. (Made inside the
+  // search, it is unknown to the planner, which then reads every match of a common word.)
+  const [made] = await selectRows<{ q: string | null }>(db, sql`select (${searchQuery(words, nodeConfigs)})::text as q`);
+  if (!made?.q) return { hits: [], total: 0, more: false };
+  const query = sql`${made.q}::tsquery`;
   // Highlight with the reader's language first; the first language whose stems match the text
   // wins, and the unstemmed words last.
   const own = searchConfigs[options.locale];
   const configs = [own, ...Object.values(searchConfigs).filter((c) => c !== own), 'simple'];
-  const headlines = sql.join(
-    configs.map((config) => sql`ts_headline(${sql.raw(`'${config}'`)}::regconfig, ${posts.body}, (${query}), ${`StartSel=${start}, StopSel=${stop}, MaxWords=35, MinWords=15, MaxFragments=2`})`),
-    sql`, `,
-  );
-  const excerpt = sql<string>`(select coalesce((select h from unnest(array[${headlines}]) h where strpos(h, ${start}) > 0 limit 1), left(${posts.body}, 300)))`;
-  // Relevance is ranked among the thousand newest matches (plus one, to know there are more):
-  // ranking every post that holds a common word would cost more than the rest of the page, and
-  // in a peer-support forum the recent conversation is usually the one sought.
+  const excerpt = sql<string>`search_headline(${posts.body}, ${query}, ${`{${configs.join(',')}}`}::regconfig[], ${`StartSel=${start}, StopSel=${stop}, MaxWords=35, MinWords=15, MaxFragments=2`})`;
+  // Relevance is ranked among the newest matches (plus one, to know there are more): ranking
+  // every post that holds a common word would cost more than the rest of the page, and in a
+  // peer-support forum the recent conversation is usually the one sought.
   const candidates = db.$with('candidates').as(
     db
-      .select({ id: posts.id })
+      .select({ id: sql<string>`${posts.id}`.as('candidate_id'), createdAt: sql<Date>`${posts.createdAt}`.as('candidate_created_at') })
       .from(posts)
       .innerJoin(threads, eq(threads.id, posts.threadId))
       .innerJoin(forums, eq(forums.id, threads.forumId))
-      .where(where)
+      .where(and(postListedFor(viewer), options.forumId ? eq(forums.id, options.forumId) : undefined, sql`${posts.search} @@ ${query}`))
       .orderBy(desc(posts.createdAt))
       .limit(countLimit + 1),
   );
+  // One page of them by relevance; only its posts are read whole and highlighted.
+  const ranked = db.$with('ranked').as(
+    db
+      .with(candidates)
+      .select({
+        id: sql<string>`${candidates.id}`.as('ranked_id'),
+        rank: sql<number>`ts_rank(${posts.search}, ${query})`.as('rank'),
+        createdAt: sql<Date>`${candidates.createdAt}`.as('ranked_created_at'),
+        total: sql<number>`(count(*) over ())::int`.as('total'),
+      })
+      .from(candidates)
+      .innerJoin(posts, eq(posts.id, candidates.id))
+      .orderBy(sql`rank desc`, sql`${candidates.createdAt} desc`)
+      .limit(resultsPerPage)
+      .offset((options.page - 1) * resultsPerPage),
+  );
   const rows = await db
-    .with(candidates)
+    .with(candidates, ranked)
     .select({
       postId: posts.id,
       threadId: threads.id,
@@ -70,16 +82,14 @@ export async function search(
       excerpt,
       authorName,
       createdAt: posts.createdAt,
-      total: sql<number>`(count(*) over ())::int`,
+      total: ranked.total,
     })
-    .from(posts)
-    .innerJoin(candidates, eq(candidates.id, posts.id))
+    .from(ranked)
+    .innerJoin(posts, eq(posts.id, ranked.id))
     .innerJoin(threads, eq(threads.id, posts.threadId))
     .innerJoin(forums, eq(forums.id, threads.forumId))
     .innerJoin(users, eq(users.id, posts.authorId))
-    .orderBy(desc(sql`ts_rank(${posts.search}, (${query}))`), desc(posts.createdAt))
-    .limit(resultsPerPage)
-    .offset((options.page - 1) * resultsPerPage);
+    .orderBy(desc(ranked.rank), desc(ranked.createdAt));
   const total = rows[0]?.total ?? (options.page > 1 ? await countMatches(db, candidates) : 0);
   return {
     hits: rows.map(({ excerpt, total: _total, ...row }) => ({ ...row, excerptHtml: highlight(excerpt) })),
