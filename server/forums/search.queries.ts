@@ -7,6 +7,8 @@ import { forums, posts, threads } from './forums.tables.ts';
 import { nodeConfigs, searchConfigs, searchQuery } from '../markup/search-text.ts';
 import { authorName, postListedFor } from '../access.sql.ts';
 import { escapeHtml } from '../markup/markup.ts';
+import { BoundedMap } from '../bounded-map.ts';
+import { generation } from '../db/changes.ts';
 
 export const resultsPerPage = 20;
 export const countLimit = 200;
@@ -23,6 +25,19 @@ export function highlight(excerpt: string): string {
 
 export type SearchHit = { postId: string; threadId: string; threadTitle: string; forumName: string; forumSlug: string; number: number; excerptHtml: string; authorName: string | null; createdAt: Date };
 
+// What the words of a search make, kept: the same words make the same query until the search
+// languages change (they are node settings).
+const madeQueries = new BoundedMap<string, string | null>(1000);
+
+async function madeQuery(db: DatabaseLike, words: string): Promise<string | null> {
+  const key = `${generation('settings')} ${words}`;
+  const kept = madeQueries.get(key);
+  if (kept !== undefined) return kept;
+  const [made] = await selectRows<{ q: string | null }>(db, sql`select (${searchQuery(words, nodeConfigs)})::text as q`);
+  madeQueries.set(key, made?.q ?? null);
+  return made?.q ?? null;
+}
+
 /** Full-text search over what this viewer may read: visible forums, live threads and posts. */
 export async function search(
   db: DatabaseLike,
@@ -33,9 +48,9 @@ export async function search(
   // The query is made first and passed to the search as a value, so the planner sees it: a common
   // word is found by walking the newest posts, a rare one through the index. (Made inside the
   // search, it is unknown to the planner, which then reads every match of a common word.)
-  const [made] = await selectRows<{ q: string | null }>(db, sql`select (${searchQuery(words, nodeConfigs)})::text as q`);
-  if (!made?.q) return { hits: [], total: 0, more: false };
-  const query = sql`${made.q}::tsquery`;
+  const made = await madeQuery(db, words);
+  if (!made) return { hits: [], total: 0, more: false };
+  const query = sql`${made}::tsquery`;
   // Highlight with the reader's language first; the first language whose stems match the text
   // wins, and the unstemmed words last.
   const own = searchConfigs[options.locale];

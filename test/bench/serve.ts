@@ -10,6 +10,26 @@ import { loadConfig } from '../../server/config.ts';
 import { buildApp } from '../../server/app.ts';
 import { ensureSettings } from '../../server/admin/setup.service.ts';
 import { createUser } from '../../server/accounts/accounts.service.ts';
+import cluster from 'node:cluster';
+import { freePort } from '../support/process.ts';
+
+export const benchConfig = () =>
+  loadConfig({ DATA_DIR: 'memory://', SESSION_SECRET: 'bench-secret-bench-secret-bench-secret', LOG_LEVEL: 'silent', DEFAULT_LOCALE: 'fi' });
+
+/**
+ * Our node: in this process, or with WEB_CONCURRENCY=N on PostgreSQL in N processes sharing one
+ * port (node-worker.ts), as `npm start` would run them.
+ */
+async function serveNode(fresh: TestDatabase): Promise<string> {
+  const count = Number(process.env.WEB_CONCURRENCY ?? 1);
+  if (count <= 1 || !fresh.url) return listen(buildApp({ config: benchConfig(), database: fresh.database, mailer: { send: async () => {} }, log: () => {} }).app);
+  const port = await freePort();
+  cluster.setupPrimary({ exec: new URL('./node-worker.ts', import.meta.url).pathname });
+  const workers = Array.from({ length: count }, (_, i) => cluster.fork({ BENCH_DATABASE_URL: fresh.url!, BENCH_PORT: String(port), BENCH_WORKER: String(i + 1) }));
+  await Promise.all(workers.map((worker) => new Promise((resolve) => worker.once('listening', resolve))));
+  process.on('exit', () => workers.forEach((worker) => worker.process.kill('SIGKILL')));
+  return `http://127.0.0.1:${port}`;
+}
 
 async function listen(app: express.Express): Promise<string> {
   const server = createServer(app);
@@ -36,8 +56,7 @@ export async function serveWithBaseline(fresh: TestDatabase, paths: Record<strin
   // measured: a plain member, and a moderator, whose pages also count what waits in the queue.
   for (const role of ['admin', 'member', 'moderator'] as const) await createUser(fresh.database.db, { username: `bench_${role}`, password: 'bench password bench', role });
   await ensureSettings(fresh.database.db, 'Bench ry');
-  const config = loadConfig({ DATA_DIR: 'memory://', SESSION_SECRET: 'bench-secret-bench-secret-bench-secret', LOG_LEVEL: 'silent', DEFAULT_LOCALE: 'fi' });
-  const ours = await listen(buildApp({ config, database: fresh.database, mailer: { send: async () => {} }, log: () => {} }).app);
+  const ours = await serveNode(fresh);
 
   const bare = express();
   for (const path of Object.values(paths)) {
@@ -52,7 +71,8 @@ export async function serveWithBaseline(fresh: TestDatabase, paths: Record<strin
 
   // Signed-in sessions, for the same pages without the visitor cache.
   const cookies = { member: await signIn(ours, 'bench_member'), moderator: await signIn(ours, 'bench_moderator') };
-  process.stdout.write(`${JSON.stringify({ ours, bare: bareUrl, paths, cookies, database: fresh.database.kind })}\n`);
+  const processes = Number(process.env.WEB_CONCURRENCY ?? 1);
+  process.stdout.write(`${JSON.stringify({ ours, bare: bareUrl, paths, cookies, database: fresh.url && processes > 1 ? `${fresh.database.kind} processes=${processes}` : fresh.database.kind })}\n`);
   process.on('SIGTERM', async () => {
     await fresh.drop();
     process.exit(0);
