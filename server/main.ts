@@ -2,7 +2,7 @@ import { createServer } from 'node:http';
 import type { Socket } from 'node:net';
 import { ConfigError, loadConfig, type Config } from './config.ts';
 import { openDatabase } from './db/client.ts';
-import { appliedMigrations, MigrationError, migrateDatabase, pendingMigrations } from './db/migrate.ts';
+import { appliedMigrations, MigrationError, migrateDatabase, migrationsFolder, pendingMigrations } from './db/migrate.ts';
 import { makeBackup } from './backups/backups.service.ts';
 import { moveQuotesOutOfReplies } from './forums/legacy-quotes.ts';
 import { acquireLock, DataDirInUseError } from './db/lock.ts';
@@ -43,7 +43,7 @@ if (!config.databaseUrl) {
 // With WEB_CONCURRENCY > 1 this first process prepares the database (once, before any other
 // process uses it) and then only looks after the processes that serve (cluster.ts).
 const worker = workerPlace(config.webConcurrency);
-const database = await openDatabase(config).catch((error: Error) => {
+const database = await openDatabase({ ...config, newMigrations: migrationsFolder }).catch((error: Error) => {
   releaseLock();
   fail(`Could not open the database${config.databaseUrl ? ' at DATABASE_URL' : ` in ${config.dataDir}`}: ${error.message}`);
 });

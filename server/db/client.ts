@@ -40,13 +40,14 @@ export type Database = {
 
 /**
  * Opens PostgreSQL when a URL is given, else PGlite: in `dataDir/pglite`, or in memory
- * when dataDir is 'memory://' (tests).
+ * when dataDir is 'memory://' (tests). A PGlite data directory made now gets the migrations in
+ * `newMigrations` while it is made (see pglite-init.ts).
  */
-export async function openDatabase(options: { databaseUrl: string | null; dataDir: string }): Promise<Database> {
+export async function openDatabase(options: { databaseUrl: string | null; dataDir: string; newMigrations?: string }): Promise<Database> {
   if (options.databaseUrl) return openPostgres(options.databaseUrl);
   const dataPath = options.dataDir === 'memory://' ? undefined : join(options.dataDir, 'pglite');
   // In a thread of its own: see pglite-thread.ts. Drizzle sees PGlite's interface.
-  const thread = await PGliteThread.create(dataPath);
+  const thread = await PGliteThread.create(dataPath, options.newMigrations);
   const client = thread as unknown as PGlite;
   const counter = countingLogger();
   const db = drizzlePglite(client, { schema, logger: counter }) as unknown as Db;

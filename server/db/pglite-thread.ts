@@ -4,6 +4,9 @@
 // transaction), so the pages and the database each have a core and a slow query stops nothing
 // but the queries after it.
 import { Worker } from 'node:worker_threads';
+import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import type { QueryOptions, Results, RowMode } from '@electric-sql/pglite';
 
 export type Request = { id: number } & (
@@ -42,8 +45,12 @@ export class PGliteThread implements Querier {
     worker.on('exit', (code) => fail(new Error(`the database thread stopped (${code})`)));
   }
 
-  /** Opens PGlite in `dataDir`, or in memory without one, in a thread of its own. */
-  static async create(dataDir?: string): Promise<PGliteThread> {
+  /**
+   * Opens PGlite in `dataDir`, or in memory without one, in a thread of its own. A new data
+   * directory is made first, with the migrations in `migrationsFolder` when given.
+   */
+  static async create(dataDir?: string, migrationsFolder?: string): Promise<PGliteThread> {
+    if (dataDir && !existsSync(join(dataDir, 'PG_VERSION'))) await makeDataDir(dataDir, migrationsFolder);
     const worker = new Worker(new URL('./pglite-worker.ts', import.meta.url), { workerData: { dataDir } });
     const thread = new PGliteThread(worker);
     await new Promise<void>((ready, failed) => {
@@ -95,4 +102,17 @@ export class PGliteThread implements Querier {
     if (!this.#failure) await this.#call({ op: 'close' });
     await this.#worker.terminate();
   }
+}
+
+/** A new data directory, made by pglite-init.ts in a process of its own (see there why). */
+async function makeDataDir(dataDir: string, migrationsFolder?: string): Promise<void> {
+  const script = new URL('./pglite-init.ts', import.meta.url).pathname;
+  const child = spawn(process.execPath, ['--liftoff-only', script, dataDir, ...(migrationsFolder ? [migrationsFolder] : [])], { stdio: ['ignore', 'ignore', 'pipe'] });
+  let stderr = '';
+  child.stderr!.on('data', (chunk) => (stderr += chunk));
+  const code = await new Promise<number | null>((resolve, reject) => {
+    child.once('error', reject);
+    child.once('close', resolve);
+  });
+  if (code !== 0) throw new Error(`making the database in ${dataDir} failed: ${stderr.trim().split('\n').at(-1) ?? `exit code ${code}`}`);
 }

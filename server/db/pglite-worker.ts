@@ -3,11 +3,10 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { PGlite, type QueryOptions, type Transaction } from '@electric-sql/pglite';
 import type { Request, Response } from './pglite-thread.ts';
+import { pgliteOptions } from './pglite-options.ts';
 
 const port = parentPort!;
-// A small association's node should fit a small server: 32 MB of shared buffers (PostgreSQL's
-// page cache) instead of PGlite's 128 MB; the files themselves stay in the operating system's cache.
-const pg = await PGlite.create((workerData as { dataDir?: string }).dataDir, { startParams: [...PGlite.defaultStartParams, '-c', 'shared_buffers=32MB'] });
+const pg = await PGlite.create((workerData as { dataDir?: string }).dataDir, pgliteOptions);
 
 type Open = { tx: Transaction; finish: (commit: boolean) => void; run: Promise<unknown> };
 const transactions = new Map<number, Open>();

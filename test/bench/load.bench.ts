@@ -6,6 +6,7 @@
 import { spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
 import type { Acknowledged, Found, LoadServer } from './load-server.ts';
+import { startFlags } from '../support/process.ts';
 
 const seconds = Number(process.env.BENCH_LOAD_SECONDS ?? 120);
 const visitors = 20;
@@ -112,7 +113,7 @@ async function visitor(server: LoadServer, until: number, stats: Stats): Promise
 }
 
 export async function runLoadBench(): Promise<void> {
-  const child = spawn(process.execPath, [new URL('./load-server.ts', import.meta.url).pathname], { stdio: ['pipe', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, [...startFlags(), new URL('./load-server.ts', import.meta.url).pathname], { stdio: ['pipe', 'pipe', 'inherit'] });
   const lines = createInterface({ input: child.stdout! })[Symbol.asyncIterator]();
   const next = async () => {
     const { value, done } = await lines.next();

@@ -5,6 +5,7 @@
 import autocannon from 'autocannon';
 import { spawn } from 'node:child_process';
 import { createInterface } from 'node:readline';
+import { startFlags } from '../support/process.ts';
 
 type Servers = { ours: string; bare: string; paths: Record<string, string>; cookies: { member: string; moderator: string }; database: string };
 
@@ -15,7 +16,7 @@ function load(url: string, headers: Record<string, string> = {}) {
 }
 
 export async function runPageBench(serverScript: string): Promise<void> {
-  const child = spawn(process.execPath, [new URL(serverScript, import.meta.url).pathname], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, [...startFlags(), new URL(serverScript, import.meta.url).pathname], { stdio: ['ignore', 'pipe', 'inherit'] });
   const first = await new Promise<string>((resolve, reject) => {
     createInterface({ input: child.stdout! }).once('line', resolve);
     child.once('exit', (code) => reject(new Error(`bench server exited with ${code}`)));

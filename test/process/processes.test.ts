@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
 import { Client, type Page } from '../support/client.ts';
 import { freshDatabase, serverUrl, type TestDatabase } from '../support/database.ts';
 import { makeUser, setUpNode, signedIn } from '../support/fixtures.ts';
@@ -14,13 +14,21 @@ async function nameOn(url: string): Promise<string> {
   return (await page.text()).match(/<title>([^<]*)<\/title>/)?.[1] ?? '';
 }
 
-/** The processes a cluster primary started. */
+/** The processes a cluster primary started (from /proc: each process's parent is the fourth field of its stat). */
 function childrenOf(pid: number): number[] {
-  try {
-    return execFileSync('pgrep', ['-P', String(pid)], { encoding: 'utf8' }).trim().split('\n').filter(Boolean).map(Number);
-  } catch {
-    return [];
+  const children: number[] = [];
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      // The command name (in parentheses) may hold spaces: read the fields after it.
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      if (Number(fields[1]) === pid && fields[0] !== 'Z') children.push(Number(entry));
+    } catch {
+      // It ended while being read.
+    }
   }
+  return children;
 }
 
 const alive = (pid: number) => {

@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createServer } from 'node:net';
@@ -66,10 +66,20 @@ process.on('exit', () => {
 /** How long a node may take to answer /healthz on a loaded 2-core machine; the test's own timeout is set above this. */
 export const startLimitMs = 150_000;
 
-/** Starts `node server/main.ts` and waits until its /healthz answers. */
-export async function spawnNode(env: Record<string, string>): Promise<RunningNode> {
+/**
+ * The flags `npm start` gives Node (package.json), so a benchmark measures the node people run;
+ * BENCH_NODE_FLAGS replaces them, to compare.
+ */
+export function startFlags(): string[] {
+  if (process.env.BENCH_NODE_FLAGS !== undefined) return process.env.BENCH_NODE_FLAGS.split(/\s+/).filter(Boolean);
+  const start = (JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { scripts: { start: string } }).scripts.start;
+  return start.split(/\s+/).filter((word) => word.startsWith('--'));
+}
+
+/** Starts `node [nodeFlags] server/main.ts` and waits until its /healthz answers. */
+export async function spawnNode(env: Record<string, string>, nodeFlags: string[] = []): Promise<RunningNode> {
   const port = await freePort();
-  const child = spawn(process.execPath, ['server/main.ts'], {
+  const child = spawn(process.execPath, [...nodeFlags, 'server/main.ts'], {
     cwd: root,
     env: childEnv({ PORT: String(port), HOST: '127.0.0.1', ...env }),
     stdio: ['ignore', 'pipe', 'pipe'],
