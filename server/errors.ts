@@ -21,3 +21,10 @@ export class ForbiddenError extends HttpError {
     super(403, messageKey);
   }
 }
+
+/** Too many requests from one address: a calm page, with Retry-After saying when to come back. */
+export class TooManyRequestsError extends HttpError {
+  constructor() {
+    super(429, 'errors.tooMany');
+  }
+}

@@ -1,7 +1,7 @@
 import { Router, type NextFunction, type Request, type Response } from 'express';
 import type { AppContext } from '../context.ts';
 import { canSeeProfile, requireSignedIn } from '../access.ts';
-import { NotFoundError } from '../errors.ts';
+import { NotFoundError, TooManyRequestsError } from '../errors.ts';
 import { getSettings } from '../admin/settings.service.ts';
 import { isLocale, translator } from '../i18n/i18n.ts';
 import { renderMarkdown } from '../markup/markup.ts';
@@ -22,8 +22,10 @@ export function accountsRouter(context: AppContext, passport: Authenticator): Ro
   const db = database.db;
   const router = Router();
   // Per address, per app. Sign-in counts only refused attempts; the per-account lock-out is in the database.
-  const signInLimit = databaseRateLimit(db, config.sessionSecret, 'sign-in', { windowMs: 15 * 60_000, limit: 50, skipSuccessfulRequests: true });
-  const formLimit = databaseRateLimit(db, config.sessionSecret, 'account-forms', { windowMs: 60 * 60_000, limit: 30 });
+  // A person over a limit gets the calm error page in their language, not the library's English line.
+  const handler = (_req: Request, _res: Response, next: NextFunction) => next(new TooManyRequestsError());
+  const signInLimit = databaseRateLimit(db, config.sessionSecret, 'sign-in', { windowMs: 15 * 60_000, limit: 50, skipSuccessfulRequests: true, handler });
+  const formLimit = databaseRateLimit(db, config.sessionSecret, 'account-forms', { windowMs: 60 * 60_000, limit: 30, handler });
 
   const registerView = async (req: Request, values: Record<string, unknown> = {}, errors = {}) => {
     const settings = await getSettings(db);
