@@ -4,7 +4,8 @@ import type { AppContext } from '../context.ts';
 import { canSeeForum, canStartThread, isPublicForum, requireSignedIn } from '../access.ts';
 import { NotFoundError } from '../errors.ts';
 import { renderMarkdown } from '../markup/markup.ts';
-import { formView } from '../web/forms.ts';
+import { formView, previewView } from '../web/forms.ts';
+import { previewBody } from './posting.ts';
 import { pageNumber, pager } from '../web/pagination.ts';
 import { textParam } from '../web/params.ts';
 import type { FieldErrors } from '../validation.ts';
@@ -64,6 +65,11 @@ export function forumsRouter(context: AppContext): Router {
   // @route POST /forums/:slug/threads
   router.post('/forums/:slug/threads', requireSignedIn, async (req, res) => {
     const forum = await visibleForum(context, req);
+    if (req.body.preview) {
+      if (!canStartThread(req.user, forum)) throw new NotFoundError();
+      const previewed = await previewBody(db, req.body);
+      return res.status(previewed.ok ? 200 : 422).render('forums/new-thread', { ...composerView(req, forum), ...previewView(req, previewed) });
+    }
     const result = await startThread(db, req.user!, forum, req.body);
     if (!result.ok && result.kind === 'refused') return res.status(403).render('forums/new-thread', { ...composerView(req, forum, req.body), refused: 'errors.thread.cannotStart' });
     if (!result.ok) return res.status(422).render('forums/new-thread', { ...composerView(req, forum, req.body, result.errors), refusal: result.kind === 'words' ? result.message : null });

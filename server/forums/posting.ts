@@ -3,7 +3,7 @@ import { z } from 'zod';
 import type { DatabaseLike } from '../db/client.ts';
 import { users } from '../accounts/accounts.tables.ts';
 import { mentionedNames, renderMarkdown } from '../markup/markup.ts';
-import { singleLine } from '../validation.ts';
+import { parseForm, singleLine, type Invalid } from '../validation.ts';
 
 export const titleMaxLength = 200;
 export const bodyMaxLength = 20_000;
@@ -29,4 +29,11 @@ export async function renderPost(db: DatabaseLike, source: string): Promise<Rend
         .where(and(inArray(sql`lower(${users.username})`, names), eq(users.status, 'active')))
     : [];
   return { html: renderMarkdown(source, new Set(mentioned.map((u) => u.username.toLowerCase()))), mentioned };
+}
+
+/** What a body will look like once posted (the same rendering as posting), nothing saved. */
+export async function previewBody(db: DatabaseLike, form: unknown): Promise<{ ok: true; html: string } | Invalid> {
+  const parsed = parseForm(z.object({ body }), form);
+  if (!parsed.ok) return parsed;
+  return { ok: true, html: (await renderPost(db, parsed.value.body)).html };
 }

@@ -2,7 +2,8 @@ import { Router, type Request, type Response } from 'express';
 import type { AppContext } from '../context.ts';
 import { canActOnPost, canDeletePost, canEditPost, canModeratePost, canQuote, canReact, canReadThread, canReply, canReport, canSeeHistory, isListed, isSignedIn, postShownTo, requireSignedIn } from '../access.ts';
 import { ForbiddenError, NotFoundError } from '../errors.ts';
-import { formView } from '../web/forms.ts';
+import { formView, previewView } from '../web/forms.ts';
+import { previewBody } from './posting.ts';
 import { pageNumber, pager } from '../web/pagination.ts';
 import { idParam } from '../web/params.ts';
 import type { FieldErrors } from '../validation.ts';
@@ -124,6 +125,12 @@ export function threadsRouter(context: AppContext): Router {
   // @route POST /threads/:id/replies
   router.post('/threads/:id/replies', requireSignedIn, async (req, res) => {
     const found = visible(req, await findThread(db, idParam(req), req.user?.id));
+    if (req.body.preview) {
+      if (!canReply(req.user, found.forum, found.thread)) throw new ForbiddenError();
+      const previewed = await previewBody(db, req.body);
+      const quoted = await quotablePost(req.body.quote, found.thread);
+      return res.status(previewed.ok ? 200 : 422).render('forums/reply', { titleText: found.thread.title, ...found, quoted, ...previewView(req, previewed) });
+    }
     const result = await reply(db, req.user!, found.forum, found.thread, req.body);
     // Refused (locked, held or removed meanwhile): the page says why, and the typed text stays.
     if (!result.ok && result.kind === 'refused') {
@@ -159,6 +166,11 @@ export function threadsRouter(context: AppContext): Router {
   // @route POST /posts/:id/edit
   router.post('/posts/:id/edit', requireSignedIn, async (req, res) => {
     const found = await postOr404(req);
+    if (req.body.preview) {
+      if (!canEditPost(req.user, found.forum, found.thread, found.post)) throw new ForbiddenError();
+      const previewed = await previewBody(db, req.body);
+      return res.status(previewed.ok ? 200 : 422).render('forums/edit', { ...editView(req, found, req.body), ...previewView(req, previewed) });
+    }
     const result = await editPost(db, req.user!, found, req.body);
     if (!result.ok && result.kind === 'refused') return res.status(403).render('forums/edit', { ...editView(req, found, req.body), refused: 'errors.thread.cannotEdit' });
     if (!result.ok) return res.status(422).render('forums/edit', { ...editView(req, found, req.body, result.errors), refusal: result.kind === 'words' ? result.message : null });

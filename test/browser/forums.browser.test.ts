@@ -102,6 +102,13 @@ describe('in Chromium: the forums', () => {
       assert.equal(await admin.locator('h1').count(), 1, path);
       await assertAccessible(admin, path);
     }
+    // The composer posted back with Preview: the text as it will look, above the filled form.
+    await admin.goto(`${node.url}${new URL(thread).pathname}/reply`);
+    await admin.locator('#field-body').fill('Esikatselu **toimii**');
+    await admin.getByRole('button', { name: 'Preview' }).click();
+    assert.equal(await admin.locator('.preview .prose strong').innerText(), 'toimii');
+    assert.equal(await admin.locator('#field-body').inputValue(), 'Esikatselu **toimii**');
+    await assertAccessible(admin, 'reply preview');
   });
 
   it('runs no script from a post made of the XSS corpus', async () => {
