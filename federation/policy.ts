@@ -5,29 +5,23 @@
 import { eq } from 'drizzle-orm';
 import type { IncomingHttpHeaders } from 'node:http';
 import type { DatabaseLike } from '../server/db/client.ts';
-import { changed, generation } from '../server/db/changes.ts';
+import { changed, keptCopy } from '../server/db/changes.ts';
 import { nodeSettings } from '../server/admin/settings.tables.ts';
 import { federationServers, type FederationMode } from './federation.tables.ts';
 
 export type Policy = { mode: FederationMode; blocked: ReadonlySet<string>; partners: ReadonlySet<string> };
 
-const cacheMs = 60_000;
-const cached = new WeakMap<object, { policy: Policy; until: number; generation: number }>();
-
-export async function policyOf(db: DatabaseLike): Promise<Policy> {
-  const hit = cached.get(db);
-  if (hit && hit.until > Date.now() && hit.generation === generation('federation-policy')) return hit.policy;
-  const seen = generation('federation-policy');
+async function readPolicy(db: DatabaseLike): Promise<Policy> {
   const [settings] = await db.select({ mode: nodeSettings.federationMode }).from(nodeSettings).where(eq(nodeSettings.id, 1));
   const servers = await db.select({ host: federationServers.host, blocked: federationServers.blocked, partner: federationServers.partner }).from(federationServers);
-  const policy: Policy = {
+  return {
     mode: settings?.mode ?? 'open',
     blocked: new Set(servers.filter((s) => s.blocked).map((s) => s.host)),
     partners: new Set(servers.filter((s) => s.partner && !s.blocked).map((s) => s.host)),
   };
-  cached.set(db, { policy, until: Date.now() + cacheMs, generation: seen });
-  return policy;
 }
+
+export const policyOf = keptCopy('federation-policy', 60_000, readPolicy);
 
 /** Who this node talks to changed: every process reads it again. */
 export function forgetPolicy(): void {

@@ -14,8 +14,6 @@ export function workerPlace(count: number): { number: number; count: number } | 
   return { number: Number(process.env[numberVariable]), count };
 }
 
-export const isPrimary = () => cluster.isPrimary;
-
 /**
  * Starts `count` processes of this program and keeps them running until SIGTERM or SIGINT.
  * A process that stops before it ever listened (a setting it refuses, a port in use) stops the

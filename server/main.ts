@@ -11,7 +11,7 @@ import { createMailer } from './mail.ts';
 import { hasAdmin } from './admin/setup.service.ts';
 import { serveCommandSocket } from './cli/socket.ts';
 import { createLogs } from './log.ts';
-import { isPrimary, superviseWorkers, workerPlace } from './cluster.ts';
+import { superviseWorkers, workerPlace } from './cluster.ts';
 import { listenForChanges } from './db/changes.ts';
 import { releaseHeldMessages } from '../federation/message-queue.ts';
 
@@ -65,7 +65,7 @@ if (!worker) {
   });
   await moveQuotesOutOfReplies(database.db);
 }
-if (isPrimary() && config.webConcurrency > 1) {
+if (!worker && config.webConcurrency > 1) {
   await releaseHeldMessages(database.db);
   await database.close();
   log(`Starting ${config.webConcurrency} processes (WEB_CONCURRENCY)`);

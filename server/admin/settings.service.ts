@@ -1,7 +1,7 @@
 import { eq } from 'drizzle-orm';
 import { z } from 'zod';
 import type { DatabaseLike } from '../db/client.ts';
-import { changed, generation } from '../db/changes.ts';
+import { changed, keptCopy } from '../db/changes.ts';
 import { list, parseForm, type Invalid } from '../validation.ts';
 import { nodeSettings, registrationPolicies, searchLanguages } from './settings.tables.ts';
 
@@ -24,17 +24,16 @@ const searchForm = z.object({
 
 // Every page shows the settings, and they change rarely: keep them. A change is seen at once in
 // this process and as soon as the others hear of it (db/changes.ts); a minute at the most.
-const cacheMs = 60_000;
-const cached = new WeakMap<object, { settings: NodeSettings | undefined; until: number; generation: number }>();
+const keptSettings = keptCopy(
+  'settings',
+  60_000,
+  async (db): Promise<NodeSettings | undefined> => (await db.select().from(nodeSettings).where(eq(nodeSettings.id, 1)))[0],
+  (settings) => settings !== undefined,
+);
 
 /** Undefined until the first-run setup has named the node. */
-export async function getSettings(db: DatabaseLike): Promise<NodeSettings | undefined> {
-  const hit = cached.get(db);
-  if (hit && hit.until > Date.now() && hit.generation === generation('settings')) return hit.settings;
-  const seen = generation('settings');
-  const [settings] = await db.select().from(nodeSettings).where(eq(nodeSettings.id, 1));
-  if (settings) cached.set(db, { settings, until: Date.now() + cacheMs, generation: seen });
-  return settings;
+export function getSettings(db: DatabaseLike): Promise<NodeSettings | undefined> {
+  return keptSettings(db);
 }
 
 /** The settings changed: every process reads them again. */

@@ -6,6 +6,7 @@
 // restarting) the caches' own short lifetimes still bound how stale a copy can be.
 import { randomUUID } from 'node:crypto';
 import pg from 'pg';
+import type { DatabaseLike } from './client.ts';
 
 export type Kept = 'settings' | 'word-rules' | 'federation-policy' | 'visitor-pages';
 const kinds: readonly Kept[] = ['settings', 'word-rules', 'federation-policy', 'visitor-pages'];
@@ -20,6 +21,23 @@ export function generation(what: Kept): number {
 }
 
 const bump = (what: Kept) => generations.set(what, generation(what) + 1);
+
+/**
+ * A copy of something read from the database, kept per database handle until `what` changes
+ * (here, or in another process that says so) or `ttlMs` passes. `keep` says whether a value read
+ * may be kept at all (the settings before the first-run setup are not).
+ */
+export function keptCopy<T>(what: Kept, ttlMs: number, read: (db: DatabaseLike) => Promise<T>, keep: (value: T) => boolean = () => true): (db: DatabaseLike) => Promise<T> {
+  const copies = new WeakMap<object, { value: T; until: number; generation: number }>();
+  return async (db) => {
+    const hit = copies.get(db);
+    if (hit && hit.until > Date.now() && hit.generation === generation(what)) return hit.value;
+    const seen = generation(what);
+    const value = await read(db);
+    if (keep(value)) copies.set(db, { value, until: Date.now() + ttlMs, generation: seen });
+    return value;
+  };
+}
 
 let listener: ChangeListener | null = null;
 

@@ -7,7 +7,7 @@
 import { asc, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import type { DatabaseLike } from '../db/client.ts';
-import { changed, generation } from '../db/changes.ts';
+import { changed, keptCopy } from '../db/changes.ts';
 import { locales, type Locale } from '../config.ts';
 import { parseForm, type Invalid } from '../validation.ts';
 import { wordRuleActions, wordRules, type WordRuleAction } from './moderation.tables.ts';
@@ -25,17 +25,7 @@ export function listRules(db: DatabaseLike): Promise<WordRule[]> {
 
 // Every post is checked, and rules change rarely: keep them (compiled), as the settings are. A
 // change is seen at once in this process and as soon as the others hear of it (db/changes.ts).
-const cacheMs = 60_000;
-const cached = new WeakMap<object, { rules: Compiled[]; until: number; generation: number }>();
-
-async function currentRules(db: DatabaseLike): Promise<Compiled[]> {
-  const hit = cached.get(db);
-  if (hit && hit.until > Date.now() && hit.generation === generation('word-rules')) return hit.rules;
-  const seen = generation('word-rules');
-  const rules = (await listRules(db)).map((rule) => ({ rule, words: compileRule(rule.pattern) }));
-  cached.set(db, { rules, until: Date.now() + cacheMs, generation: seen });
-  return rules;
-}
+const currentRules = keptCopy('word-rules', 60_000, async (db): Promise<Compiled[]> => (await listRules(db)).map((rule) => ({ rule, words: compileRule(rule.pattern) })));
 
 /** The rules changed: every process reads them again. */
 export function forgetRules(): void {

@@ -3,12 +3,10 @@
 import { createServer } from 'node:http';
 import { openDatabase } from '../../server/db/client.ts';
 import { listenForChanges } from '../../server/db/changes.ts';
-import { buildApp } from '../../server/app.ts';
-import { benchConfig } from './serve.ts';
+import { benchApp } from './serve.ts';
 
 const databaseUrl = process.env.BENCH_DATABASE_URL!;
 const database = await openDatabase({ databaseUrl, dataDir: 'unused' });
 await listenForChanges(databaseUrl, () => {});
-const number = Number(process.env.BENCH_WORKER);
-const { app } = buildApp({ config: benchConfig(), database, mailer: { send: async () => {} }, log: () => {}, worker: { number, count: Number(process.env.WEB_CONCURRENCY) } });
-createServer(app).listen(Number(process.env.BENCH_PORT), '127.0.0.1');
+const worker = { number: Number(process.env.BENCH_WORKER), count: Number(process.env.WEB_CONCURRENCY) };
+createServer(benchApp(database, worker)).listen(Number(process.env.BENCH_PORT), '127.0.0.1');

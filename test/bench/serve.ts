@@ -12,20 +12,26 @@ import { ensureSettings } from '../../server/admin/setup.service.ts';
 import { createUser } from '../../server/accounts/accounts.service.ts';
 import cluster from 'node:cluster';
 import { freePort } from '../support/process.ts';
+import type { Database } from '../../server/db/client.ts';
 
-export const benchConfig = () =>
-  loadConfig({ DATA_DIR: 'memory://', SESSION_SECRET: 'bench-secret-bench-secret-bench-secret', LOG_LEVEL: 'silent', DEFAULT_LOCALE: 'fi' });
+/** How many processes serve our node (WEB_CONCURRENCY, PostgreSQL only). */
+const processes = Number(process.env.WEB_CONCURRENCY ?? 1);
+
+/** Our node's app on the bench's database, as one of `processes` when there are more. */
+export function benchApp(database: Database, worker?: { number: number; count: number }): express.Express {
+  const config = loadConfig({ DATA_DIR: 'memory://', SESSION_SECRET: 'bench-secret-bench-secret-bench-secret', LOG_LEVEL: 'silent', DEFAULT_LOCALE: 'fi' });
+  return buildApp({ config, database, mailer: { send: async () => {} }, log: () => {}, worker }).app;
+}
 
 /**
  * Our node: in this process, or with WEB_CONCURRENCY=N on PostgreSQL in N processes sharing one
  * port (node-worker.ts), as `npm start` would run them.
  */
 async function serveNode(fresh: TestDatabase): Promise<string> {
-  const count = Number(process.env.WEB_CONCURRENCY ?? 1);
-  if (count <= 1 || !fresh.url) return listen(buildApp({ config: benchConfig(), database: fresh.database, mailer: { send: async () => {} }, log: () => {} }).app);
+  if (processes <= 1 || !fresh.url) return listen(benchApp(fresh.database));
   const port = await freePort();
   cluster.setupPrimary({ exec: new URL('./node-worker.ts', import.meta.url).pathname });
-  const workers = Array.from({ length: count }, (_, i) => cluster.fork({ BENCH_DATABASE_URL: fresh.url!, BENCH_PORT: String(port), BENCH_WORKER: String(i + 1) }));
+  const workers = Array.from({ length: processes }, (_, i) => cluster.fork({ BENCH_DATABASE_URL: fresh.url!, BENCH_PORT: String(port), BENCH_WORKER: String(i + 1) }));
   await Promise.all(workers.map((worker) => new Promise((resolve) => worker.once('listening', resolve))));
   process.on('exit', () => workers.forEach((worker) => worker.process.kill('SIGKILL')));
   return `http://127.0.0.1:${port}`;
@@ -71,7 +77,6 @@ export async function serveWithBaseline(fresh: TestDatabase, paths: Record<strin
 
   // Signed-in sessions, for the same pages without the visitor cache.
   const cookies = { member: await signIn(ours, 'bench_member'), moderator: await signIn(ours, 'bench_moderator') };
-  const processes = Number(process.env.WEB_CONCURRENCY ?? 1);
   process.stdout.write(`${JSON.stringify({ ours, bare: bareUrl, paths, cookies, database: fresh.url && processes > 1 ? `${fresh.database.kind} processes=${processes}` : fresh.database.kind })}\n`);
   process.on('SIGTERM', async () => {
     await fresh.drop();
