@@ -2,6 +2,8 @@
 import type { NextFunction, Request, Response } from 'express';
 import type { User } from './accounts/accounts.service.ts';
 import { ForbiddenError } from './errors.ts';
+import { keepDraft } from './web/drafts.ts';
+import { saveAndRedirect } from './web/session.ts';
 
 export type Viewer = User | undefined;
 
@@ -34,23 +36,25 @@ export function canSeeProfile(viewer: Viewer, profile: User): boolean {
   return isSignedIn(viewer) && (profile.status === 'active' || isStaff(viewer));
 }
 
-function signInFirst(req: Request, res: Response): void {
-  res.redirect(303, `/login?next=${encodeURIComponent(req.originalUrl)}`);
+function signInFirst(req: Request, res: Response, next: NextFunction): void {
+  // A form sent after the session ended: its text waits at /draft for after signing in.
+  if (keepDraft(req)) return void saveAndRedirect(req, res, `/login?next=${encodeURIComponent('/draft')}`).catch(next);
+  res.redirect(303, `/login?next=${encodeURIComponent(req.method === 'GET' ? req.originalUrl : '/')}`);
 }
 
 export function requireSignedIn(req: Request, res: Response, next: NextFunction): void {
   if (isSignedIn(req.user)) return next();
-  signInFirst(req, res);
+  signInFirst(req, res, next);
 }
 
 export function requireStaff(req: Request, res: Response, next: NextFunction): void {
-  if (!isSignedIn(req.user)) return signInFirst(req, res);
+  if (!isSignedIn(req.user)) return signInFirst(req, res, next);
   if (!isStaff(req.user)) throw new ForbiddenError();
   next();
 }
 
 export function requireAdmin(req: Request, res: Response, next: NextFunction): void {
-  if (!isSignedIn(req.user)) return signInFirst(req, res);
+  if (!isSignedIn(req.user)) return signInFirst(req, res, next);
   if (!isAdmin(req.user)) throw new ForbiddenError();
   next();
 }

@@ -36,6 +36,7 @@ import { chooseLocale } from './web/locale.ts';
 import { pageLocals } from './web/locals.ts';
 import { handleErrors, handleNotFound } from './web/errors.ts';
 import { csrf } from './web/csrf.ts';
+import { draftsRouter, forgetDraftOnceSent } from './web/drafts.ts';
 import { refuseControlCharacters } from './web/input.ts';
 import { visitorPageCache } from './web/page-cache.ts';
 import { helpers } from './web/helpers/index.ts';
@@ -134,9 +135,14 @@ export function buildApp(context: AppContext): { app: express.Express; close(): 
   app.use(express.urlencoded({ extended: false, limit: '200kb' }));
   app.use(refuseControlCharacters);
   app.use(csrf.csrfSynchronisedProtection);
+  app.use((req, _res, next) => {
+    forgetDraftOnceSent(req);
+    next();
+  });
   app.use(setupGate(database.db));
   app.use(setupRouter(context));
   app.use(pagesRouter(context));
+  app.use(draftsRouter());
   app.use(accountsRouter(context, authenticator));
   app.use(groupsRouter(context));
   app.use(manageRouter(context));

@@ -1,5 +1,6 @@
 import type { Locale } from './config.ts';
 import type { User as AccountUser } from './accounts/accounts.service.ts';
+import type { Draft } from './web/drafts.ts';
 
 declare global {
   namespace Express {
@@ -20,5 +21,7 @@ declare module 'express-session' {
     notice?: string;
     /** The member's post sounded like a crisis: the next page shows them where help is, and whether the post is out or waits. */
     crisisHelp?: 'published' | 'held';
+    /** A form that could not be taken, offered back at /draft. */
+    draft?: Draft;
   }
 }

@@ -2,6 +2,7 @@ import type { NextFunction, Request, Response } from 'express';
 import type { AppContext } from '../context.ts';
 import { HttpError, NotFoundError } from '../errors.ts';
 import { describeForLog } from './error-log.ts';
+import { keepDraft, writtenText } from './drafts.ts';
 
 export function handleNotFound(_req: Request, _res: Response, next: NextFunction): void {
   next(new NotFoundError());
@@ -28,8 +29,14 @@ export function handleErrors({ log }: AppContext) {
     if (status >= 500) log(`error on ${req.method} ${req.path}: ${describeForLog(error)}`);
     if (res.headersSent) return;
     const messageKey = messageKeyOf(error, status);
+    // A refusal that passes (a stale form, too many tries, our own fault) keeps the text to send again;
+    // every refusal shows the text back, so nothing written is lost.
+    const passing = messageKey === 'errors.csrf' || status === 429 || status >= 500;
+    const draftKept = passing && keepDraft(req);
+    const written = writtenText(req);
     res.status(status);
-    res.render('error', { title: `errors.title${status === 404 ? 'NotFound' : ''}`, messageKey, status, locale: req.locale ?? 'fi' }, (renderError, html) => {
+    const view = { title: `errors.title${status === 404 ? 'NotFound' : ''}`, messageKey, status, locale: req.locale ?? 'fi', draftKept, written, signedIn: Boolean(req.user) };
+    res.render('error', view, (renderError, html) => {
       if (renderError) {
         res.type('text/plain').send(`${status}`);
         return;

@@ -3,7 +3,15 @@ import type { User } from '../accounts/accounts.service.ts';
 
 /** Passport's login, as a promise (it also starts a fresh session, against session fixation). */
 export function signIn(req: Request, user: User): Promise<void> {
-  return new Promise((resolve, reject) => req.login(user, (error) => (error ? reject(error) : resolve())));
+  // The new session keeps only the text of a form that could not be sent (web/drafts.ts).
+  const draft = req.session.draft;
+  return new Promise((resolve, reject) =>
+    req.login(user, (error) => {
+      if (error) return reject(error);
+      if (draft) req.session.draft = draft;
+      resolve();
+    }),
+  );
 }
 
 export function signOut(req: Request): Promise<void> {

@@ -111,6 +111,33 @@ describe('in Chromium: the forums', () => {
     await assertAccessible(admin, 'reply preview');
   });
 
+  it('keeps a reply typed while the session ended, and sends it after signing in again', async () => {
+    const sini = await signIn('sini');
+    await sini.goto(`${node.url}/forums/vertaistuki/new`);
+    await sini.getByLabel('Title').fill('Istunto päättyy');
+    await sini.getByLabel('Message').fill('Ensimmäinen viesti.');
+    await sini.getByRole('button', { name: 'Publish for members' }).click();
+    await sini.waitForSelector('h1:has-text("Istunto päättyy")');
+    const text = 'Kirjoitin tätä pitkään,\nja sitten istunto päättyi.';
+    await sini.getByLabel('Message').fill(text);
+    // The session ends while the text is being written: the browser's cookie is gone.
+    await sini.context().clearCookies();
+    await sini.getByRole('button', { name: 'Send reply' }).click();
+    await sini.waitForSelector('text=You had been signed out, so nothing was sent.');
+    assert.equal(await sini.locator('#written-body').inputValue(), text);
+    await assertAccessible(sini, 'refused form with the text shown back');
+    await sini.getByRole('link', { name: 'Sign in to send your text' }).click();
+    await sini.getByLabel('Username or e-mail').fill('sini');
+    await sini.getByLabel('Password').fill(password);
+    await sini.getByRole('button', { name: 'Sign in' }).click();
+    await sini.waitForSelector('h1:has-text("Your text that was not sent")');
+    assert.equal(await sini.getByLabel('Message').inputValue(), text);
+    await assertAccessible(sini, 'kept text');
+    await sini.getByRole('button', { name: 'Send', exact: true }).click();
+    await sini.waitForSelector('.post >> nth=1');
+    assert.match(await sini.locator('.post').nth(1).innerText(), /ja sitten istunto päättyi/);
+  });
+
   it('runs no script from a post made of the XSS corpus', async () => {
     const page = await signIn('sini');
     let dialogs = 0;

@@ -17,16 +17,27 @@ export function launchBrowser(): Promise<Browser> {
 
 type AxeViolation = { id: string; impact: string; help: string; nodes: { target: string[] }[] };
 
-/** Runs axe-core on the page (WCAG 2.x A and AA, and best practices) and fails on any violation. */
+/** The widths every page is checked at: a laptop and a small phone. */
+const widths = [1280, 375];
+
+/** Runs axe-core on the page (WCAG 2.x A and AA, and best practices) at each width and fails on any violation. */
 export async function assertAccessible(page: Page, label: string): Promise<void> {
+  const size = page.viewportSize();
   // The page's own CSP forbids inline scripts, so axe is added through the context's bypassCSP.
   await page.addScriptTag({ content: axeSource });
-  const violations = await page.evaluate(async () => {
-    const axe = (window as unknown as { axe: { run(context: Document, options: object): Promise<{ violations: AxeViolation[] }> } }).axe;
-    const result = await axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa', 'best-practice'] } });
-    return result.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.map((n) => ({ target: n.target })) }));
-  });
-  assert.deepEqual(violations, [], `${label}: ${JSON.stringify(violations, null, 2)}`);
+  try {
+    for (const width of widths) {
+      await page.setViewportSize({ width, height: size?.height ?? 800 });
+      const violations = await page.evaluate(async () => {
+        const axe = (window as unknown as { axe: { run(context: Document, options: object): Promise<{ violations: AxeViolation[] }> } }).axe;
+        const result = await axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa', 'best-practice'] } });
+        return result.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.map((n) => ({ target: n.target })) }));
+      });
+      assert.deepEqual(violations, [], `${label} at ${width} px: ${JSON.stringify(violations, null, 2)}`);
+    }
+  } finally {
+    if (size) await page.setViewportSize(size);
+  }
 }
 
 /** A signed-in page in a context of its own; bypassCSP lets axe in, and makes the XSS checks test the sanitiser, not the CSP. */
