@@ -28,3 +28,10 @@ export class TooManyRequestsError extends HttpError {
     super(429, 'errors.tooMany');
   }
 }
+
+/** A request no page of ours would send (a form field outside its choices). */
+export class BadRequestError extends HttpError {
+  constructor() {
+    super(400, 'errors.badRequest');
+  }
+}

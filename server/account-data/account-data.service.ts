@@ -7,8 +7,8 @@ import { emit } from '../events.ts';
 import { sessions, users } from '../accounts/accounts.tables.ts';
 import { findUserById, otherActiveAdmins, signOutEverywhere, type User } from '../accounts/accounts.service.ts';
 import { verifyPassword } from '../accounts/passwords.ts';
-import { forums, posts, threads } from '../forums/forums.tables.ts';
-import { groupMembers, groups } from '../groups/groups.tables.ts';
+import { forums, forumWatches, posts, threads, threadWatches } from '../forums/forums.tables.ts';
+import { groupMembers, groups, meetingAttendance } from '../groups/groups.tables.ts';
 import { moderatorMessages, mutes, reports } from '../moderation/moderation.tables.ts';
 import { forumFollows } from '../../federation/federation.tables.ts';
 import { invalid, type Invalid } from '../validation.ts';
@@ -35,6 +35,9 @@ export async function deleteAccount(db: DatabaseLike, user: User, password: stri
       .where(eq(users.id, user.id));
     // Being in a peer-support group says something about one's health: it goes with the account.
     await tx.delete(groupMembers).where(eq(groupMembers.userId, user.id));
+    await tx.delete(meetingAttendance).where(eq(meetingAttendance.userId, user.id));
+    await tx.delete(threadWatches).where(eq(threadWatches.userId, user.id));
+    await tx.delete(forumWatches).where(eq(forumWatches.userId, user.id));
     // Whom they muted, who muted them and the moderators' messages to them are about them alone.
     await tx.delete(mutes).where(or(eq(mutes.userId, user.id), eq(mutes.mutedId, user.id)));
     await tx.delete(moderatorMessages).where(eq(moderatorMessages.userId, user.id));
@@ -70,6 +73,17 @@ export async function exportAccountData(db: DatabaseLike, userId: string): Promi
     .from(forumFollows)
     .innerJoin(forums, eq(forums.id, forumFollows.forumId))
     .where(eq(forumFollows.userId, userId));
+  const comingTo = await db
+    .select({ group: groups.name, meeting: meetingAttendance.on, status: meetingAttendance.status })
+    .from(meetingAttendance)
+    .innerJoin(groups, eq(groups.id, meetingAttendance.groupId))
+    .where(eq(meetingAttendance.userId, userId));
+  const watchedThreads = await db
+    .select({ conversation: threads.title, level: threadWatches.level })
+    .from(threadWatches)
+    .innerJoin(threads, eq(threads.id, threadWatches.threadId))
+    .where(eq(threadWatches.userId, userId));
+  const watchedForums = await db.select({ forum: forums.name, level: forumWatches.level }).from(forumWatches).innerJoin(forums, eq(forums.id, forumWatches.forumId)).where(eq(forumWatches.userId, userId));
   return {
     exportedAt: new Date().toISOString(),
     account: {
@@ -86,6 +100,8 @@ export async function exportAccountData(db: DatabaseLike, userId: string): Promi
     },
     sessions: activeSessions.map((s) => ({ expiresAt: s.expiresAt })),
     groups: memberships,
+    meetings: comingTo,
+    watching: { conversations: watchedThreads, forums: watchedForums },
     groupsElsewhereYouFollow: following,
     posts: written,
     messagesFromModerators: messages,

@@ -16,6 +16,8 @@ export const nodeSettings = pgTable('node_settings', {
   name: text('name').notNull(),
   description: text('description').notNull().default(''),
   rules: text('rules').notNull().default(''),
+  /** The association's current notice on members' home page ("the café is closed in July"); empty for none. */
+  notice: text('notice').notNull().default(''),
   contact: text('contact').notNull().default(''),
   /** Where "Exit quickly" goes: a neutral page such as a weather forecast. */
   quickExitUrl: text('quick_exit_url').notNull().default('https://www.foreca.fi/'),

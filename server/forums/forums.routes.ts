@@ -1,8 +1,8 @@
 import { Router, type Request } from 'express';
 import { paths } from '../paths.ts';
 import type { AppContext } from '../context.ts';
-import { canSeeForum, canStartThread, isPublicForum, requireSignedIn } from '../access.ts';
-import { NotFoundError } from '../errors.ts';
+import { canSeeForum, canStartThread, isPublicForum, isSignedIn, requireSignedIn } from '../access.ts';
+import { BadRequestError, NotFoundError } from '../errors.ts';
 import { renderMarkdown } from '../markup/markup.ts';
 import { formView, previewView } from '../web/forms.ts';
 import { previewBody } from './posting.ts';
@@ -15,6 +15,8 @@ import { latestPublicThreads } from './feeds.queries.ts';
 import { forumFeed } from './feeds.ts';
 import { startThread } from './threads.service.ts';
 import { redirectAfterPosting } from '../moderation/outcome.ts';
+import { forumWatchLevel, isWatchLevel, setForumWatch } from './watching.service.ts';
+import { saveAndRedirect } from '../web/session.ts';
 
 /** A forum the viewer may read, or a 404 that says nothing about whether it exists. */
 async function visibleForum(context: AppContext, req: Request): Promise<Forum> {
@@ -52,7 +54,17 @@ export function forumsRouter(context: AppContext): Router {
       threads: list.threads,
       pager: pager(paths.forum(forum), page, list.pages),
       canStart: canStartThread(req.user, forum),
+      watch: isSignedIn(req.user) ? { level: await forumWatchLevel(db, req.user.id, forum.id), action: `${paths.forum(forum)}/watch` } : null,
     });
+  });
+
+  // @route POST /forums/:slug/watch — a notice of every new conversation, or mute the forum
+  router.post('/forums/:slug/watch', requireSignedIn, async (req, res) => {
+    const forum = await visibleForum(context, req);
+    const level = req.body.level;
+    if (!isWatchLevel(level)) throw new BadRequestError();
+    await setForumWatch(db, req.user!.id, forum.id, level);
+    await saveAndRedirect(req, res, paths.forum(forum), `watching.forum.${level}`);
   });
 
   // @route GET /forums/:slug/new — the composer for a new conversation

@@ -172,3 +172,37 @@ export const threadReads = pgTable(
   },
   (t) => [primaryKey({ columns: [t.userId, t.threadId] })],
 );
+
+/** watching: a notice of every new post (of every new conversation, for a forum); normal: only what is addressed to me; muted: nothing from it. */
+export const watchLevels = ['watching', 'normal', 'muted'] as const;
+export type WatchLevel = (typeof watchLevels)[number];
+
+/** A member's choice for one conversation; without a row, its writer watches it and others do not. */
+export const threadWatches = pgTable(
+  'thread_watches',
+  {
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => users.id),
+    threadId: uuid('thread_id')
+      .notNull()
+      .references(() => threads.id, { onDelete: 'cascade' }),
+    level: text('level', { enum: watchLevels }).notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.userId, t.threadId] }), index('thread_watches_thread').on(t.threadId)],
+);
+
+/** A member's choice for a forum; without a row, nothing. */
+export const forumWatches = pgTable(
+  'forum_watches',
+  {
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => users.id),
+    forumId: uuid('forum_id')
+      .notNull()
+      .references(() => forums.id, { onDelete: 'cascade' }),
+    level: text('level', { enum: watchLevels }).notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.userId, t.forumId] }), index('forum_watches_forum').on(t.forumId)],
+);

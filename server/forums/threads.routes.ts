@@ -1,7 +1,7 @@
 import { Router, type Request, type Response } from 'express';
 import type { AppContext } from '../context.ts';
 import { canActOnPost, canDeletePost, canEditPost, canModeratePost, canQuote, canReact, canReadThread, canReply, canReport, canSeeHistory, isListed, isSignedIn, postShownTo, requireSignedIn } from '../access.ts';
-import { ForbiddenError, NotFoundError } from '../errors.ts';
+import { BadRequestError, ForbiddenError, NotFoundError } from '../errors.ts';
 import { formView, previewView } from '../web/forms.ts';
 import { previewBody } from './posting.ts';
 import { pageNumber, pager } from '../web/pagination.ts';
@@ -14,6 +14,7 @@ import { saveAndRedirect } from '../web/session.ts';
 import { deletePost, editPost, findPost, findThread, markRead, reply, setThreadFlag, toggleSupport, type Post, type Thread } from './threads.service.ts';
 import { redirectAfterPosting } from '../moderation/outcome.ts';
 import { lockThread } from '../moderation/moderation.service.ts';
+import { isWatchLevel, setThreadWatch, threadWatchLevel } from './watching.service.ts';
 
 type Found = { thread: Thread; forum: Forum };
 
@@ -67,6 +68,7 @@ export function threadsRouter(context: AppContext): Router {
       pager: pager(paths.thread(thread), page, pages),
       canReply: mayReply,
       canModerate: moderates,
+      watch: isSignedIn(req.user) ? { level: await threadWatchLevel(db, req.user.id, thread), action: `${paths.thread(thread)}/watch` } : null,
       // Only a reader who can reply gets a form token: a visitor's read starts no session.
       ...(mayReply ? formView(req) : {}),
     };
@@ -212,6 +214,15 @@ export function threadsRouter(context: AppContext): Router {
     const found = await postOr404(req);
     if (!isListed(req.user, found.forum, found.thread, found.post)) throw new NotFoundError();
     res.render('forums/supporters', { title: 'forums.supporters', ...found, people: await supporters(db, found.post.id) });
+  });
+
+  // @route POST /threads/:id/watch — watch (a notice of every new post), normal, or mute
+  router.post('/threads/:id/watch', requireSignedIn, async (req, res) => {
+    const found = visible(req, await findThread(db, idParam(req), req.user?.id));
+    const level = req.body.level;
+    if (!isWatchLevel(level)) throw new BadRequestError();
+    await setThreadWatch(db, req.user!.id, found.thread.id, level);
+    await saveAndRedirect(req, res, paths.thread(found.thread), `watching.thread.${level}`);
   });
 
   // @route POST /threads/:id/pin (moderators)

@@ -59,6 +59,8 @@ export const groups = pgTable(
     /** Empty means free of charge, the norm for peer support. */
     cost: text('cost').notNull().default(''),
     capacity: integer('capacity'),
+    /** Places at one meeting, when the room is small; then "I'm coming" keeps a waiting list. */
+    meetingCapacity: integer('meeting_capacity'),
     status: text('status', { enum: groupStatuses }).notNull().default('active'),
     accessibility: text('accessibility').notNull().default(''),
     contact: text('contact').notNull().default(''),
@@ -163,4 +165,25 @@ export const meetingChanges = pgTable(
     note: text('note').notNull().default(''),
   },
   (t) => [index('group_meeting_changes_group').on(t.groupId, t.on)],
+);
+
+export const attendanceStatuses = ['coming', 'waiting'] as const;
+export type AttendanceStatus = (typeof attendanceStatuses)[number];
+
+/** "I'm coming" to one meeting (the group's local date), or waiting for a place at it. */
+export const meetingAttendance = pgTable(
+  'meeting_attendance',
+  {
+    groupId: uuid('group_id')
+      .notNull()
+      .references(() => groups.id, { onDelete: 'cascade' }),
+    on: date('on', { mode: 'string' }).notNull(),
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => users.id),
+    status: text('status', { enum: attendanceStatuses }).notNull(),
+    /** The waiting list moves up in this order. */
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.groupId, t.on, t.userId] }), index('meeting_attendance_user').on(t.userId, t.on)],
 );

@@ -4,13 +4,14 @@ import { users } from '../accounts/accounts.tables.ts';
 import { groupMembers, groups } from '../groups/groups.tables.ts';
 import type { User } from '../accounts/accounts.service.ts';
 import { forums, posts, threads } from '../forums/forums.tables.ts';
-import { notifications, notificationSettings, notificationKinds, type GroupNoticeKind, type ModerationNoticeKind, type NotificationKind } from './notifications.tables.ts';
+import { notifications, notificationSettings, notificationKinds, type GroupNoticeKind, type ModerationNoticeKind, type NotificationKind, type PreferenceKind } from './notifications.tables.ts';
+import { mutedAmong } from '../forums/watching.service.ts';
 import { mutes } from '../moderation/moderation.tables.ts';
 import { canSeeForum, isRemote } from '../access.ts';
 import { authorName, postListedFor } from '../access.sql.ts';
 import { paths } from '../paths.ts';
 
-export type NotificationPreferences = Record<NotificationKind, boolean>;
+export type NotificationPreferences = Record<PreferenceKind, boolean>;
 const defaults: NotificationPreferences = { reply: true, quote: true, mention: true, reaction: true };
 
 export async function getPreferences(db: DatabaseLike, userId: string): Promise<NotificationPreferences> {
@@ -25,14 +26,18 @@ export async function savePreferences(db: DatabaseLike, userId: string, form: Re
 
 export type Notice = { userId: string; kind: NotificationKind };
 
+function isPreferenceKind(kind: NotificationKind): kind is PreferenceKind {
+  return (notificationKinds as readonly string[]).includes(kind);
+}
+
 /**
  * Records notifications for a post, in the writer's transaction. Nobody is told of their own
- * doing, each person gets one notice per post (a reply that also quotes them is a quote), and
- * kinds a person switched off are skipped.
+ * doing, each person gets one notice per post (a reply that also quotes them is a quote), kinds
+ * a person switched off are skipped, and someone who muted the conversation hears nothing of it.
  */
 export async function notify(db: DatabaseLike, actorId: string, postId: string, notices: Notice[]): Promise<void> {
   const strongest = new Map<string, NotificationKind>();
-  const rank: Record<NotificationKind, number> = { mention: 3, quote: 2, reply: 1, reaction: 0 };
+  const rank: Record<NotificationKind, number> = { mention: 5, quote: 4, reply: 3, watched: 2, new_thread: 1, reaction: 0 };
   for (const { userId, kind } of notices) {
     if (userId === actorId) continue;
     const current = strongest.get(userId);
@@ -45,7 +50,7 @@ export async function notify(db: DatabaseLike, actorId: string, postId: string, 
   const people = await db.select().from(users).where(inArray(users.id, ids));
   const muting = await db.select({ id: mutes.userId }).from(mutes).where(and(eq(mutes.mutedId, actorId), inArray(mutes.userId, ids)));
   const [place] = await db
-    .select({ visibility: forums.visibility, groupId: forums.groupId })
+    .select({ visibility: forums.visibility, groupId: forums.groupId, forumId: forums.id, threadId: threads.id, authorId: threads.authorId })
     .from(posts)
     .innerJoin(threads, eq(threads.id, posts.threadId))
     .innerJoin(forums, eq(forums.id, threads.forumId))
@@ -55,7 +60,7 @@ export async function notify(db: DatabaseLike, actorId: string, postId: string, 
     : [];
   // Only those who may read the post are told of it (in a closed group's space, its own people),
   // and someone who muted the writer hears nothing of them.
-  const mutedBy = new Set(muting.map((m) => m.id));
+  const mutedBy = new Set([...muting.map((m) => m.id), ...(place ? await mutedAmong(db, ids, place) : [])]);
   const inGroupIds = new Set(inGroup.map((m) => m.id));
   const activeIds = new Set(
     // People from other servers hear of nothing here: they have no inbox of ours to read it in.
@@ -63,6 +68,7 @@ export async function notify(db: DatabaseLike, actorId: string, postId: string, 
   );
   const wanted = [...strongest].filter(([userId, kind]) => {
     if (!activeIds.has(userId)) return false;
+    if (!isPreferenceKind(kind)) return true;
     const row = settings.find((s) => s.userId === userId);
     return row ? row[kind] : defaults[kind];
   });
@@ -123,9 +129,10 @@ export type NotificationItem = {
   createdAt: Date;
 };
 
-/** Notices that read as one line when they come in a row: reactions to one post, and posts let through. */
-function batchKey(row: { kind: string; postId: string | null }): string | null {
+/** Notices that read as one line when they come in a row: reactions to one post, new posts in one watched conversation, and posts let through. */
+function batchKey(row: { kind: string; postId: string | null; threadId: string | null }): string | null {
   if (row.kind === 'reaction' && row.postId) return `reaction ${row.postId}`;
+  if (row.kind === 'watched' && row.threadId) return `watched ${row.threadId}`;
   if (row.kind === 'post_approved') return 'post_approved';
   return null;
 }
@@ -140,6 +147,7 @@ export async function listNotifications(db: DatabaseLike, reader: User): Promise
       id: notifications.id,
       kind: notifications.kind,
       postId: notifications.postId,
+      threadId: threads.id,
       readAt: notifications.readAt,
       createdAt: notifications.createdAt,
       actor: authorName,
@@ -200,23 +208,28 @@ export async function notifyModeration(db: DatabaseLike, actorId: string, userId
 /** Marks one notification (and its group) read and says where it leads. */
 export async function openNotification(db: DatabaseLike, userId: string, id: string): Promise<string | null> {
   const [row] = await db
-    .select({ notice: notifications, groupSlug: groups.slug })
+    .select({ notice: notifications, groupSlug: groups.slug, threadId: posts.threadId })
     .from(notifications)
     .leftJoin(groups, eq(groups.id, notifications.groupId))
+    .leftJoin(posts, eq(posts.id, notifications.postId))
     .where(and(eq(notifications.id, id), eq(notifications.userId, userId)));
   if (!row) return null;
-  const { notice, groupSlug } = row;
+  const { notice, groupSlug, threadId } = row;
   const sameGroup =
     notice.kind === 'reaction' && notice.postId
       ? and(eq(notifications.postId, notice.postId), eq(notifications.kind, 'reaction'))
-      : notice.kind === 'post_approved'
-        ? eq(notifications.kind, 'post_approved')
-        : eq(notifications.id, id);
+      : notice.kind === 'watched' && threadId
+        ? and(eq(notifications.kind, 'watched'), inArray(notifications.postId, db.select({ id: posts.id }).from(posts).where(eq(posts.threadId, threadId))))
+        : notice.kind === 'post_approved'
+          ? eq(notifications.kind, 'post_approved')
+          : eq(notifications.id, id);
   await db
     .update(notifications)
     .set({ readAt: new Date() })
     .where(and(eq(notifications.userId, userId), sameGroup, isNull(notifications.readAt)));
   if (notice.kind === 'moderator_message') return '/moderator-messages';
+  // Several new posts read from the first one not yet read.
+  if (notice.kind === 'watched' && threadId) return `${paths.thread({ id: threadId })}/unread`;
   if (notice.postId) return paths.post({ id: notice.postId });
   if (!groupSlug) return null;
   const group = paths.group({ slug: groupSlug });

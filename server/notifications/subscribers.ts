@@ -6,6 +6,7 @@ import { subscribe } from '../events.ts';
 import { posts, threads } from '../forums/forums.tables.ts';
 import { renderPost } from '../forums/posting.ts';
 import { notify, withdrawReactionNotice, type Notice } from './notifications.service.ts';
+import { forumWatchers, threadWatchers } from '../forums/watching.service.ts';
 
 async function mentionsIn(db: DatabaseLike, body: string): Promise<Notice[]> {
   const rendered = await renderPost(db, body);
@@ -14,11 +15,17 @@ async function mentionsIn(db: DatabaseLike, body: string): Promise<Notice[]> {
 
 export function subscribeNotifications(): void {
   subscribe('notifications: new posts', ['post.published'], async (db, event) => {
-    const [row] = await db.select({ post: posts, threadAuthorId: threads.authorId }).from(posts).innerJoin(threads, eq(threads.id, posts.threadId)).where(eq(posts.id, event.postId));
+    const [row] = await db.select({ post: posts, thread: threads }).from(posts).innerJoin(threads, eq(threads.id, posts.threadId)).where(eq(posts.id, event.postId));
     if (!row) return;
     const quoted = row.post.quotedPostId ? await db.query.posts.findFirst({ where: eq(posts.id, row.post.quotedPostId) }) : undefined;
+    // Those who watch: a new conversation for the forum's watchers, a new post for the conversation's
+    // (its writer among them, told as a reply).
+    const watching: Notice[] =
+      row.post.number === 1
+        ? (await forumWatchers(db, row.thread.forumId)).map((userId) => ({ userId, kind: 'new_thread' }))
+        : (await threadWatchers(db, row.thread)).map((userId) => ({ userId, kind: userId === row.thread.authorId ? 'reply' : 'watched' }));
     await notify(db, row.post.authorId, row.post.id, [
-      ...(row.post.number !== 1 ? [{ userId: row.threadAuthorId, kind: 'reply' as const }] : []),
+      ...watching,
       ...(quoted ? [{ userId: quoted.authorId, kind: 'quote' as const }] : []),
       ...(await mentionsIn(db, row.post.body)),
     ]);
