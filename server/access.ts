@@ -292,5 +292,20 @@ export function canSeeMeetingPlace(viewer: Viewer, group: GroupAccess, relation:
   return canManageGroup(viewer, relation) || (isSignedIn(viewer) && isInGroup(relation));
 }
 
+/**
+ * "I'm coming" to a meeting: any member for an open group, its participants for a closed one;
+ * only this node's own groups that meet (not paused or ended).
+ */
+export function canMarkComing(viewer: Viewer, group: GroupAccess & { origin: string | null; status: string }, relation: GroupRelation): boolean {
+  if (!isSignedIn(viewer) || group.origin !== null || (group.status !== 'active' && group.status !== 'starting')) return false;
+  return group.joinPolicy === 'open' || isInGroup(relation) || canManageGroup(viewer, relation);
+}
+
+/** How many are coming: anyone for an open group; a closed group's own people only. */
+export const canSeeComingCount = canSeeMeetingPlace;
+
+/** Who is coming, by name, is for those who run the group. */
+export const canSeeWhoIsComing = canManageGroup;
+
 /** Admins create groups, remove them and name facilitators. */
 export const canCreateGroup = isAdmin;

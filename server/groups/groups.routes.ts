@@ -2,8 +2,8 @@ import { and, eq } from 'drizzle-orm';
 import { paths } from '../paths.ts';
 import { Router, type Request, type Response } from 'express';
 import type { AppContext } from '../context.ts';
-import { canManageGroup, canSeeForum, canSeeMeetingPlace, isInGroup, isSignedIn, requireSignedIn } from '../access.ts';
-import { NotFoundError } from '../errors.ts';
+import { canManageGroup, canMarkComing, canSeeComingCount, canSeeForum, canSeeMeetingPlace, canSeeWhoIsComing, isInGroup, isSignedIn, requireSignedIn } from '../access.ts';
+import { BadRequestError, NotFoundError } from '../errors.ts';
 import { formView } from '../web/forms.ts';
 import { pageNumber, pager } from '../web/pagination.ts';
 import { textParam } from '../web/params.ts';
@@ -18,6 +18,7 @@ import { ask, isFull, join, leave, takesNewPeople, type JoinRefusal } from './me
 import { findMunicipality, municipalityOptions, placeName, regionOptions } from './municipalities.ts';
 import { upcomingMeetings } from './schedule.ts';
 import { partnerNames } from './network.queries.ts';
+import { attendanceOf, cancelComing, markComing } from './attendance.service.ts';
 
 /** How far ahead a calendar feed reaches. */
 const feedHorizonDays = 180;
@@ -94,12 +95,29 @@ export function groupsRouter(context: AppContext): Router {
       isFull(db, group),
       group.forumId ? publicForums(db, group.forumId) : Promise.resolve([]),
     ]);
-    const meetings = upcomingMeetings(group, changes, new Date(), { limit: 5 });
+    const now = new Date();
+    const meetings = upcomingMeetings(group, changes, now, { limit: 5 });
     const inGroup = isInGroup(relation);
     const municipality = findMunicipality(group.municipalityCode);
+    const showComing = canSeeComingCount(viewer, group, relation);
+    const canMark = canMarkComing(viewer, group, relation);
+    const withNames = canSeeWhoIsComing(viewer, relation);
+    const attendance = showComing || canMark ? await attendanceOf(db, group.id, meetings.map((m) => m.on), viewer?.id, withNames) : new Map();
+    const page = pageOf(group, topics, meetings, req.locale, config.defaultLocale, showPlace);
     res.status(extra.askErrors ? 422 : extra.refusal ? 409 : 200).render('groups/group', {
       titleText: group.name,
-      group: { ...pageOf(group, topics, meetings, req.locale, config.defaultLocale, showPlace), municipality: municipality ? placeName(municipality, req.locale) : '' },
+      group: {
+        ...page,
+        municipality: municipality ? placeName(municipality, req.locale) : '',
+        meetings: page.meetings.map((meeting) => {
+          const marks = attendance.get(meeting.on);
+          return { ...meeting, attendance: marks, upcoming: meeting.start > now, full: group.meetingCapacity !== null && (marks?.coming ?? 0) >= group.meetingCapacity };
+        }),
+      },
+      showComing,
+      canMark,
+      withNames,
+      meetingCapacity: group.meetingCapacity,
       relation,
       inGroup,
       pending: relation?.status === 'pending',
@@ -135,6 +153,21 @@ export function groupsRouter(context: AppContext): Router {
       signedIn: isSignedIn(req.user),
       ...(isSignedIn(req.user) ? formView(req) : {}),
     });
+  });
+
+  // @route POST /groups/:slug/meetings/:on/coming — "I'm coming" (coming=yes), or taking it back (coming=no)
+  router.post('/groups/:slug/meetings/:on/coming', requireSignedIn, async (req, res) => {
+    const group = await findGroup(req);
+    const on = textParam(req, 'on');
+    if (!canMarkComing(req.user, group, await relationOf(db, group.id, req.user!.id)) || !/^\d{4}-\d{2}-\d{2}$/.test(on)) throw new NotFoundError();
+    const back = `${paths.group(group)}#meeting-${on}`;
+    if (req.body.coming === 'no') {
+      await cancelComing(db, req.user!, group, on);
+      return saveAndRedirect(req, res, back, 'groups.coming.notices.cancelled');
+    }
+    if (req.body.coming !== 'yes') throw new BadRequestError();
+    const outcome = await markComing(db, req.user!, group, on);
+    await saveAndRedirect(req, res, back, outcome.ok ? `groups.coming.notices.${outcome.status}` : 'groups.coming.notices.noMeeting');
   });
 
   // @route GET /groups/:slug/calendar.ics — the public feed: a closed group's place is left out

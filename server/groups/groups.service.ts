@@ -10,6 +10,7 @@ import type { GroupRelation } from '../access.ts';
 import { groupMembers, groups, groupTopics, meetingChanges } from './groups.tables.ts';
 import { changeForm, listingForm } from './listing.ts';
 import { upcomingMeetings, weekdayOf, type MeetingChange } from './schedule.ts';
+import { meetingCancelled, placesChanged } from './attendance.service.ts';
 
 export type Group = typeof groups.$inferSelect;
 export type Topic = typeof groupTopics.$inferSelect;
@@ -119,6 +120,9 @@ export async function saveGroup(db: DatabaseLike, id: string | null, form: unkno
     await ensureSpace(tx, group!);
     await tx.update(forums).set({ name: group!.name }).where(eq(forums.groupId, id));
     await refreshMeetings(tx, id);
+    // More places per meeting (or no limit any more): those waiting move up.
+    const morePlaces = existing.meetingCapacity !== null && (group!.meetingCapacity === null || group!.meetingCapacity > existing.meetingCapacity);
+    if (morePlaces) await placesChanged(tx, id, new Date().toISOString().slice(0, 10));
     // A listing that pauses or ends says so; anything else is a change to it.
     const paused = group!.status === 'paused' && existing.status !== 'paused';
     const ended = group!.status === 'ended' && existing.status !== 'ended';
@@ -173,21 +177,25 @@ export async function changesOf(db: DatabaseLike, groupIds: string[]): Promise<M
   return byGroup;
 }
 
-export async function addChange(db: DatabaseLike, groupId: string, form: unknown): Promise<{ ok: true } | Invalid> {
+/** A cancelled date or a one-off meeting; `actorId` is the peer leader or admin, named to those a cancelled meeting tells. */
+export async function addChange(db: DatabaseLike, groupId: string, form: unknown, actorId: string): Promise<{ ok: true } | Invalid> {
   const parsed = parseForm(changeForm, form);
   if (!parsed.ok) return parsed;
   const { kind, on, startTime, durationMinutes, note } = parsed.value;
   await db.transaction(async (tx) => {
     await tx.insert(meetingChanges).values({ groupId, kind, on, note, startTime: kind === 'extra' ? startTime : null, durationMinutes: kind === 'extra' ? durationMinutes : null });
+    if (kind === 'cancelled') await meetingCancelled(tx, groupId, on, actorId);
     await refreshMeetings(tx, groupId);
     await emit(tx, { type: 'group.changed', groupId });
   });
   return { ok: true };
 }
 
-export async function removeChange(db: DatabaseLike, groupId: string, id: string): Promise<void> {
+export async function removeChange(db: DatabaseLike, groupId: string, id: string, actorId: string): Promise<void> {
   await db.transaction(async (tx) => {
-    await tx.delete(meetingChanges).where(and(eq(meetingChanges.groupId, groupId), eq(meetingChanges.id, id)));
+    const [removed] = await tx.delete(meetingChanges).where(and(eq(meetingChanges.groupId, groupId), eq(meetingChanges.id, id))).returning();
+    // A one-off meeting taken away is a meeting cancelled, for those who were coming.
+    if (removed?.kind === 'extra') await meetingCancelled(tx, groupId, removed.on, actorId);
     await refreshMeetings(tx, groupId);
     await emit(tx, { type: 'group.changed', groupId });
   });

@@ -61,6 +61,7 @@ export const listingForm = z
     languages: list(z.enum(groupLanguages, 'errors.group.language')),
     cost: optionalText(200, 'errors.group.tooLong'),
     capacity: optionalInt(1, 10_000, 'errors.group.capacity'),
+    meetingCapacity: optionalInt(1, 1000, 'errors.group.meetingCapacity'),
     status: z.enum(groupStatuses, 'errors.group.status'),
     accessibility: optionalText(1000, 'errors.group.tooLong'),
     contact: optionalText(500, 'errors.group.tooLong'),

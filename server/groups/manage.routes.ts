@@ -41,6 +41,7 @@ export function listingValues(group: Group): Record<string, unknown> {
   return {
     ...group,
     capacity: group.capacity ?? '',
+    meetingCapacity: group.meetingCapacity ?? '',
     weekday: group.weekday ? String(group.weekday) : '',
     monthWeek: group.monthWeek ? String(group.monthWeek) : '',
     durationMinutes: String(group.durationMinutes),
@@ -132,7 +133,7 @@ export function manageRouter(context: AppContext): Router {
   // @route POST /groups/:slug/meetings
   router.post('/groups/:slug/meetings', async (req, res) => {
     const group = await managed(req);
-    const result = await addChange(db, group.id, req.body);
+    const result = await addChange(db, group.id, req.body, req.user!.id);
     if (!result.ok) return res.status(422).render('groups/meetings', await meetingsView(req, group, req.body, result.errors));
     await saveAndRedirect(req, res, `${paths.group(group)}/meetings`, 'groups.notices.meetingsSaved');
   });
@@ -140,7 +141,7 @@ export function manageRouter(context: AppContext): Router {
   // @route POST /groups/:slug/meetings/:id/remove
   router.post('/groups/:slug/meetings/:id/remove', async (req, res) => {
     const group = await managed(req);
-    await removeChange(db, group.id, idParam(req));
+    await removeChange(db, group.id, idParam(req), req.user!.id);
     await saveAndRedirect(req, res, `${paths.group(group)}/meetings`, 'groups.notices.meetingsSaved');
   });
 

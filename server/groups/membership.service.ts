@@ -1,6 +1,7 @@
 // Joining and leaving groups, asking to join closed ones, and facilitators' answers.
 import { and, asc, count, eq, inArray } from 'drizzle-orm';
 import { z } from 'zod';
+import { forgetComing } from './attendance.service.ts';
 import type { DatabaseLike } from '../db/client.ts';
 import type { User } from '../accounts/accounts.service.ts';
 import { users } from '../accounts/accounts.tables.ts';
@@ -85,7 +86,10 @@ export async function ask(db: DatabaseLike, member: User, group: Group, form: un
 export async function leave(db: DatabaseLike, member: User, group: Group): Promise<Outcome> {
   const relation = await relationOf(db, group.id, member.id);
   if (!relation || relation.status === 'declined' || relation.role === 'facilitator') return { ok: false, kind: 'refused', reason: 'notPending' };
-  await db.delete(groupMembers).where(and(eq(groupMembers.groupId, group.id), eq(groupMembers.userId, member.id)));
+  await db.transaction(async (tx) => {
+    await tx.delete(groupMembers).where(and(eq(groupMembers.groupId, group.id), eq(groupMembers.userId, member.id)));
+    await forgetComing(tx, group.id, member.id, new Date().toISOString().slice(0, 10));
+  });
   return { ok: true };
 }
 

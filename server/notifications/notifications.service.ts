@@ -125,6 +125,8 @@ export type NotificationItem = {
   subject: string;
   /** For an answer to a join request: what the peer leader wrote, if anything. */
   reply: string | null;
+  /** For the meeting kinds: the meeting's date. */
+  meetingOn: string | null;
   unread: boolean;
   createdAt: Date;
 };
@@ -154,6 +156,7 @@ export async function listNotifications(db: DatabaseLike, reader: User): Promise
       threadTitle: threads.title,
       groupName: groups.name,
       reply: groupMembers.reply,
+      meetingOn: notifications.meetingOn,
     })
     .from(notifications)
     .leftJoin(posts, eq(posts.id, notifications.postId))
@@ -183,6 +186,7 @@ export async function listNotifications(db: DatabaseLike, reader: User): Promise
       actors: [row.actor],
       subject: row.threadTitle ?? row.groupName ?? '',
       reply: row.reply || null,
+      meetingOn: row.meetingOn,
       unread: row.readAt === null,
       createdAt: row.createdAt,
     };
@@ -197,6 +201,12 @@ export async function notifyGroup(db: DatabaseLike, actorId: string, groupId: st
   const to = userIds.filter((id) => id !== actorId);
   if (!to.length) return;
   await db.insert(notifications).values(to.map((userId) => ({ userId, kind, groupId, actorId })));
+}
+
+/** Tells people about one meeting of a group: a place opened for them, or the meeting was cancelled. Never hushed: it answers their own mark. */
+export async function notifyMeeting(db: DatabaseLike, actorId: string, groupId: string, meetingOn: string, kind: 'meeting_place' | 'meeting_cancelled', userIds: string[]): Promise<void> {
+  if (!userIds.length) return;
+  await db.insert(notifications).values(userIds.map((userId) => ({ userId, kind, groupId, meetingOn, actorId })));
 }
 
 /** Tells a member something from the moderators: a message, or what became of their post. */
@@ -233,7 +243,8 @@ export async function openNotification(db: DatabaseLike, userId: string, id: str
   if (notice.postId) return paths.post({ id: notice.postId });
   if (!groupSlug) return null;
   const group = paths.group({ slug: groupSlug });
-  return notice.kind === 'join_request' ? `${group}/requests` : group;
+  if (notice.kind === 'join_request') return `${group}/requests`;
+  return notice.meetingOn ? `${group}#meeting-${notice.meetingOn}` : group;
 }
 
 export async function markAllRead(db: DatabaseLike, userId: string): Promise<void> {

@@ -5,11 +5,13 @@ import { saveGroup, addChange } from '../../server/groups/groups.service.ts';
 import { groupKinds } from '../../server/groups/groups.tables.ts';
 import { municipalities } from '../../server/groups/municipalities.ts';
 import { listing } from '../support/groups.ts';
+import { makeUser } from '../support/fixtures.ts';
 import { serveWithBaseline } from './serve.ts';
 
 const fresh = await freshDatabase();
 const db = fresh.database.db;
 const count = Number(process.env.BENCH_GROUPS ?? 500);
+const leader = await makeUser(db, 'bench_leader', 'admin');
 const frequencies = ['weekly', 'biweekly', 'monthly'];
 for (let i = 0; i < count; i++) {
   const result = await saveGroup(
@@ -29,7 +31,7 @@ for (let i = 0; i < count; i++) {
     }),
   );
   if (!result.ok) throw new Error(JSON.stringify(result.errors));
-  if (i % 5 === 0) await addChange(db, result.group.id, { kind: 'extra', on: '2027-02-02', startTime: '12:00' });
+  if (i % 5 === 0) await addChange(db, result.group.id, { kind: 'extra', on: '2027-02-02', startTime: '12:00' }, leader.id);
 }
 process.stderr.write(`${count} groups\n`);
 await serveWithBaseline(fresh, {

@@ -43,7 +43,7 @@ export async function fillNode(db: Db, dataDir: string): Promise<FullNode> {
   check(await createInvite(db, admin.id, { note: 'Uusille', days: '7', maxUses: '3' }), 'invite');
   const walking = await makeGroup(db, {}, [matti]);
   check(await joinGroup(db, pekka, walking), 'join');
-  check(await addChange(db, walking.id, { kind: 'cancelled', on: '2027-01-05', startTime: '', durationMinutes: '', note: 'Loma' }), 'cancel a meeting');
+  check(await addChange(db, walking.id, { kind: 'cancelled', on: '2027-01-05', startTime: '', durationMinutes: '', note: 'Loma' }, matti.id), 'cancel a meeting');
   const closed = await makeGroup(db, { name: 'Suljettu ryhmä', slug: 'suljettu', joinPolicy: 'closed', howToJoin: 'Kerro itsestäsi.' }, [matti]);
   check(await ask(db, mirja, closed, { message: 'Haluaisin mukaan.' }), 'ask to join');
   // An uploaded file (the association's logo, later): any bytes, compared byte for byte.

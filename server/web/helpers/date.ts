@@ -70,6 +70,14 @@ export function meeting(start: unknown, end: unknown, options: HelperOptions): s
   return t('dates.at', { date: t('dates.day', from), time: `${from.time}–${to.time}` });
 }
 
+/** {{day "2026-05-14"}}: a meeting's local date, "ti 14.5.", in the reader's language (no time: the date is the meeting's own). */
+export function day(value: unknown, options: HelperOptions): string {
+  if (typeof value !== 'string' || !/^\d{4}-\d{2}-\d{2}$/.test(value)) return '';
+  const { locale } = rootOf(options);
+  // Noon UTC is the same calendar day in every time zone near ours.
+  return translator(locale)('dates.day', parts(new Date(`${value}T12:00:00Z`), locale, 'UTC'));
+}
+
 const relativeFormatters = new Map<Locale, Intl.RelativeTimeFormat>();
 
 /** {{ago value}}: "5 minutes ago", "2 hours ago" in the reader's language; the queue says how long a post has waited. */
