@@ -37,6 +37,7 @@ import { pageLocals } from './web/locals.ts';
 import { handleErrors, handleNotFound } from './web/errors.ts';
 import { csrf } from './web/csrf.ts';
 import { draftsRouter, forgetDraftOnceSent } from './web/drafts.ts';
+import { homeRouter } from './home/home.routes.ts';
 import { refuseControlCharacters } from './web/input.ts';
 import { visitorPageCache } from './web/page-cache.ts';
 import { helpers } from './web/helpers/index.ts';
@@ -141,6 +142,7 @@ export function buildApp(context: AppContext): { app: express.Express; close(): 
   });
   app.use(setupGate(database.db));
   app.use(setupRouter(context));
+  app.use(homeRouter(context));
   app.use(pagesRouter(context));
   app.use(draftsRouter());
   app.use(accountsRouter(context, authenticator));

@@ -13,6 +13,8 @@ const settingsForm = z.object({
   name: siteName,
   description: z.string().trim().max(2000, 'errors.description.tooLong'),
   rules: z.string().trim().max(20000, 'errors.rules.tooLong'),
+  // Optional: a form without it leaves the notice as it is.
+  notice: z.string().trim().max(2000, 'errors.notice.tooLong').optional(),
   contact: z.string().trim().max(2000, 'errors.contact.tooLong'),
   registrationPolicy: z.enum(registrationPolicies, 'errors.registrationPolicy.invalid'),
   quickExitUrl: z.url({ protocol: /^https?$/, error: 'errors.quickExitUrl.invalid' }),

@@ -160,7 +160,8 @@ export function groupsRouter(context: AppContext): Router {
     const group = await findGroup(req);
     const on = textParam(req, 'on');
     if (!canMarkComing(req.user, group, await relationOf(db, group.id, req.user!.id)) || !/^\d{4}-\d{2}-\d{2}$/.test(on)) throw new NotFoundError();
-    const back = `${paths.group(group)}#meeting-${on}`;
+    // The front page's buttons come back to it.
+    const back = req.body.back === 'home' ? '/' : `${paths.group(group)}#meeting-${on}`;
     if (req.body.coming === 'no') {
       await cancelComing(db, req.user!, group, on);
       return saveAndRedirect(req, res, back, 'groups.coming.notices.cancelled');

@@ -25,11 +25,6 @@ export function healthRouter(database: Database): Router {
 export function pagesRouter({ database }: AppContext): Router {
   const router = Router();
 
-  // @route GET /
-  router.get('/', (_req: Request, res: Response) => {
-    res.render('pages/home', { title: 'home.title', description: renderMarkdown(res.locals.node?.description ?? '') });
-  });
-
   // @route GET /help — crisis help, one click from every page
   router.get('/help', (_req, res) => res.render('pages/help', { title: 'help.title' }));
 
