@@ -14,6 +14,14 @@ import { pageOfPost, postsPerPage } from '../paths.ts';
 
 const quotedPost = alias(posts, 'quoted_post');
 const quotedAuthor = alias(users, 'quoted_author');
+export const lastPost = alias(posts, 'last_post');
+export const lastAuthor = alias(users, 'last_author');
+
+/**
+ * Joins a conversation's last post that is out in the open (not waiting, removed or deleted), so a
+ * list says who wrote last and when without naming a writer others cannot read yet.
+ */
+export const lastLivePostJoin = sql`${lastPost.id} = (select p."id" from "posts" p where p."thread_id" = ${threads.id} and p."deleted_at" is null and p."held_at" is null and p."removed_at" is null order by p."number" desc limit 1)`;
 
 export const threadsPerPage = 25;
 
@@ -28,11 +36,16 @@ function readsJoin(viewer: Viewer) {
   return and(eq(threadReads.threadId, threads.id), eq(threadReads.userId, viewer?.id ?? '00000000-0000-0000-0000-000000000000'));
 }
 
-export type ForumSummary = Forum & { threadCount: number; lastPostAt: Date | null; hasNew: boolean };
+export type ForumSummary = Forum & {
+  threadCount: number;
+  lastPostAt: Date | null;
+  hasNew: boolean;
+  latest: { id: string; title: string; lastPostAt: Date; lastAuthor: string | null } | null;
+};
 
 /** Categories with the forums this viewer may read, each with counts and a quiet "new" flag. */
 export async function forumIndex(db: Db, viewer: Viewer, archived = false) {
-  const [categoryRows, forumRows] = await Promise.all([
+  const [categoryRows, forumRows, latestRows] = await Promise.all([
     db.select().from(categories).where(eq(categories.archived, archived)).orderBy(asc(categories.position), asc(categories.name)),
     db
       .select({
@@ -47,13 +60,31 @@ export async function forumIndex(db: Db, viewer: Viewer, archived = false) {
       .where(and(forumListedFor(viewer), eq(forums.archived, archived)))
       .groupBy(forums.id)
       .orderBy(asc(forums.position), asc(forums.name)),
+    // The latest conversation of each forum, with its last writer (archived forums list only their names).
+    archived
+      ? Promise.resolve([])
+      : db
+          .selectDistinctOn([threads.forumId], {
+            forumId: threads.forumId,
+            id: threads.id,
+            title: threads.title,
+            lastPostAt: sql<Date>`coalesce(${lastPost.createdAt}, ${threads.lastPostAt})`.mapWith(threads.lastPostAt),
+            lastAuthor: authorNameOf(lastAuthor),
+          })
+          .from(threads)
+          .innerJoin(forums, eq(forums.id, threads.forumId))
+          .leftJoin(lastPost, lastLivePostJoin)
+          .leftJoin(lastAuthor, eq(lastAuthor.id, lastPost.authorId))
+          .where(and(liveThread, forumListedFor(viewer), eq(forums.archived, false)))
+          .orderBy(threads.forumId, desc(threads.lastPostAt)),
   ]);
+  const latest = new Map(latestRows.map((row) => [row.forumId, row]));
   return categoryRows
     .map((category) => ({
       ...category,
       forums: forumRows
         .filter((row) => row.forum.categoryId === category.id)
-        .map((row): ForumSummary => ({ ...row.forum, threadCount: row.threadCount, lastPostAt: row.lastPostAt, hasNew: row.hasNew })),
+        .map((row): ForumSummary => ({ ...row.forum, threadCount: row.threadCount, lastPostAt: row.lastPostAt, hasNew: row.hasNew, latest: latest.get(row.forum.id) ?? null })),
     }))
     .filter((category) => category.forums.length > 0);
 }
@@ -72,13 +103,17 @@ export async function threadList(db: Db, reader: Viewer, forum: Forum, page: num
         waiting: sql<boolean>`${threads.heldAt} is not null`,
         removed: sql<boolean>`${threads.removedAt} is not null`,
         postCount: threads.postCount,
-        lastPostAt: threads.lastPostAt,
+        lastPostAt: sql<Date>`coalesce(${lastPost.createdAt}, ${threads.lastPostAt})`.mapWith(threads.lastPostAt),
+        lastAuthor: authorNameOf(lastAuthor),
+        replies: sql<number>`(select count(*) from "posts" r where r."thread_id" = ${threads.id} and r."number" > 1 and r."deleted_at" is null and r."held_at" is null and r."removed_at" is null)::int`,
         authorName,
         hasNew: unreadFor(viewer),
         firstUnread: sql<number>`coalesce(${threadReads.lastReadNumber}, 0) + 1`,
       })
       .from(threads)
       .innerJoin(users, eq(users.id, threads.authorId))
+      .leftJoin(lastPost, lastLivePostJoin)
+      .leftJoin(lastAuthor, eq(lastAuthor.id, lastPost.authorId))
       .leftJoin(threadReads, readsJoin(viewer))
       .where(where())
       .orderBy(desc(threads.pinned), desc(threads.lastPostAt), desc(threads.id))

@@ -6,12 +6,12 @@ import type { DatabaseLike } from '../db/client.ts';
 import type { User } from '../accounts/accounts.service.ts';
 import { isAdmin } from '../access.ts';
 import { authorNameOf, threadListedFor } from '../access.sql.ts';
-import { users } from '../accounts/accounts.tables.ts';
-import { forums, forumWatches, posts, threadReads, threads, threadWatches } from '../forums/forums.tables.ts';
+import { forums, forumWatches, threadReads, threads, threadWatches } from '../forums/forums.tables.ts';
 import { groupMembers, groups, meetingAttendance, type AttendanceStatus } from '../groups/groups.tables.ts';
 import { changesOf, type Group } from '../groups/groups.service.ts';
 import { upcomingMeetings, type Meeting } from '../groups/schedule.ts';
 import { alias } from 'drizzle-orm/pg-core';
+import { lastAuthor, lastLivePostJoin, lastPost } from '../forums/forums.queries.ts';
 
 const meetingsPerGroup = 3;
 const conversationsShown = 10;
@@ -41,8 +41,6 @@ export async function myGroups(db: DatabaseLike, member: User, now = new Date())
   }));
 }
 
-const lastPost = alias(posts, 'last_post');
-const lastAuthor = alias(users, 'last_author');
 
 /**
  * Conversations with posts the member has not read, among those they take part in (wrote in) or
@@ -67,10 +65,7 @@ export async function conversationsWithNews(db: DatabaseLike, member: User) {
     .leftJoin(threadReads, and(eq(threadReads.threadId, threads.id), eq(threadReads.userId, member.id)))
     .leftJoin(threadWatches, and(eq(threadWatches.threadId, threads.id), eq(threadWatches.userId, member.id)))
     .leftJoin(forumWatches, and(eq(forumWatches.forumId, forums.id), eq(forumWatches.userId, member.id)))
-    .leftJoin(
-      lastPost,
-      sql`${lastPost.id} = (select p."id" from "posts" p where p."thread_id" = ${threads.id} and p."deleted_at" is null and p."held_at" is null and p."removed_at" is null order by p."number" desc limit 1)`,
-    )
+    .leftJoin(lastPost, lastLivePostJoin)
     .leftJoin(lastAuthor, eq(lastAuthor.id, lastPost.authorId))
     .where(
       and(
