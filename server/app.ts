@@ -38,6 +38,8 @@ import { handleErrors, handleNotFound } from './web/errors.ts';
 import { csrf } from './web/csrf.ts';
 import { draftsRouter, forgetDraftOnceSent } from './web/drafts.ts';
 import { homeRouter } from './home/home.routes.ts';
+import { unsubscribeRouter } from './notifications/unsubscribe.routes.ts';
+import { startMailQueue } from './notifications/email.queue.ts';
 import { refuseControlCharacters } from './web/input.ts';
 import { visitorPageCache } from './web/page-cache.ts';
 import { helpers } from './web/helpers/index.ts';
@@ -109,6 +111,7 @@ export function buildApp(context: AppContext): { app: express.Express; close(): 
   if (!context.worker || context.worker.number === 1) {
     startDirectorySync(federation, background, stopQueue.signal);
     startBackupSchedule(background, stopQueue.signal);
+    startMailQueue(background, stopQueue.signal);
     // After an upgrade that changed the search documents, or a change of languages cut short.
     refreshSearchIndex(background.database.db)
       .then((n) => n && context.log(`search: made the search index again (${n} posts)`))
@@ -135,6 +138,8 @@ export function buildApp(context: AppContext): { app: express.Express; close(): 
   // Forms are read after the language is chosen, so a refusal (too large, control characters) speaks the reader's language.
   app.use(express.urlencoded({ extended: false, limit: '200kb' }));
   app.use(refuseControlCharacters);
+  // An unsubscribe link carries its own signed token, and mail programs post to it without a session.
+  app.use(unsubscribeRouter(context));
   app.use(csrf.csrfSynchronisedProtection);
   app.use((req, _res, next) => {
     forgetDraftOnceSent(req);

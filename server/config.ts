@@ -36,6 +36,10 @@ export type Config = {
   backupCheckSeconds: number;
   /** How many processes serve the node (PostgreSQL only: the embedded database belongs to one process). */
   webConcurrency: number;
+  /** The association's time zone: when the daily e-mail goes out. */
+  timezone: string;
+  /** E-mail notices: how long a notice waits unread before it is mailed, how often the queue is looked at, the digest's hour, and the first wait before trying a failed send again (seconds). */
+  mail: { delaySeconds: number; pollSeconds: number; digestHour: number; retrySeconds: number };
 };
 
 export type SmtpConfig = {
@@ -119,8 +123,24 @@ export function loadConfig(env: Env = process.env): Config {
     networkListingMaxAgeSeconds: read(env, 'NETWORK_LISTING_MAX_AGE', z.coerce.number().int().min(1).max(31_536_000), 14 * 86_400, 'must be a whole number of seconds from 1 to 31536000'),
     backupCheckSeconds: read(env, 'BACKUP_CHECK_INTERVAL', z.coerce.number().int().min(1).max(86_400), 600, 'must be a whole number of seconds from 1 to 86400'),
     webConcurrency,
+    timezone: read(env, 'TIMEZONE', z.string().refine(knownTimeZone), 'Europe/Helsinki', 'must be a time zone such as Europe/Helsinki'),
+    mail: {
+      delaySeconds: read(env, 'MAIL_DELAY', z.coerce.number().int().min(0).max(86_400), 120, 'must be a whole number of seconds from 0 to 86400'),
+      pollSeconds: read(env, 'MAIL_POLL_INTERVAL', z.coerce.number().min(0.05).max(3600), 15, 'must be a number of seconds from 0.05 to 3600'),
+      digestHour: read(env, 'MAIL_DIGEST_HOUR', z.coerce.number().int().min(0).max(23), 7, 'must be a whole hour from 0 to 23'),
+      retrySeconds: read(env, 'MAIL_RETRY_AFTER', z.coerce.number().min(0.05).max(86_400), 60, 'must be a number of seconds from 0.05 to 86400'),
+    },
     pageCacheMs: read(env, 'PAGE_CACHE_MS', z.coerce.number().int().min(0).max(60_000), 3000, 'must be a whole number of milliseconds from 0 to 60000'),
   };
+}
+
+function knownTimeZone(zone: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: zone });
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 function readSmtp(env: Env): SmtpConfig | null {

@@ -48,3 +48,6 @@ export function isUuid(value: string): boolean {
 /** Checkboxes sharing a name: none sent, one (a string) or several (an array) read as a list. */
 export const list = <T extends z.ZodType>(item: T) =>
   z.preprocess((value) => (value === undefined || value === '' ? [] : Array.isArray(value) ? value : [value]), z.array(item).max(30));
+
+/** A ticked checkbox sends "on"; an unticked one sends nothing. */
+export const checkbox = z.preprocess((value) => value === 'on' || value === 'true' || value === true, z.boolean());

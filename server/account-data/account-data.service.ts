@@ -11,6 +11,7 @@ import { forums, forumWatches, posts, threads, threadWatches } from '../forums/f
 import { groupMembers, groups, meetingAttendance } from '../groups/groups.tables.ts';
 import { moderatorMessages, mutes, reports } from '../moderation/moderation.tables.ts';
 import { forumFollows } from '../../federation/federation.tables.ts';
+import { outboundMail } from '../notifications/notifications.tables.ts';
 import { invalid, type Invalid } from '../validation.ts';
 
 /**
@@ -38,6 +39,8 @@ export async function deleteAccount(db: DatabaseLike, user: User, password: stri
     await tx.delete(meetingAttendance).where(eq(meetingAttendance.userId, user.id));
     await tx.delete(threadWatches).where(eq(threadWatches.userId, user.id));
     await tx.delete(forumWatches).where(eq(forumWatches.userId, user.id));
+    // Mail not yet sent holds their address and what they were told.
+    await tx.delete(outboundMail).where(eq(outboundMail.userId, user.id));
     // Whom they muted, who muted them and the moderators' messages to them are about them alone.
     await tx.delete(mutes).where(or(eq(mutes.userId, user.id), eq(mutes.mutedId, user.id)));
     await tx.delete(moderatorMessages).where(eq(moderatorMessages.userId, user.id));

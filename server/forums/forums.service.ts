@@ -5,14 +5,13 @@ import { prepared } from '../db/prepared.ts';
 import { inGroupOf } from '../access.sql.ts';
 import { isPublicForum, widensReaders } from '../access.ts';
 import { emit } from '../events.ts';
-import { invalid, parseForm, singleLine, type Invalid } from '../validation.ts';
+import { invalid, parseForm, singleLine, type Invalid, checkbox } from '../validation.ts';
 import { categories, forums, forumVisibilities, postingPolicies, threads } from './forums.tables.ts';
 
 export type Category = typeof categories.$inferSelect;
 /** inGroup: loaded for a reader when the forum is a closed group's space (server/access.ts decides with it). */
 export type Forum = typeof forums.$inferSelect & { inGroup?: boolean };
 
-const checkbox = z.preprocess((value) => value === 'on' || value === 'true' || value === true, z.boolean());
 const position = z.coerce.number('errors.position.invalid').int('errors.position.invalid').min(0, 'errors.position.invalid').max(10_000, 'errors.position.invalid');
 
 const categoryForm = z.object({

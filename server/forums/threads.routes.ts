@@ -15,6 +15,7 @@ import { deletePost, editPost, findPost, findThread, markRead, reply, setThreadF
 import { redirectAfterPosting } from '../moderation/outcome.ts';
 import { lockThread } from '../moderation/moderation.service.ts';
 import { isWatchLevel, setThreadWatch, threadWatchLevel } from './watching.service.ts';
+import type { WatchLevel } from './forums.tables.ts';
 
 type Found = { thread: Thread; forum: Forum };
 
@@ -33,7 +34,7 @@ export function threadsRouter(context: AppContext): Router {
   const db = context.database.db;
   const router = Router();
 
-  const threadView = async (req: Request, found: Found & { lastRead: number }) => {
+  const threadView = async (req: Request, found: Found & { lastRead: number; watchChoice: WatchLevel | null }) => {
     const { thread, forum } = found;
     const mayReply = canReply(req.user, forum, thread);
     const pages = Math.max(1, Math.ceil(thread.postCount / postsPerPage));
@@ -68,7 +69,7 @@ export function threadsRouter(context: AppContext): Router {
       pager: pager(paths.thread(thread), page, pages),
       canReply: mayReply,
       canModerate: moderates,
-      watch: isSignedIn(req.user) ? { level: await threadWatchLevel(db, req.user.id, thread), action: `${paths.thread(thread)}/watch` } : null,
+      watch: isSignedIn(req.user) ? { level: threadWatchLevel(req.user.id, thread, found.watchChoice), action: `${paths.thread(thread)}/watch` } : null,
       // Only a reader who can reply gets a form token: a visitor's read starts no session.
       ...(mayReply ? formView(req) : {}),
     };

@@ -6,7 +6,7 @@ import { users } from '../accounts/accounts.tables.ts';
 import { canDeletePost, canEditPost, canModeratePost, canQuote, canReact, canReply, canStartThread, isLive, isPublic, isPublicThread, isStaffEdit } from '../access.ts';
 import { emit, type PostFacts } from '../events.ts';
 import { invalid, parseForm, type FieldErrors, type Invalid } from '../validation.ts';
-import { forums, postRevisions, posts, reactions, threadReads, threads } from './forums.tables.ts';
+import { forums, postRevisions, posts, reactions, threadReads, threads, threadWatches, type WatchLevel } from './forums.tables.ts';
 import type { Forum } from './forums.service.ts';
 import { body, contentWarning, renderPost, title } from './posting.ts';
 import { searchDocument } from '../markup/search-text.ts';
@@ -29,19 +29,23 @@ const threadForm = z.object({ title, body, contentWarning });
 const replyForm = z.object({ body, contentWarning, quote: z.union([z.literal(''), z.uuid()], 'errors.quote.unavailable').optional() });
 const editForm = z.object({ title: title.optional(), body, contentWarning });
 
-/** A thread with its forum, and how far the given member has read it (0 for none or a visitor). */
-export async function findThread(db: DatabaseLike, id: string, readerId?: string): Promise<{ thread: Thread; forum: Forum; lastRead: number } | undefined> {
+/**
+ * A thread with its forum, how far the given member has read it (0 for none or a visitor) and
+ * their own watching choice for it, if they made one (watching.service.ts says what none means).
+ */
+export async function findThread(db: DatabaseLike, id: string, readerId?: string): Promise<{ thread: Thread; forum: Forum; lastRead: number; watchChoice: WatchLevel | null } | undefined> {
   const statement = prepared(db, `find_thread${readerId ? '_reader' : ''}`, () => {
     const reader = readerId ? sql.placeholder('readerId') : undefined;
     return db
-      .select({ thread: threads, forum: forums, inGroup: inGroupOf(reader), lastRead: sql<number>`coalesce(${threadReads.lastReadNumber}, 0)` })
+      .select({ thread: threads, forum: forums, inGroup: inGroupOf(reader), lastRead: sql<number>`coalesce(${threadReads.lastReadNumber}, 0)`, watchChoice: threadWatches.level })
       .from(threads)
       .innerJoin(forums, eq(forums.id, threads.forumId))
       .leftJoin(threadReads, and(eq(threadReads.threadId, threads.id), eq(threadReads.userId, reader ?? sql`null`)))
+      .leftJoin(threadWatches, and(eq(threadWatches.threadId, threads.id), eq(threadWatches.userId, reader ?? sql`null`)))
       .where(eq(threads.id, sql.placeholder('id')));
   });
   const [row] = await statement.execute({ id, readerId });
-  return row && { thread: row.thread, forum: { ...row.forum, inGroup: row.inGroup }, lastRead: row.lastRead };
+  return row && { thread: row.thread, forum: { ...row.forum, inGroup: row.inGroup }, lastRead: row.lastRead, watchChoice: row.watchChoice };
 }
 
 /** A post with its thread and forum; the post carries its author's role (staff act on posts by role), status and shown name. */

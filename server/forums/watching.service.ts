@@ -8,10 +8,9 @@ export function isWatchLevel(value: unknown): value is WatchLevel {
   return typeof value === 'string' && (watchLevels as readonly string[]).includes(value);
 }
 
-/** The member's level for a conversation: their own choice, or watching what they started. */
-export async function threadWatchLevel(db: DatabaseLike, userId: string, thread: { id: string; authorId: string }): Promise<WatchLevel> {
-  const row = await db.query.threadWatches.findFirst({ where: and(eq(threadWatches.userId, userId), eq(threadWatches.threadId, thread.id)) });
-  return row?.level ?? (thread.authorId === userId ? 'watching' : 'normal');
+/** The member's level for a conversation: their own choice (findThread reads it), or watching what they started. */
+export function threadWatchLevel(userId: string, thread: { authorId: string }, choice: WatchLevel | null): WatchLevel {
+  return choice ?? (thread.authorId === userId ? 'watching' : 'normal');
 }
 
 export async function forumWatchLevel(db: DatabaseLike, userId: string, forumId: string): Promise<WatchLevel> {

@@ -2,10 +2,9 @@
 import { z } from 'zod';
 import { audiences, frequencies, groupKinds, groupLanguages, groupStatuses, joinPolicies } from './groups.tables.ts';
 import { findMunicipality } from './municipalities.ts';
-import { list, singleLine } from '../validation.ts';
+import { list, singleLine, checkbox } from '../validation.ts';
 
 /** Form values come as a string, several strings or nothing; read them as a list. */
-const checkbox = z.preprocess((value) => value === 'on' || value === 'true' || value === true, z.boolean());
 const optionalText = (max: number, key: string) => z.string().trim().max(max, key).default('');
 /** An empty field is "not given"; anything else must be a whole number in range. */
 const optionalInt = (min: number, max: number, key: string) =>

@@ -1,31 +1,44 @@
-import { Router } from 'express';
+import { Router, type Request, type Response } from 'express';
 import type { AppContext } from '../context.ts';
 import { requireSignedIn } from '../access.ts';
 import { NotFoundError } from '../errors.ts';
 import { idParam } from '../web/params.ts';
-import { getPreferences, listNotifications, markAllRead, openNotification, savePreferences } from './notifications.service.ts';
+import { getEmailPreferences, getPreferences, listNotifications, markAllRead, openNotification, saveEmailPreferences, savePreferences } from './notifications.service.ts';
+import { formView } from '../web/forms.ts';
+import type { FieldErrors } from '../validation.ts';
 import { saveAndRedirect } from '../web/session.ts';
-import { notificationKinds } from './notifications.tables.ts';
+import { emailKinds, notificationKinds } from './notifications.tables.ts';
+import { noticeLine } from './notice-text.ts';
 
-export function notificationsRouter({ database }: AppContext): Router {
+export function notificationsRouter({ database, config }: AppContext): Router {
   const db = database.db;
   const router = Router();
   router.use('/notifications', requireSignedIn);
 
-  // @route GET /notifications
-  router.get('/notifications', async (req, res) => {
-    const [items, preferences] = await Promise.all([listNotifications(db, req.user!), getPreferences(db, req.user!.id)]);
-    res.render('notifications/notifications', {
+  const page = async (req: Request, res: Response, email: { values?: Record<string, unknown>; errors?: FieldErrors } = {}) => {
+    const user = req.user!;
+    const [items, preferences, mail] = await Promise.all([listNotifications(db, user), getPreferences(db, user.id), getEmailPreferences(db, user.id)]);
+    const chosen = email.values ? { kinds: [email.values.kinds ?? []].flat(), digest: email.values.mode === 'daily', includeText: email.values.includeText === 'on' } : mail;
+    res.status(email.errors ? 422 : 200).render('notifications/notifications', {
       title: 'notifications.title',
-      // A batch of reactions names one person and counts the others; a batch of approvals counts the posts.
-      items: items.map((item) => ({
-        ...item,
-        actor: item.actors[0],
-        key: item.ids.length > 1 ? `${item.kind}Many` : item.kind,
-        count: item.kind === 'reaction' ? item.actors.length - 1 : item.ids.length,
-      })),
+      items: items.map((item) => ({ ...item, line: noticeLine(item, req.locale) })),
       kinds: notificationKinds.map((kind) => ({ kind, on: preferences[kind] })),
+      // E-mail is offered when the node has a mail server, to a member with an address.
+      email: config.smtp
+        ? { hasAddress: Boolean(user.email), kinds: emailKinds.map((kind) => ({ kind, on: chosen.kinds.includes(kind) })), digest: chosen.digest, includeText: chosen.includeText }
+        : null,
+      ...formView(req, {}, email.errors ?? {}),
     });
+  };
+
+  // @route GET /notifications
+  router.get('/notifications', (req, res) => page(req, res));
+
+  // @route POST /notifications/email — which notices also come by e-mail, at once or once a day
+  router.post('/notifications/email', async (req, res) => {
+    const result = await saveEmailPreferences(db, req.user!.id, req.body);
+    if (!result.ok) return page(req, res, { values: req.body, errors: result.errors });
+    await saveAndRedirect(req, res, '/notifications#email', 'notifications.email.saved');
   });
 
   // @route GET /notifications/:id — marks it read and goes to the post

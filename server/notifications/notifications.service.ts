@@ -1,10 +1,12 @@
-import { and, count, desc, eq, inArray, isNotNull, isNull, or, type SQL } from 'drizzle-orm';
+import { and, count, desc, eq, inArray, isNotNull, isNull, or, sql, type SQL } from 'drizzle-orm';
+import { z } from 'zod';
+import { checkbox, list, parseForm, type Invalid } from '../validation.ts';
 import type { DatabaseLike } from '../db/client.ts';
 import { users } from '../accounts/accounts.tables.ts';
 import { groupMembers, groups } from '../groups/groups.tables.ts';
 import type { User } from '../accounts/accounts.service.ts';
 import { forums, posts, threads } from '../forums/forums.tables.ts';
-import { notifications, notificationSettings, notificationKinds, type GroupNoticeKind, type ModerationNoticeKind, type NotificationKind, type PreferenceKind } from './notifications.tables.ts';
+import { emailKinds, notifications, notificationSettings, notificationKinds, type EmailKind, type GroupNoticeKind, type ModerationNoticeKind, type NotificationKind, type PreferenceKind } from './notifications.tables.ts';
 import { mutedAmong } from '../forums/watching.service.ts';
 import { mutes } from '../moderation/moderation.tables.ts';
 import { canSeeForum, isRemote } from '../access.ts';
@@ -17,6 +19,36 @@ const defaults: NotificationPreferences = { reply: true, quote: true, mention: t
 export async function getPreferences(db: DatabaseLike, userId: string): Promise<NotificationPreferences> {
   const row = await db.query.notificationSettings.findFirst({ where: eq(notificationSettings.userId, userId) });
   return row ? { reply: row.reply, quote: row.quote, mention: row.mention, reaction: row.reaction } : { ...defaults };
+}
+
+export type EmailPreferences = { kinds: EmailKind[]; digest: boolean; includeText: boolean };
+
+export async function getEmailPreferences(db: DatabaseLike, userId: string): Promise<EmailPreferences> {
+  const row = await db.query.notificationSettings.findFirst({ where: eq(notificationSettings.userId, userId) });
+  return { kinds: row?.emailKinds ?? [], digest: row?.emailDigest ?? false, includeText: row?.emailIncludeText ?? false };
+}
+
+const emailForm = z.object({
+  kinds: list(z.enum(emailKinds, 'notifications.email.invalid')),
+  mode: z.enum(['now', 'daily'], 'notifications.email.invalid'),
+  includeText: checkbox,
+});
+
+/** The member's e-mail choices; nothing is mailed unless they tick a kind. */
+export async function saveEmailPreferences(db: DatabaseLike, userId: string, form: unknown): Promise<{ ok: true } | Invalid> {
+  const parsed = parseForm(emailForm, form);
+  if (!parsed.ok) return parsed;
+  const values = { emailKinds: [...new Set(parsed.value.kinds)], emailDigest: parsed.value.mode === 'daily', emailIncludeText: parsed.value.includeText };
+  await db.insert(notificationSettings).values({ userId, ...values }).onConflictDoUpdate({ target: notificationSettings.userId, set: values });
+  return { ok: true };
+}
+
+/** An unsubscribe link: one kind stops, or (from a digest) all e-mail. */
+export async function stopEmail(db: DatabaseLike, userId: string, kind: EmailKind | 'digest'): Promise<void> {
+  await db
+    .update(notificationSettings)
+    .set({ emailKinds: kind === 'digest' ? [] : sql`array_remove(${notificationSettings.emailKinds}, ${kind})` })
+    .where(eq(notificationSettings.userId, userId));
 }
 
 export async function savePreferences(db: DatabaseLike, userId: string, form: Record<string, unknown>): Promise<void> {
@@ -127,6 +159,8 @@ export type NotificationItem = {
   reply: string | null;
   /** For the meeting kinds: the meeting's date. */
   meetingOn: string | null;
+  /** The post it is about, for the post kinds. */
+  postId: string | null;
   unread: boolean;
   createdAt: Date;
 };
@@ -187,6 +221,7 @@ export async function listNotifications(db: DatabaseLike, reader: User): Promise
       subject: row.threadTitle ?? row.groupName ?? '',
       reply: row.reply || null,
       meetingOn: row.meetingOn,
+      postId: row.postId,
       unread: row.readAt === null,
       createdAt: row.createdAt,
     };

@@ -1,5 +1,5 @@
 // Notices to members: about posts (replies, quotes, mentions, reactions), groups and moderation.
-import { boolean, date, index, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import { boolean, date, index, integer, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 import { users } from '../accounts/accounts.tables.ts';
 import { groups } from '../groups/groups.tables.ts';
 import { posts } from '../forums/forums.tables.ts';
@@ -36,9 +36,15 @@ export const notifications = pgTable(
       .references(() => users.id),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
     readAt: timestamp('read_at', { withTimezone: true }),
+    /** Set once an e-mail about it is queued (alone or in a digest), so none is written twice. */
+    mailedAt: timestamp('mailed_at', { withTimezone: true }),
   },
   (t) => [index('notifications_user_unread').on(t.userId, t.readAt), uniqueIndex('notifications_once').on(t.userId, t.kind, t.postId, t.actorId)],
 );
+
+/** What a member can have by e-mail, each a few notice kinds; also what one unsubscribe link stops. */
+export const emailKinds = ['replies', 'mentions', 'strength', 'watching', 'groups', 'meetings', 'moderators'] as const;
+export type EmailKind = (typeof emailKinds)[number];
 
 /** Which notifications a member wants; a missing row means the defaults. */
 export const notificationSettings = pgTable('notification_settings', {
@@ -49,5 +55,43 @@ export const notificationSettings = pgTable('notification_settings', {
   quote: boolean('quote').notNull().default(true),
   mention: boolean('mention').notNull().default(true),
   reaction: boolean('reaction').notNull().default(true),
+  /** What the member wants by e-mail too (none unless they chose: e-mail leaves the node). */
+  emailKinds: text('email_kinds', { enum: emailKinds }).array().notNull().default([]),
+  /** One e-mail a day with everything, instead of one for each notice. */
+  emailDigest: boolean('email_digest').notNull().default(false),
+  /** Post text of members-only and closed-group places in the e-mail: only when the member asks for it. */
+  emailIncludeText: boolean('email_include_text').notNull().default(false),
+  lastDigestAt: timestamp('last_digest_at', { withTimezone: true }),
 });
+
+export const outboundMailStatuses = ['pending', 'sending', 'sent', 'failed'] as const;
+
+/**
+ * E-mail waiting to be sent, and what became of it: written in the same transaction that marks
+ * its notices mailed, claimed by one sender at a time, tried again later when the mail server
+ * does not answer. Sent mail keeps no text.
+ */
+export const outboundMail = pgTable(
+  'outbound_mail',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => users.id),
+    to: text('to').notNull(),
+    subject: text('subject').notNull(),
+    text: text('text').notNull(),
+    /** The one-click unsubscribe address (RFC 8058) for this mail's kind. */
+    unsubscribeUrl: text('unsubscribe_url').notNull(),
+    status: text('status', { enum: outboundMailStatuses }).notNull().default('pending'),
+    attempts: integer('attempts').notNull().default(0),
+    nextAttemptAt: timestamp('next_attempt_at', { withTimezone: true }).notNull().defaultNow(),
+    /** While sending: when another sender may take it over (this one stopped). */
+    claimedUntil: timestamp('claimed_until', { withTimezone: true }),
+    lastError: text('last_error'),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    sentAt: timestamp('sent_at', { withTimezone: true }),
+  },
+  (t) => [index('outbound_mail_due').on(t.status, t.nextAttemptAt)],
+);
 

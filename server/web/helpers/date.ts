@@ -72,8 +72,12 @@ export function meeting(start: unknown, end: unknown, options: HelperOptions): s
 
 /** {{day "2026-05-14"}}: a meeting's local date, "ti 14.5.", in the reader's language (no time: the date is the meeting's own). */
 export function day(value: unknown, options: HelperOptions): string {
+  return dayText(value, rootOf(options).locale);
+}
+
+/** A local date "2026-05-14" as the {{day}} helper writes it, for mail and other text outside pages. */
+export function dayText(value: unknown, locale: Locale): string {
   if (typeof value !== 'string' || !/^\d{4}-\d{2}-\d{2}$/.test(value)) return '';
-  const { locale } = rootOf(options);
   // Noon UTC is the same calendar day in every time zone near ours.
   return translator(locale)('dates.day', parts(new Date(`${value}T12:00:00Z`), locale, 'UTC'));
 }
