@@ -112,7 +112,7 @@ export async function followingOf(context: AppContext, member: User) {
     .orderBy(forums.name);
   const latest = groups.length
     ? await db
-        .select({ id: threads.id, title: threads.title, lastPostAt: threads.lastPostAt, postCount: threads.postCount, forumName: forums.name, forumSlug: forums.slug })
+        .select({ id: threads.id, number: threads.number, title: threads.title, lastPostAt: threads.lastPostAt, postCount: threads.postCount, forumName: forums.name, forumSlug: forums.slug })
         .from(threads)
         .innerJoin(forums, eq(forums.id, threads.forumId))
         .where(and(inArray(threads.forumId, groups.map((g) => g.id)), liveThread))

@@ -9,6 +9,7 @@ export function latestPublicThreads(db: DatabaseLike, forumId: string) {
   return db
     .select({
       id: threads.id,
+      number: threads.number,
       title: threads.title,
       createdAt: threads.createdAt,
       bodyHtml: posts.bodyHtml,

@@ -40,7 +40,7 @@ export type ForumSummary = Forum & {
   threadCount: number;
   lastPostAt: Date | null;
   hasNew: boolean;
-  latest: { id: string; title: string; lastPostAt: Date; lastAuthor: string | null } | null;
+  latest: { id: string; number: number; title: string; lastPostAt: Date; lastAuthor: string | null } | null;
 };
 
 /** Categories with the forums this viewer may read, each with counts and a quiet "new" flag. */
@@ -67,6 +67,7 @@ export async function forumIndex(db: Db, viewer: Viewer, archived = false) {
           .selectDistinctOn([threads.forumId], {
             forumId: threads.forumId,
             id: threads.id,
+            number: threads.number,
             title: threads.title,
             lastPostAt: sql<Date>`coalesce(${lastPost.createdAt}, ${threads.lastPostAt})`.mapWith(threads.lastPostAt),
             lastAuthor: authorNameOf(lastAuthor),
@@ -97,6 +98,7 @@ export async function threadList(db: Db, reader: Viewer, forum: Forum, page: num
     db
       .select({
         id: threads.id,
+        number: threads.number,
         title: threads.title,
         pinned: threads.pinned,
         locked: threads.locked,

@@ -67,6 +67,8 @@ export const threads = pgTable(
       .notNull()
       .references(() => users.id),
     title: text('title').notNull(),
+    /** The short number in the conversation's readable address (/threads/123-its-title). */
+    number: integer('number').notNull().generatedByDefaultAsIdentity(),
     pinned: boolean('pinned').notNull().default(false),
     locked: boolean('locked').notNull().default(false),
     /** Number of posts, the first included; also the number the next post gets minus one. */
@@ -78,7 +80,7 @@ export const threads = pgTable(
     heldAt: timestamp('held_at', { withTimezone: true }),
     removedAt: timestamp('removed_at', { withTimezone: true }),
   },
-  (t) => [index('threads_forum_order').on(t.forumId, t.pinned, t.lastPostAt)],
+  (t) => [index('threads_forum_order').on(t.forumId, t.pinned, t.lastPostAt), uniqueIndex('threads_number').on(t.number)],
 );
 
 export const posts = pgTable(

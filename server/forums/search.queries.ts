@@ -23,7 +23,13 @@ export function highlight(excerpt: string): string {
   return escapeHtml(excerpt).replaceAll(start, '<mark>').replaceAll(stop, '</mark>');
 }
 
-export type SearchHit = { postId: string; threadId: string; threadTitle: string; forumName: string; forumSlug: string; number: number; excerptHtml: string; authorName: string | null; createdAt: Date };
+export type SearchHit = {
+  postId: string;
+  threadId: string;
+  threadTitle: string;
+  /** The conversation as its address names it. */
+  thread: { id: string; number: number; title: string };
+  forumName: string; forumSlug: string; number: number; excerptHtml: string; authorName: string | null; createdAt: Date };
 
 // What the words of a search make, kept: the same words make the same query until the search
 // languages change (they are node settings).
@@ -90,6 +96,7 @@ export async function search(
     .select({
       postId: posts.id,
       threadId: threads.id,
+      threadNumber: threads.number,
       threadTitle: threads.title,
       forumName: forums.name,
       forumSlug: forums.slug,
@@ -107,7 +114,7 @@ export async function search(
     .orderBy(desc(ranked.rank), desc(ranked.createdAt));
   const total = rows[0]?.total ?? (options.page > 1 ? await countMatches(db, candidates) : 0);
   return {
-    hits: rows.map(({ excerpt, total: _total, ...row }) => ({ ...row, excerptHtml: highlight(excerpt) })),
+    hits: rows.map(({ excerpt, total: _total, threadNumber, ...row }) => ({ ...row, thread: { id: row.threadId, number: threadNumber, title: row.threadTitle }, excerptHtml: highlight(excerpt) })),
     total: Math.min(total, countLimit),
     more: total > countLimit,
   };

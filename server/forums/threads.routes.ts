@@ -5,13 +5,13 @@ import { BadRequestError, ForbiddenError, NotFoundError } from '../errors.ts';
 import { formView, previewView } from '../web/forms.ts';
 import { previewBody } from './posting.ts';
 import { pageNumber, pager } from '../web/pagination.ts';
-import { idParam } from '../web/params.ts';
+import { idParam, textParam } from '../web/params.ts';
 import type { FieldErrors } from '../validation.ts';
 import type { Forum } from './forums.service.ts';
 import { postPage, revisionsOf, supporters } from './forums.queries.ts';
-import { paths, postsPerPage } from '../paths.ts';
+import { paths, postsPerPage, threadSegment } from '../paths.ts';
 import { saveAndRedirect } from '../web/session.ts';
-import { deletePost, editPost, findPost, findThread, markRead, reply, setThreadFlag, toggleSupport, type Post, type Thread } from './threads.service.ts';
+import { deletePost, editPost, findPost, findThreadAt, markRead, reply, setThreadFlag, toggleSupport, type Post, type Thread } from './threads.service.ts';
 import { redirectAfterPosting } from '../moderation/outcome.ts';
 import { lockThread } from '../moderation/moderation.service.ts';
 import { isWatchLevel, setThreadWatch, threadWatchLevel } from './watching.service.ts';
@@ -98,19 +98,25 @@ export function threadsRouter(context: AppContext): Router {
 
   // @route GET /threads/:id
   router.get('/threads/:id', async (req, res) => {
-    const found = visible(req, await findThread(db, idParam(req), req.user?.id));
+    const found = visible(req, await findThreadAt(db, textParam(req, 'id'), req.user?.id));
+    // Older links (by id) and a title since changed lead to the address as it is now; only after
+    // the reader is known to see the thread, as the address carries its title.
+    if (req.params.id !== threadSegment(found.thread)) {
+      const query = req.originalUrl.indexOf('?');
+      return res.redirect(301, `${paths.thread(found.thread)}${query >= 0 ? req.originalUrl.slice(query) : ''}`);
+    }
     res.render('forums/thread', await threadView(req, found));
   });
 
   // @route GET /threads/:id/unread — to the first post the member has not read
   router.get('/threads/:id/unread', requireSignedIn, async (req, res) => {
-    const found = visible(req, await findThread(db, idParam(req), req.user!.id));
+    const found = visible(req, await findThreadAt(db, textParam(req, 'id'), req.user!.id));
     res.redirect(303, paths.postInThread(found.thread, Math.min(found.lastRead + 1, found.thread.postCount)));
   });
 
   // @route GET /threads/:id/posts/:number — a stable link to one post, wherever its page is
   router.get('/threads/:id/posts/:number', async (req, res) => {
-    const found = visible(req, await findThread(db, idParam(req), req.user?.id));
+    const found = visible(req, await findThreadAt(db, textParam(req, 'id'), req.user?.id));
     const number = Number.parseInt(String(req.params.number), 10);
     if (!Number.isInteger(number) || number < 1 || number > found.thread.postCount) throw new NotFoundError();
     res.redirect(303, paths.postInThread(found.thread, number));
@@ -118,7 +124,7 @@ export function threadsRouter(context: AppContext): Router {
 
   // @route GET /threads/:id/reply?quote=postId — the reply composer, with a quote filled in
   router.get('/threads/:id/reply', requireSignedIn, async (req, res) => {
-    const found = visible(req, await findThread(db, idParam(req), req.user?.id));
+    const found = visible(req, await findThreadAt(db, textParam(req, 'id'), req.user?.id));
     if (!canReply(req.user, found.forum, found.thread)) throw new ForbiddenError();
     const quoteId = typeof req.query.quote === 'string' ? req.query.quote : '';
     const quoted = await quotablePost(quoteId, found.thread);
@@ -127,7 +133,7 @@ export function threadsRouter(context: AppContext): Router {
 
   // @route POST /threads/:id/replies
   router.post('/threads/:id/replies', requireSignedIn, async (req, res) => {
-    const found = visible(req, await findThread(db, idParam(req), req.user?.id));
+    const found = visible(req, await findThreadAt(db, textParam(req, 'id'), req.user?.id));
     if (req.body.preview) {
       if (!canReply(req.user, found.forum, found.thread)) throw new ForbiddenError();
       const previewed = await previewBody(db, req.body);
@@ -219,7 +225,7 @@ export function threadsRouter(context: AppContext): Router {
 
   // @route POST /threads/:id/watch — watch (a notice of every new post), normal, or mute
   router.post('/threads/:id/watch', requireSignedIn, async (req, res) => {
-    const found = visible(req, await findThread(db, idParam(req), req.user?.id));
+    const found = visible(req, await findThreadAt(db, textParam(req, 'id'), req.user?.id));
     const level = req.body.level;
     if (!isWatchLevel(level)) throw new BadRequestError();
     await setThreadWatch(db, req.user!.id, found.thread.id, level);
@@ -228,7 +234,7 @@ export function threadsRouter(context: AppContext): Router {
 
   // @route POST /threads/:id/pin (moderators)
   router.post('/threads/:id/pin', requireSignedIn, async (req: Request, res: Response) => {
-    const found = visible(req, await findThread(db, idParam(req), req.user?.id));
+    const found = visible(req, await findThreadAt(db, textParam(req, 'id'), req.user?.id));
     const result = await setThreadFlag(db, req.user!, found, 'pinned', req.body.value === 'true');
     if (!result.ok) return refuse(result);
     res.redirect(303, paths.thread(found.thread));
@@ -236,7 +242,7 @@ export function threadsRouter(context: AppContext): Router {
 
   // @route POST /threads/:id/lock (moderators; the moderation log keeps it)
   router.post('/threads/:id/lock', requireSignedIn, async (req: Request, res: Response) => {
-    const found = visible(req, await findThread(db, idParam(req), req.user?.id));
+    const found = visible(req, await findThreadAt(db, textParam(req, 'id'), req.user?.id));
     const result = await lockThread(db, req.user!, found, req.body.value === 'true', req.body);
     if (!result.ok && result.kind === 'refused') return refuse(result);
     res.redirect(303, paths.thread(found.thread));

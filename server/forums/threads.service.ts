@@ -5,7 +5,7 @@ import type { User } from '../accounts/accounts.service.ts';
 import { users } from '../accounts/accounts.tables.ts';
 import { canDeletePost, canEditPost, canModeratePost, canQuote, canReact, canReply, canStartThread, isLive, isPublic, isPublicThread, isStaffEdit } from '../access.ts';
 import { emit, type PostFacts } from '../events.ts';
-import { invalid, parseForm, type FieldErrors, type Invalid } from '../validation.ts';
+import { invalid, isUuid, parseForm, type FieldErrors, type Invalid } from '../validation.ts';
 import { forums, postRevisions, posts, reactions, threadReads, threads, threadWatches, type WatchLevel } from './forums.tables.ts';
 import type { Forum } from './forums.service.ts';
 import { body, contentWarning, renderPost, title } from './posting.ts';
@@ -29,12 +29,25 @@ const threadForm = z.object({ title, body, contentWarning });
 const replyForm = z.object({ body, contentWarning, quote: z.union([z.literal(''), z.uuid()], 'errors.quote.unavailable').optional() });
 const editForm = z.object({ title: title.optional(), body, contentWarning });
 
+export type FoundThread = { thread: Thread; forum: Forum; lastRead: number; watchChoice: WatchLevel | null };
+
 /**
  * A thread with its forum, how far the given member has read it (0 for none or a visitor) and
  * their own watching choice for it, if they made one (watching.service.ts says what none means).
  */
-export async function findThread(db: DatabaseLike, id: string, readerId?: string): Promise<{ thread: Thread; forum: Forum; lastRead: number; watchChoice: WatchLevel | null } | undefined> {
-  const statement = prepared(db, `find_thread${readerId ? '_reader' : ''}`, () => {
+export function findThread(db: DatabaseLike, id: string, readerId?: string): Promise<FoundThread | undefined> {
+  return findThreadWhere(db, 'id', id, readerId);
+}
+
+/** A thread by what its address says: its short number ("123-its-title"), or its id (older links). */
+export function findThreadAt(db: DatabaseLike, segment: string, readerId?: string): Promise<FoundThread | undefined> {
+  const number = /^(\d{1,9})(?:-|$)/.exec(segment)?.[1];
+  if (number) return findThreadWhere(db, 'number', Number(number), readerId);
+  return isUuid(segment) ? findThreadWhere(db, 'id', segment, readerId) : Promise.resolve(undefined);
+}
+
+async function findThreadWhere(db: DatabaseLike, by: 'id' | 'number', key: string | number, readerId?: string): Promise<FoundThread | undefined> {
+  const statement = prepared(db, `find_thread_by_${by}${readerId ? '_reader' : ''}`, () => {
     const reader = readerId ? sql.placeholder('readerId') : undefined;
     return db
       .select({ thread: threads, forum: forums, inGroup: inGroupOf(reader), lastRead: sql<number>`coalesce(${threadReads.lastReadNumber}, 0)`, watchChoice: threadWatches.level })
@@ -42,9 +55,9 @@ export async function findThread(db: DatabaseLike, id: string, readerId?: string
       .innerJoin(forums, eq(forums.id, threads.forumId))
       .leftJoin(threadReads, and(eq(threadReads.threadId, threads.id), eq(threadReads.userId, reader ?? sql`null`)))
       .leftJoin(threadWatches, and(eq(threadWatches.threadId, threads.id), eq(threadWatches.userId, reader ?? sql`null`)))
-      .where(eq(threads.id, sql.placeholder('id')));
+      .where(eq(by === 'id' ? threads.id : threads.number, sql.placeholder('key')));
   });
-  const [row] = await statement.execute({ id, readerId });
+  const [row] = await statement.execute({ key, readerId });
   return row && { thread: row.thread, forum: { ...row.forum, inGroup: row.inGroup }, lastRead: row.lastRead, watchChoice: row.watchChoice };
 }
 

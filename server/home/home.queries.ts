@@ -53,6 +53,7 @@ export async function conversationsWithNews(db: DatabaseLike, member: User) {
   return db
     .select({
       id: threads.id,
+      number: threads.number,
       title: threads.title,
       forumName: forums.name,
       postCount: threads.postCount,

@@ -12,6 +12,7 @@ import { makeForum, makeReply, makeThread } from '../support/forums.ts';
 import { until } from '../support/until.ts';
 import { federationOutbox, federationQueue, followers } from '../../federation/federation.tables.ts';
 import { posts } from '../../server/forums/forums.tables.ts';
+import { paths } from '../../server/paths.ts';
 
 const followerCount = Number(process.env.BENCH_FOLLOWERS ?? 1000);
 const serverCount = Number(process.env.BENCH_SERVERS ?? 50);
@@ -75,7 +76,7 @@ export async function runFederationBench(): Promise<void> {
     const sender = child('./sender.ts', {
       COUNT: String(inboxCount),
       NODE_INBOX: `${node.url}/ap/inbox`,
-      REPLY_TO: `${node.url}/ap/threads/${thread.id}`,
+      REPLY_TO: `${node.url}/ap${paths.thread(thread)}`,
       GROUP: `${node.url}/ap/actors/avoin`,
     });
     const senderUrl = await nextLine(sender.lines);

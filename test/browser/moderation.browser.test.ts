@@ -5,6 +5,7 @@ import { assertAccessible, launchBrowser, signedInPage } from '../support/browse
 import { password } from '../support/fixtures.ts';
 import { makeForum, makeReply, makeThread } from '../support/forums.ts';
 import type { Thread } from '../../server/forums/threads.service.ts';
+import { paths } from '../../server/paths.ts';
 
 describe('in Chromium: reporting and moderating', () => {
   let node: SetUpTestNode;
@@ -30,7 +31,7 @@ describe('in Chromium: reporting and moderating', () => {
 
   it('a member reports a post, a moderator removes it from the queue, and the log shows it', async () => {
     const sini = await signIn('sini');
-    await sini.goto(`${node.url}/threads/${thread.id}`);
+    await sini.goto(`${node.url}${paths.thread(thread)}`);
     await sini.locator('#post-2').getByRole('link', { name: 'Report' }).click();
     await assertAccessible(sini, 'report form');
     await sini.getByRole('button', { name: 'Send the report' }).click();
@@ -56,7 +57,7 @@ describe('in Chromium: reporting and moderating', () => {
     assert.match(await maija.locator('tbody tr').first().textContent() ?? '', /Post removed.*@moderaattori_maija.*@toinen/s);
     await assertAccessible(maija, 'log');
 
-    await sini.goto(`${node.url}/threads/${thread.id}`);
+    await sini.goto(`${node.url}${paths.thread(thread)}`);
     assert.equal(await sini.getByText('Ilkeä vastaus').count(), 0);
     assert.equal(await sini.getByText('Removed by the moderators').count(), 1);
   });
@@ -73,9 +74,9 @@ describe('in Chromium: reporting and moderating', () => {
     await maija.getByLabel('Message', { exact: true }).fill('Muistathan ystävällisyyden.');
     await maija.getByRole('button', { name: 'Send the message' }).click();
     await maija.waitForSelector('text=The message was sent');
-    await maija.goto(`${node.url}/moderation/threads/${thread.id}/move`);
+    await maija.goto(`${node.url}/moderation${paths.thread(thread)}/move`);
     await assertAccessible(maija, 'move page');
-    await maija.goto(`${node.url}/threads/${thread.id}`);
+    await maija.goto(`${node.url}${paths.thread(thread)}`);
     await maija.locator('#post-1 summary', { hasText: 'Moderate' }).click();
     await assertAccessible(maija, 'thread with moderation tools open');
 
@@ -91,7 +92,7 @@ describe('in Chromium: reporting and moderating', () => {
 
   it('shows the crisis box after a post with crisis wording, and it passes axe', async () => {
     const sini = await signIn('sini');
-    await sini.goto(`${node.url}/threads/${thread.id}`);
+    await sini.goto(`${node.url}${paths.thread(thread)}`);
     await sini.getByLabel('Message', { exact: true }).fill('Joskus tuntuu, että haluan kuolla.');
     await sini.getByRole('button', { name: 'Publish publicly' }).click();
     await sini.waitForSelector('.crisis-box');

@@ -10,6 +10,7 @@ import { makeForum, makeReply, makeThread } from '../support/forums.ts';
 import { makeGroup } from '../support/groups.ts';
 import { forums, threads } from '../../server/forums/forums.tables.ts';
 import type { Thread } from '../../server/forums/threads.service.ts';
+import { paths } from '../../server/paths.ts';
 
 const widths = [1280, 375] as const;
 
@@ -48,7 +49,7 @@ describe('in Chromium: safety', () => {
 
   it('keeps what was typed when a reply or a new conversation is refused meanwhile', async () => {
     const toinen = await signIn('toinen');
-    await toinen.goto(`${node.url}/threads/${thread.id}`);
+    await toinen.goto(`${node.url}${paths.thread(thread)}`);
     const long = 'Kirjoitin tätä pitkään ja huolella.\n\nToinen kappale, jota en halua menettää.';
     await toinen.getByLabel('Message').fill(long);
     // A moderator locks the conversation while the reply is being written.
@@ -73,7 +74,7 @@ describe('in Chromium: safety', () => {
 
   it('shows a quote from its source, and a crisis alert first in the queue, accessibly at both widths', async () => {
     const toinen = await signIn('toinen');
-    await toinen.goto(`${node.url}/threads/${thread.id}`);
+    await toinen.goto(`${node.url}${paths.thread(thread)}`);
     await toinen.locator('#post-1').getByRole('link', { name: 'Quote' }).click();
     assert.match(await toinen.locator('.quoted-post').innerText(), /Miten päivänne meni\?/);
     await accessibleAtBothWidths(toinen, 'the reply composer with a quote');
@@ -129,7 +130,7 @@ describe('in Chromium: safety', () => {
 
   it('passes axe at both widths on the other pages this work changed', async () => {
     const admin = await signIn('admin_anna');
-    for (const path of ['/admin/moderation', '/admin/groups', '/groups/suljettu', '/help', '/notifications', `/threads/${thread.id}`, '/forums/%00']) {
+    for (const path of ['/admin/moderation', '/admin/groups', '/groups/suljettu', '/help', '/notifications', `${paths.thread(thread)}`, '/forums/%00']) {
       await admin.goto(`${node.url}${path}`);
       await accessibleAtBothWidths(admin, path);
     }

@@ -10,6 +10,7 @@ import { until } from '../support/until.ts';
 import type { Thread } from '../../server/forums/threads.service.ts';
 import { posts } from '../../server/forums/forums.tables.ts';
 import { federationQueue } from '../../federation/federation.tables.ts';
+import { paths } from '../../server/paths.ts';
 
 const PUBLIC = 'https://www.w3.org/ns/activitystreams#Public';
 
@@ -28,7 +29,7 @@ describe('federation: attacks', function () {
   /** A public reply by someone on a server, kept there at its id. */
   const reply = (server: ForeignPeer, author: string, content: string) => {
     const id = `${server.url}/notes/${++written}`;
-    const note = { '@context': contexts, id, type: 'Note', attributedTo: author, content, inReplyTo: `${node.url}/ap/threads/${thread.id}`, to: [PUBLIC], cc: [group()] };
+    const note = { '@context': contexts, id, type: 'Note', attributedTo: author, content, inReplyTo: `${node.url}/ap${paths.thread(thread)}`, to: [PUBLIC], cc: [group()] };
     server.documents.set(new URL(id).pathname, note);
     return note;
   };

@@ -16,6 +16,7 @@ import { reports } from '../../server/moderation/moderation.tables.ts';
 import { users } from '../../server/accounts/accounts.tables.ts';
 import { notifications } from '../../server/notifications/notifications.tables.ts';
 import { federationOutbox, federationQueue } from '../../federation/federation.tables.ts';
+import { paths } from '../../server/paths.ts';
 
 describe('federation: what other servers send', function () {
   this.timeout(120_000);
@@ -27,7 +28,7 @@ describe('federation: what other servers send', function () {
   let secret: Thread;
 
   const group = (slug: string) => ({ id: new URL(`${node.url}/ap/actors/${slug}`), inboxId: new URL(`${node.url}/ap/actors/${slug}/inbox`) });
-  const pageId = (t: Thread) => new URL(`${node.url}/ap/threads/${t.id}`);
+  const pageId = (t: Thread) => new URL(`${node.url}/ap${paths.thread(t)}`);
   const html = async (path: string) => (await fetch(`${node.url}${path}`)).text();
 
   /** A reply by alice, kept on her server so it can be fetched there. */
@@ -69,7 +70,7 @@ describe('federation: what other servers send', function () {
     const before = alice.received.length;
     await alice.send(group('avoin'), create(reply));
     await until('the reply stored', async () => (await stored(reply.id!)).length === 1);
-    const page = await html(`/threads/${thread.id}`);
+    const page = await html(`${paths.thread(thread)}`);
     assert.match(page, /Huomenta sinullekin!/);
     assert.match(page, /Alice Elsewhere/);
     assert.match(page, new RegExp(`@alice@${new URL(alice.url).host}`));
@@ -123,7 +124,7 @@ describe('federation: what other servers send', function () {
     await alice.send(group('avoin'), create(marker));
     await until('the marker', async () => (await stored(marker.id!)).length === 1);
     for (const object of [...refused, forged]) assert.equal((await stored(object.id!)).length, 0, object.content?.toString());
-    assert.doesNotMatch(await (await fetch(`${node.url}/threads/${secret.id}`, { headers: { cookie: '' } })).text(), /Jäsenten ketjuun/);
+    assert.doesNotMatch(await (await fetch(`${node.url}${paths.thread(secret)}`, { headers: { cookie: '' } })).text(), /Jäsenten ketjuun/);
     const secretPosts = await db.select().from(posts).where(eq(posts.threadId, secret.id));
     assert.equal(secretPosts.length, 1);
   });
@@ -156,14 +157,14 @@ describe('federation: what other servers send', function () {
     const update = (actor: URL) => new Update({ id: new URL(`${reply.id!.href}/edit`), actor, object: edited, tos: [PUBLIC_COLLECTION] });
     await alice.send(group('avoin'), update);
     await until('the edit', async () => (await stored(reply.id!))[0]!.body === 'Korjattu versio');
-    assert.match(await html(`/threads/${thread.id}`), /Korjattu versio/);
+    assert.match(await html(`${paths.thread(thread)}`), /Korjattu versio/);
     const [post] = await stored(reply.id!);
     const revisions = await node.database.db.query.postRevisions.findMany({ where: (r, { eq }) => eq(r.postId, post!.id) });
     assert.equal(revisions.length, 1);
 
     await alice.send(group('avoin'), (actor) => new Delete({ id: new URL(`${reply.id!.href}/delete`), actor, object: new Tombstone({ id: reply.id! }), tos: [PUBLIC_COLLECTION] }));
     await until('the deletion', async () => (await stored(reply.id!))[0]!.deletedAt !== null);
-    assert.doesNotMatch(await html(`/threads/${thread.id}`), /Korjattu versio/);
+    assert.doesNotMatch(await html(`${paths.thread(thread)}`), /Korjattu versio/);
   });
 
   it('counts her like as support once, takes it back with Undo, and never for a members-only post', async () => {
@@ -228,7 +229,7 @@ describe('federation: what other servers send', function () {
 
     await alice.send(group('avoin'), (actor) => new Delete({ id: new URL(`${alice.url}/users/alice#delete`), actor, object: actor, tos: [PUBLIC_COLLECTION] }));
     await until('her account forgotten', async () => (await db.query.users.findFirst({ where: (u, { eq }) => eq(u.id, person!.id) }))!.status === 'deleted');
-    const page = await html(`/threads/${thread.id}`);
+    const page = await html(`${paths.thread(thread)}`);
     assert.doesNotMatch(page, /Alice Elsewhere/);
   });
 });

@@ -7,6 +7,7 @@ import { makeForum, makeThread } from '../support/forums.ts';
 import { posts } from '../../server/forums/forums.tables.ts';
 import { sessions } from '../../server/accounts/accounts.tables.ts';
 import type { Forum } from '../../server/forums/forums.service.ts';
+import { paths } from '../../server/paths.ts';
 
 describe('drafts: typed text survives a refused form', () => {
   let node: SetUpTestNode;
@@ -36,7 +37,7 @@ describe('drafts: typed text survives a refused form', () => {
     await db().delete(sessions);
     const text = 'Pitkä vastaus, jota kirjoitin\nkauan <b>ajatuksella</b>.';
 
-    const refused = await sini.post(`/threads/${thread.id}/replies`, { _csrf: token, body: text, contentWarning: 'väsymys' });
+    const refused = await sini.post(`${paths.thread(thread)}/replies`, { _csrf: token, body: text, contentWarning: 'väsymys' });
     assert.equal(refused.status, 403);
     assert.match(refused.$('main').text(), /You had been signed out, so nothing was sent/);
     assert.equal(refused.$('#written-body').val(), text, 'the text is on the page to copy');
@@ -49,12 +50,12 @@ describe('drafts: typed text survives a refused form', () => {
 
     const afterSignIn = await sini.submit('/login?next=%2Fdraft', { login: 'sini', password });
     assert.equal(new URL(afterSignIn.url).pathname, '/draft');
-    const form = afterSignIn.$(`form[action="/threads/${thread.id}/replies"]`);
+    const form = afterSignIn.$(`form[action="${paths.thread(thread)}/replies"]`);
     assert.equal(form.find('#draft-body').val(), text);
     assert.equal(form.find('#draft-contentWarning').val(), 'väsymys');
     assert.equal(afterSignIn.$('#draft-body').length, 1);
 
-    const sent = await sini.submit('/draft', { body: `${text} Lisäys.` }, `/threads/${thread.id}/replies`);
+    const sent = await sini.submit('/draft', { body: `${text} Lisäys.` }, `${paths.thread(thread)}/replies`);
     assert.equal(sent.status, 200);
     assert.match(sent.$('main').text(), /Lisäys\./);
     assert.equal(await repliesIn(thread.id), 2, 'sent once');

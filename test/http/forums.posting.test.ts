@@ -7,6 +7,7 @@ import { makeForum, makeReply, makeThread } from '../support/forums.ts';
 import { postRevisions, posts, reactions, threads } from '../../server/forums/forums.tables.ts';
 import { notifications } from '../../server/notifications/notifications.tables.ts';
 import type { Forum } from '../../server/forums/forums.service.ts';
+import { paths } from '../../server/paths.ts';
 
 describe('forums: writing, permissions and bad input', () => {
   let node: SetUpTestNode;
@@ -102,7 +103,7 @@ describe('forums: writing, permissions and bad input', () => {
     assert.match(history.$('main').text(), /Alkuperäinen teksti/);
     assert.match(history.$('main').text(), /Alkuperäinen otsikko/);
     assert.match((await (await signedIn(node.url, 'modi')).get(`/posts/${first!.id}/history`)).$('main').text(), /Alkuperäinen teksti/);
-    const reader = await other.get(`/threads/${thread.id}`);
+    const reader = await other.get(`${paths.thread(thread)}`);
     assert.match(reader.$('.post-meta').first().text(), /edited/);
     assert.doesNotMatch(reader.html, /Alkuperäinen teksti/);
     assert.equal((await other.get(`/posts/${first!.id}/history`)).status, 404);
@@ -126,35 +127,35 @@ describe('forums: writing, permissions and bad input', () => {
     await modi.submit(`/posts/${opening!.id}/delete`, {});
     const list = await other.get('/forums/vertaistuki');
     assert.doesNotMatch(list.$('main').text(), /Poistettava/);
-    assert.equal((await other.get(`/threads/${thread.id}`)).status, 404);
+    assert.equal((await other.get(`${paths.thread(thread)}`)).status, 404);
   });
 
   it('pins and locks by moderators only; a locked thread refuses replies and keeps the text', async () => {
     const sini = (await db().query.users.findFirst({ where: (u, { eq }) => eq(u.username, 'sini') }))!;
     const thread = await makeThread(db(), sini, forum, 'Lukittava', 'Avaus');
     const member = await signedIn(node.url, 'toinen');
-    const page = await member.get(`/threads/${thread.id}`);
+    const page = await member.get(`${paths.thread(thread)}`);
     assert.equal(page.$('form[action$="/lock"]').length, 0);
     const token = page.$('input[name="_csrf"]').first().val() as string;
-    assert.equal((await member.post(`/threads/${thread.id}/lock`, { _csrf: token, value: 'true' })).status, 403);
-    assert.equal((await member.post(`/threads/${thread.id}/pin`, { _csrf: token, value: 'true' })).status, 403);
+    assert.equal((await member.post(`${paths.thread(thread)}/lock`, { _csrf: token, value: 'true' })).status, 403);
+    assert.equal((await member.post(`${paths.thread(thread)}/pin`, { _csrf: token, value: 'true' })).status, 403);
 
     const modi = await signedIn(node.url, 'modi');
-    await modi.submit(`/threads/${thread.id}`, { value: 'true' }, `/threads/${thread.id}/pin`);
+    await modi.submit(`${paths.thread(thread)}`, { value: 'true' }, `${paths.thread(thread)}/pin`);
     const list = await member.get('/forums/vertaistuki');
     assert.equal(list.$('.thread-item').first().find('.thread-title a').first().text(), 'Lukittava');
     assert.match(list.$('.thread-item').first().text(), /Pinned/);
 
-    const composer = await member.get(`/threads/${thread.id}`);
+    const composer = await member.get(`${paths.thread(thread)}`);
     const replyToken = composer.$('form[action$="/replies"] input[name="_csrf"]').val() as string;
-    await modi.submit(`/threads/${thread.id}`, { value: 'true' }, `/threads/${thread.id}/lock`);
+    await modi.submit(`${paths.thread(thread)}`, { value: 'true' }, `${paths.thread(thread)}/lock`);
     const before = await postCount();
-    const refused = await member.post(`/threads/${thread.id}/replies`, { _csrf: replyToken, body: 'Myöhästynyt vastaus', contentWarning: '' });
+    const refused = await member.post(`${paths.thread(thread)}/replies`, { _csrf: replyToken, body: 'Myöhästynyt vastaus', contentWarning: '' });
     assert.equal(refused.status, 409);
     assert.match(refused.$('main').text(), /locked/);
     assert.equal(refused.$('#field-body').text(), 'Myöhästynyt vastaus');
     assert.equal(await postCount(), before);
-    const locked = await member.get(`/threads/${thread.id}`);
+    const locked = await member.get(`${paths.thread(thread)}`);
     assert.equal(locked.$('form[action$="/replies"]').length, 0);
     assert.equal((await member.get(`/posts/${(await db().select().from(posts).where(eq(posts.threadId, thread.id)))[0]!.id}/edit`)).status, 403, 'the author cannot edit in a locked thread');
   });
@@ -164,24 +165,24 @@ describe('forums: writing, permissions and bad input', () => {
     const thread = await makeThread(db(), sini, forum, 'Lainaus', 'Ensimmäinen ajatus\n\nToinen ajatus');
     const [opening] = await db().select().from(posts).where(eq(posts.threadId, thread.id));
     const other = await signedIn(node.url, 'toinen');
-    const composer = await other.get(`/threads/${thread.id}/reply?quote=${opening!.id}`);
+    const composer = await other.get(`${paths.thread(thread)}/reply?quote=${opening!.id}`);
     assert.match(composer.$('.quoted-post').text(), /Ensimmäinen ajatus[\s\S]*Toinen ajatus/, 'the composer shows the quoted post');
     assert.equal(composer.$('#field-body').text(), '', 'and leaves the text to the writer: the quote is drawn from its source');
-    const replied = await other.submit(`/threads/${thread.id}/reply?quote=${opening!.id}`, { body: 'Samaa mieltä @modi', contentWarning: '' });
+    const replied = await other.submit(`${paths.thread(thread)}/reply?quote=${opening!.id}`, { body: 'Samaa mieltä @modi', contentWarning: '' });
     assert.equal(replied.status, 200);
-    assert.equal(replied.$('.quote-link a').attr('href'), `/threads/${thread.id}?page=1#post-1`);
+    assert.equal(replied.$('.quote-link a').attr('href'), `${paths.thread(thread)}?page=1#post-1`);
     const kinds = await db().select().from(notifications);
     assert.ok(kinds.some((n) => n.userId === sini.id && n.kind === 'quote'), 'the quoted author is told (once, as a quote)');
     assert.equal(kinds.filter((n) => n.userId === sini.id && n.postId !== opening!.id).length, 1);
     assert.ok(kinds.some((n) => n.kind === 'mention'));
 
     const supportForm = `/posts/${opening!.id}/support`;
-    await other.submit(`/threads/${thread.id}`, {}, supportForm);
-    await other.submit(`/threads/${thread.id}`, {}, supportForm);
-    await other.submit(`/threads/${thread.id}`, {}, supportForm);
+    await other.submit(`${paths.thread(thread)}`, {}, supportForm);
+    await other.submit(`${paths.thread(thread)}`, {}, supportForm);
+    await other.submit(`${paths.thread(thread)}`, {}, supportForm);
     const rows = await db().select().from(reactions).where(eq(reactions.postId, opening!.id));
     assert.equal(rows.length, 1, 'a toggle: on, off, on');
-    const page = await other.get(`/threads/${thread.id}`);
+    const page = await other.get(`${paths.thread(thread)}`);
     assert.equal(page.$(`form[action="${supportForm}"] button`).attr('aria-pressed'), 'true');
     assert.match(page.$('.post').first().text(), /Strength sent: 1/);
     const who = await other.get(`/posts/${opening!.id}/support`);
@@ -202,18 +203,18 @@ describe('forums: writing, permissions and bad input', () => {
     const reader = await signedIn(node.url, 'toinen');
     const row = (page: Awaited<ReturnType<typeof reader.get>>) => page.$('.thread-item').filter((_, el) => page.$(el).text().includes('Lukemattomat'));
     assert.equal(row(await reader.get('/forums/vertaistuki')).find('a.new').length, 1, 'unread before the first visit');
-    await reader.get(`/threads/${thread.id}`);
+    await reader.get(`${paths.thread(thread)}`);
     assert.equal(row(await reader.get('/forums/vertaistuki')).find('a.new').length, 0, 'read after a visit');
     for (let i = 0; i < 22; i++) await makeReply(db(), sini, forum, thread, `Uusi vastaus ${i}`);
     const list = await reader.get('/forums/vertaistuki');
-    assert.equal(row(list).find('a.new').attr('href'), `/threads/${thread.id}/unread`);
+    assert.equal(row(list).find('a.new').attr('href'), `${paths.thread(thread)}/unread`);
     const index = await reader.get('/forums');
     assert.match(index.$('.forum-item').filter((_, el) => index.$(el).text().includes('Forum vertaistuki')).text(), /new/);
-    const unread = await reader.request(`/threads/${thread.id}/unread`);
-    assert.equal(unread.headers.get('location'), `/threads/${thread.id}?page=1#post-2`);
-    await reader.get(`/threads/${thread.id}?page=1`);
-    assert.equal((await reader.request(`/threads/${thread.id}/unread`)).headers.get('location'), `/threads/${thread.id}?page=2#post-21`);
-    await reader.get(`/threads/${thread.id}?page=2`);
+    const unread = await reader.request(`${paths.thread(thread)}/unread`);
+    assert.equal(unread.headers.get('location'), `${paths.thread(thread)}?page=1#post-2`);
+    await reader.get(`${paths.thread(thread)}?page=1`);
+    assert.equal((await reader.request(`${paths.thread(thread)}/unread`)).headers.get('location'), `${paths.thread(thread)}?page=2#post-21`);
+    await reader.get(`${paths.thread(thread)}?page=2`);
     assert.equal(row(await reader.get('/forums/vertaistuki')).find('a.new').length, 0);
     assert.ok(toinen);
   });
@@ -224,7 +225,7 @@ describe('forums: writing, permissions and bad input', () => {
     const [opening] = await db().select().from(posts).where(eq(posts.threadId, thread.id));
     for (const name of ['toinen', 'modi', 'admin_anna']) {
       const client = await signedIn(node.url, name);
-      await client.submit(`/threads/${thread.id}`, {}, `/posts/${opening!.id}/support`);
+      await client.submit(`${paths.thread(thread)}`, {}, `/posts/${opening!.id}/support`);
     }
     const page = await (await signedIn(node.url, 'sini')).get('/notifications');
     const lines = page.$('.notification-list li').filter((_, el) => page.$(el).text().includes('Ryhmitelty'));

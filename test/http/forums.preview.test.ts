@@ -7,6 +7,7 @@ import { signedIn } from '../support/fixtures.ts';
 import { makeForum, makeThread } from '../support/forums.ts';
 import { posts, threads } from '../../server/forums/forums.tables.ts';
 import type { Forum } from '../../server/forums/forums.service.ts';
+import { paths } from '../../server/paths.ts';
 
 /** HTML as a browser would see it, so two renderings compare by content, not by spelling. */
 const normal = (html: string) => cheerio.load(html, null, false).html().trim();
@@ -27,7 +28,7 @@ describe('forums: Preview in the composer', () => {
   it('shows a reply as it will look above the form still filled in, saves nothing, and the sent reply is that HTML', async () => {
     const sini = await signedIn(node.url, 'sini');
     const thread = await makeThread(db(), node.people.toinen!, forum, 'Arki', 'Miten teillä menee?');
-    const path = `/threads/${thread.id}`;
+    const path = `${paths.thread(thread)}`;
     const before = await counts();
     const previewed = await sini.submit(path, { body: text, contentWarning: 'arki', preview: '1' }, `${path}/replies`);
     assert.equal(previewed.status, 200);
@@ -77,9 +78,9 @@ describe('forums: Preview in the composer', () => {
   it('refuses a preview where writing is refused: a locked conversation, and someone else’s post', async () => {
     const sini = await signedIn(node.url, 'sini');
     const thread = await makeThread(db(), node.people.toinen!, forum, 'Lukittu', 'Teksti');
-    const token = (await sini.get(`/threads/${thread.id}`)).$('input[name="_csrf"]').attr('value')!;
+    const token = (await sini.get(`${paths.thread(thread)}`)).$('input[name="_csrf"]').attr('value')!;
     await db().update(threads).set({ locked: true }).where(eq(threads.id, thread.id));
-    const locked = await sini.post(`/threads/${thread.id}/replies`, { _csrf: token, body: 'Hei', contentWarning: '', preview: '1' });
+    const locked = await sini.post(`${paths.thread(thread)}/replies`, { _csrf: token, body: 'Hei', contentWarning: '', preview: '1' });
     assert.equal(locked.status, 403);
     const [theirs] = await db().select().from(posts).where(eq(posts.threadId, thread.id));
     const edit = await sini.post(`/posts/${theirs!.id}/edit`, { _csrf: token, body: 'Hei', contentWarning: '', preview: '1' });

@@ -6,6 +6,7 @@ import { makeForum, makeReply, makeThread } from '../support/forums.ts';
 import { toggleSupport, findPost } from '../../server/forums/threads.service.ts';
 import type { Thread } from '../../server/forums/threads.service.ts';
 import { forgetSettings } from '../../server/admin/settings.service.ts';
+import { paths } from '../../server/paths.ts';
 
 /** The most queries any forum page may issue, however much it shows. */
 const ceiling = 14;
@@ -46,7 +47,7 @@ describe('forums: a fixed, small number of queries per page', () => {
   }
 
   for (const [name, smallPath, largePath] of [
-    ['thread page', () => `/threads/${small.id}`, () => `/threads/${large.id}`],
+    ['thread page', () => `${paths.thread(small)}`, () => `${paths.thread(large)}`],
     ['forum page', () => '/forums/vahan', () => '/forums/paljon'],
     ['search', () => '/search?q=yksi', () => '/search?q=ryhmä'],
   ] as const) {
@@ -70,8 +71,8 @@ describe('forums: a fixed, small number of queries per page', () => {
     await makeUser(node.database.db, 'lukija');
     await makeUser(node.database.db, 'valvoja', 'moderator');
     const reread = async (client: Client) => {
-      await client.request(`/threads/${large.id}`); // the first reading marks the page read: a write
-      return queriesFor(`/threads/${large.id}`, client);
+      await client.request(`${paths.thread(large)}`); // the first reading marks the page read: a write
+      return queriesFor(`${paths.thread(large)}`, client);
     };
     // The settings (read afresh here), the session with its member, the thread, its posts.
     assert.equal(await reread(await signedIn(node.url, 'lukija')), 4);

@@ -6,6 +6,7 @@ import { makeForum, makeReply, makeThread } from '../support/forums.ts';
 import type { Thread, Post } from '../../server/forums/threads.service.ts';
 import type { Forum } from '../../server/forums/forums.service.ts';
 import { deletePost, findPost } from '../../server/forums/threads.service.ts';
+import { paths } from '../../server/paths.ts';
 
 // Words that appear only in members-only content: any page that shows one of them to a visitor leaks.
 const secretTitle = 'Salainen jäsenkeskustelu';
@@ -41,14 +42,16 @@ describe('forums: who sees what', () => {
 
   it('hides the members-only forum, its threads, posts and feed from visitors, by URL guessing too', async () => {
     const visitor = new Client(node.url);
-    const paths = [
+    const guessed = [
       '/',
       '/forums',
       '/forums/jasenille',
       '/forums/jasenille/feed.atom',
       '/forums/jasenille/new',
       `/threads/${secret.id}`,
+      `/threads/${secret.number}`,
       `/threads/${secret.id}/posts/2`,
+      `/threads/${secret.number}/posts/2`,
       `/threads/${secret.id}/reply?quote=${secretPost.id}`,
       `/posts/${secretPost.id}`,
       `/posts/${secretPost.id}/support`,
@@ -57,13 +60,14 @@ describe('forums: who sees what', () => {
       `/search?q=${encodeURIComponent('jäsenten')}&forum=jasenille`,
       `/forums/avoin/feed.atom`,
     ];
-    for (const path of paths) {
+    for (const path of guessed) {
       const page = await visitor.get(path);
       assert.deepEqual(leaks(page.html), [], path);
       assert.equal(page.$('a[href^="/forums/jasenille"], option[value="jasenille"]').length, 0, `${path} links the members-only forum`);
     }
     assert.equal((await visitor.request('/forums/jasenille')).status, 404);
     assert.equal((await visitor.request(`/threads/${secret.id}`)).status, 404);
+    assert.equal((await visitor.request(`/threads/${secret.number}`)).status, 404, 'no redirect gives the title away');
     assert.equal((await visitor.request('/forums/jasenille/feed.atom')).status, 404);
     const index = await visitor.get('/forums');
     assert.equal(index.$('a[href="/forums/jasenille"]').length, 0);
@@ -74,13 +78,13 @@ describe('forums: who sees what', () => {
     const visitor = new Client(node.url);
     await visitor.get('/login');
     const token = visitor.lastPage!.$('input[name="_csrf"]').val() as string;
-    const page = await visitor.post(`/threads/${secret.id}/replies`, { _csrf: token, body: 'sneaky' });
+    const page = await visitor.post(`${paths.thread(secret)}/replies`, { _csrf: token, body: 'sneaky' });
     assert.equal(page.status, 303, 'a visitor is sent to sign in');
     const member = await signedIn(node.url, 'sini');
-    const forged = await member.submit(`/threads/${openThread.id}`, { body: 'Quoting a secret', quote: secretPost.id }, `/threads/${openThread.id}/replies`);
+    const forged = await member.submit(`${paths.thread(openThread)}`, { body: 'Quoting a secret', quote: secretPost.id }, `${paths.thread(openThread)}/replies`);
     assert.equal(forged.status, 422, 'a quote must come from the same thread');
     assert.deepEqual(leaks(forged.html), []);
-    const thread = await member.get(`/threads/${openThread.id}`);
+    const thread = await member.get(`${paths.thread(openThread)}`);
     assert.doesNotMatch(thread.html, /Quoting a secret/);
   });
 
@@ -88,7 +92,7 @@ describe('forums: who sees what', () => {
     const member = await signedIn(node.url, 'admin_anna');
     const index = await member.get('/forums');
     assert.equal(index.$('a[href="/forums/jasenille"]').length, 1);
-    const thread = await member.get(`/threads/${secret.id}`);
+    const thread = await member.get(`${paths.thread(secret)}`);
     assert.equal(thread.status, 200);
     assert.match(thread.html, new RegExp(secretBody));
     assert.match(thread.$('.visibility').text(), /Members only/);
@@ -97,13 +101,13 @@ describe('forums: who sees what', () => {
     for (const login of ['odottava', 'jaahylla']) {
       const client = new Client(node.url);
       await client.submit('/login', { login, password: 'correct horse battery' });
-      assert.equal((await client.request(`/threads/${secret.id}`)).status, 404, login);
+      assert.equal((await client.request(`${paths.thread(secret)}`)).status, 404, login);
     }
   });
 
   it('keeps only a placeholder of a deleted post, for everyone', async () => {
     for (const client of [new Client(node.url), await signedIn(node.url, 'sini'), await signedIn(node.url, 'admin_anna')]) {
-      const page = await client.get(`/threads/${openThread.id}`);
+      const page = await client.get(`${paths.thread(openThread)}`);
       assert.equal(page.$('.post').length, 2);
       assert.doesNotMatch(page.html, new RegExp(deletedWords));
       assert.match(page.$('.post.is-deleted').text(), /This post was deleted/);

@@ -8,6 +8,7 @@ import { notifications } from '../../server/notifications/notifications.tables.t
 import { forumWatches, threadWatches } from '../../server/forums/forums.tables.ts';
 import { spaceOf } from '../../server/groups/groups.service.ts';
 import type { Forum } from '../../server/forums/forums.service.ts';
+import { paths } from '../../server/paths.ts';
 
 describe('forums: watching and muting conversations and forums', () => {
   let node: SetUpTestNode;
@@ -28,9 +29,9 @@ describe('forums: watching and muting conversations and forums', () => {
   it('tells the writer of replies by default, and a watcher of every new post in one line that opens at the first unread', async () => {
     const thread = await makeThread(db(), person('sini'), forum, 'Aamut', 'Miten aamunne sujuvat?');
     const kolmas = await signedIn(node.url, 'kolmas');
-    const page = await kolmas.get(`/threads/${thread.id}`);
+    const page = await kolmas.get(`${paths.thread(thread)}`);
     assert.match(page.$('.watch').text(), /only when someone mentions or quotes you/);
-    const watched = await kolmas.submit(`/threads/${thread.id}`, { level: 'watching' }, `/threads/${thread.id}/watch`);
+    const watched = await kolmas.submit(`${paths.thread(thread)}`, { level: 'watching' }, `${paths.thread(thread)}/watch`);
     assert.match(watched.$('.watch').text(), /You get a notice of each new post/);
 
     await makeReply(db(), person('toinen'), forum, thread, 'Hitaasti mutta varmasti.');
@@ -43,16 +44,16 @@ describe('forums: watching and muting conversations and forums', () => {
     assert.equal(line.length, 1, 'two new posts in one conversation are one line');
     assert.match(line.text(), /2 new posts in Aamut/);
     const opened = await kolmas.request(line.find('a').attr('href')!);
-    assert.equal(opened.headers.get('location'), `/threads/${thread.id}/unread`);
+    assert.equal(opened.headers.get('location'), `${paths.thread(thread)}/unread`);
     assert.deepEqual(await unread('kolmas'), [], 'both are read');
   });
 
   it('stops telling the writer when they stop watching, and a muted conversation tells nothing, not even a mention', async () => {
     const thread = await makeThread(db(), person('sini'), forum, 'Illat', 'Mitä teette iltaisin?');
     const sini = await signedIn(node.url, 'sini');
-    await sini.submit(`/threads/${thread.id}`, { level: 'normal' }, `/threads/${thread.id}/watch`);
+    await sini.submit(`${paths.thread(thread)}`, { level: 'normal' }, `${paths.thread(thread)}/watch`);
     const kolmas = await signedIn(node.url, 'kolmas');
-    const muted = await kolmas.submit(`/threads/${thread.id}`, { level: 'muted' }, `/threads/${thread.id}/watch`);
+    const muted = await kolmas.submit(`${paths.thread(thread)}`, { level: 'muted' }, `${paths.thread(thread)}/watch`);
     assert.match(muted.$('.watch').text(), /muted: you get no notices/);
     await readAll('sini');
     await readAll('kolmas');
@@ -63,7 +64,7 @@ describe('forums: watching and muting conversations and forums', () => {
     await makeReply(db(), person('toinen'), forum, thread, 'Entä @sini?');
     assert.deepEqual(await unread('sini'), ['mention'], 'what is addressed to the writer still comes');
 
-    const refused = await kolmas.submit(`/threads/${thread.id}`, { level: 'loud' }, `/threads/${thread.id}/watch`);
+    const refused = await kolmas.submit(`${paths.thread(thread)}`, { level: 'loud' }, `${paths.thread(thread)}/watch`);
     assert.equal(refused.status, 400);
     const [row] = await db().select().from(threadWatches).where(and(eq(threadWatches.threadId, thread.id), eq(threadWatches.userId, person('kolmas').id)));
     assert.equal(row?.level, 'muted', 'a bad choice changes nothing');

@@ -10,6 +10,7 @@ import { spaceOf } from '../../server/groups/groups.service.ts';
 import { findPost } from '../../server/forums/threads.service.ts';
 import { report } from '../../server/moderation/moderation.service.ts';
 import type { Forum } from '../../server/forums/forums.service.ts';
+import { paths } from '../../server/paths.ts';
 
 describe('home: a member’s day on the front page, and the visitors’ front page', () => {
   let node: SetUpTestNode;
@@ -56,7 +57,7 @@ describe('home: a member’s day on the front page, and the visitors’ front pa
 
     const sini = await signedIn(node.url, 'sini');
     // Read up to now, as a member would have.
-    for (const thread of [wrote, watched, muted, secret]) await sini.get(`/threads/${thread.id}`).catch(() => undefined);
+    for (const thread of [wrote, watched, muted, secret]) await sini.get(`${paths.thread(thread)}`).catch(() => undefined);
     await makeReply(db(), person('toinen'), forum, wrote, 'Uusi vastaus sinulle');
     await makeReply(db(), person('toinen'), forum, watched, 'Uutta seuratussa');
     await makeReply(db(), person('toinen'), forum, watched, 'Ja vielä');
@@ -68,7 +69,7 @@ describe('home: a member’s day on the front page, and the visitors’ front pa
     const listed = items.map((_, el) => home.$(el).find('.thread-title').text().trim()).get();
     assert.deepEqual(listed, ['Seuraan tätä', 'Kirjoitin tähän']);
     assert.match(text(home, '.thread-item:first-child .meta'), /Forum arki · 2 new posts · latest by toinen/);
-    assert.equal(items.first().find('a').attr('href'), `/threads/${watched.id}/unread`);
+    assert.equal(items.first().find('a').attr('href'), `${paths.thread(watched)}/unread`);
     assert.doesNotMatch(home.html, /Piirin salaisuus|Hiljensin tämän|En ole mukana/);
   });
 

@@ -11,6 +11,7 @@ import { users } from '../../server/accounts/accounts.tables.ts';
 import type { User } from '../../server/accounts/accounts.service.ts';
 import type { Forum } from '../../server/forums/forums.service.ts';
 import type { Post, Thread } from '../../server/forums/threads.service.ts';
+import { paths } from '../../server/paths.ts';
 
 describe('moderation: actions, who may take them, and the log', () => {
   let node: SetUpTestNode;
@@ -25,7 +26,7 @@ describe('moderation: actions, who may take them, and the log', () => {
   let siniClient: Client;
 
   const lastLog = async () => (await node.database.db.select().from(moderationLog).orderBy(desc(moderationLog.createdAt)).limit(1))[0];
-  const threadText = async (client: Client, t: Thread = thread) => (await client.get(`/threads/${t.id}`)).$('main').text();
+  const threadText = async (client: Client, t: Thread = thread) => (await client.get(`${paths.thread(t)}`)).$('main').text();
 
   before(async () => {
     node = await startSetUpNode({ people: [['moderaattori_maija', 'moderator'], 'sini', 'toinen'] });
@@ -46,11 +47,11 @@ describe('moderation: actions, who may take them, and the log', () => {
   it('removes a post with a reason only its author sees, logs it, and restoring brings it back', async () => {
     const notificationsLink = async () => (await siniClient.get('/settings')).$('header a[href="/notifications"]').text();
     assert.match(await notificationsLink(), /\(1/, 'sini hears of the reply');
-    const refused = await mod.post(`/moderation/posts/${hurtful.id}/remove`, { _csrf: await tokenOf(mod, `/threads/${thread.id}`), reason: '' });
+    const refused = await mod.post(`/moderation/posts/${hurtful.id}/remove`, { _csrf: await tokenOf(mod, `${paths.thread(thread)}`), reason: '' });
     assert.equal(refused.status, 303, 'a missing reason sends the moderator back with a notice');
     assert.match(await threadText(new Client(node.url)), /Loukkaava sivuhuomautus/, 'nothing changed without a reason');
 
-    await mod.submit(`/threads/${thread.id}`, { reason: 'Henkilöön menevä kommentti' }, `/moderation/posts/${hurtful.id}/remove`);
+    await mod.submit(`${paths.thread(thread)}`, { reason: 'Henkilöön menevä kommentti' }, `/moderation/posts/${hurtful.id}/remove`);
     const visitorView = await threadText(new Client(node.url));
     assert.doesNotMatch(visitorView, /Loukkaava sivuhuomautus/);
     assert.match(visitorView, /Removed by the moderators/);
@@ -69,14 +70,14 @@ describe('moderation: actions, who may take them, and the log', () => {
     assert.equal(entry?.actorId, maija.id);
     assert.equal(entry?.reason, 'Henkilöön menevä kommentti');
 
-    await mod.submit(`/threads/${thread.id}`, {}, `/moderation/posts/${hurtful.id}/restore`);
+    await mod.submit(`${paths.thread(thread)}`, {}, `/moderation/posts/${hurtful.id}/restore`);
     assert.match(await threadText(new Client(node.url)), /Loukkaava sivuhuomautus/);
     assert.equal((await lastLog())?.action, 'restore');
   });
 
   it('puts a content warning on a post, and logs it', async () => {
-    await mod.submit(`/threads/${thread.id}`, { contentWarning: 'Loukkaava sävy' }, `/moderation/posts/${hurtful.id}/content-warning`);
-    const page = await new Client(node.url).get(`/threads/${thread.id}`);
+    await mod.submit(`${paths.thread(thread)}`, { contentWarning: 'Loukkaava sävy' }, `/moderation/posts/${hurtful.id}/content-warning`);
+    const page = await new Client(node.url).get(`${paths.thread(thread)}`);
     assert.match(page.$('details.content-warning summary').text(), /Loukkaava sävy/);
     const entry = await lastLog();
     assert.equal(entry?.action, 'content_warning');
@@ -84,28 +85,28 @@ describe('moderation: actions, who may take them, and the log', () => {
   });
 
   it('locks a thread against members\' replies, and moves it; both logged', async () => {
-    await mod.submit(`/threads/${thread.id}`, { value: 'true' }, `/threads/${thread.id}/lock`);
+    await mod.submit(`${paths.thread(thread)}`, { value: 'true' }, `${paths.thread(thread)}/lock`);
     assert.equal((await lastLog())?.action, 'lock');
-    const reply = await siniClient.post(`/threads/${thread.id}/replies`, { _csrf: await tokenOf(siniClient, '/settings'), body: 'Vielä yksi ajatus' });
+    const reply = await siniClient.post(`${paths.thread(thread)}/replies`, { _csrf: await tokenOf(siniClient, '/settings'), body: 'Vielä yksi ajatus' });
     assert.equal(reply.status, 409);
-    await mod.submit(`/threads/${thread.id}`, { value: 'false' }, `/threads/${thread.id}/lock`);
+    await mod.submit(`${paths.thread(thread)}`, { value: 'false' }, `${paths.thread(thread)}/lock`);
     assert.equal((await lastLog())?.action, 'unlock');
 
-    const moved = await mod.submit(`/moderation/threads/${thread.id}/move`, { forumId: other.id, reason: 'Sopii paremmin jäsenille' });
+    const moved = await mod.submit(`/moderation${paths.thread(thread)}/move`, { forumId: other.id, reason: 'Sopii paremmin jäsenille' });
     assert.match(moved.$('.breadcrumb').text(), /Forum muut/);
     const entry = await lastLog();
     assert.equal(entry?.action, 'move');
     assert.equal(entry?.detail, 'Forum avoin → Forum muut');
-    assert.equal((await new Client(node.url).get(`/threads/${thread.id}`)).status, 404, 'now members-only');
+    assert.equal((await new Client(node.url).get(`${paths.thread(thread)}`)).status, 404, 'now members-only');
   });
 
   it('never moves a thread into a closed group\'s space', async () => {
     const db = node.database.db;
     const group = await makeGroup(db, { name: 'Suljettu', slug: 'suljettu', joinPolicy: 'closed' }, [sini]);
     const space = (await spaceOf(db, group.id))!;
-    const page = await mod.get(`/moderation/threads/${thread.id}/move`);
+    const page = await mod.get(`/moderation${paths.thread(thread)}/move`);
     assert.equal(page.$(`option[value="${space.id}"]`).length, 0);
-    const forged = await mod.post(`/moderation/threads/${thread.id}/move`, { _csrf: page.$('input[name="_csrf"]').attr('value')!, forumId: space.id });
+    const forged = await mod.post(`/moderation${paths.thread(thread)}/move`, { _csrf: page.$('input[name="_csrf"]').attr('value')!, forumId: space.id });
     assert.equal(forged.status, 422);
     assert.match(errorsOf(forged), /Choose the forum/);
   });
@@ -177,7 +178,7 @@ describe('moderation: actions, who may take them, and the log', () => {
     }
     const token = await tokenOf(siniClient, '/settings');
     const before = await node.database.db.select().from(moderationLog);
-    for (const path of [`/moderation/posts/${hurtful.id}/remove`, `/moderation/posts/${hurtful.id}/content-warning`, `/moderation/threads/${thread.id}/lock`, '/moderation/members/toinen/ban']) {
+    for (const path of [`/moderation/posts/${hurtful.id}/remove`, `/moderation/posts/${hurtful.id}/content-warning`, `/moderation${paths.thread(thread)}/lock`, '/moderation/members/toinen/ban']) {
       const forged = await siniClient.post(path, { _csrf: token, reason: 'Väärennetty', value: 'true', contentWarning: 'x' });
       assert.equal(forged.status, 403, path);
     }

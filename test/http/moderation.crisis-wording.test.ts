@@ -13,6 +13,7 @@ import { reports } from '../../server/moderation/moderation.tables.ts';
 import { posts } from '../../server/forums/forums.tables.ts';
 import type { User } from '../../server/accounts/accounts.service.ts';
 import type { Forum } from '../../server/forums/forums.service.ts';
+import { paths } from '../../server/paths.ts';
 
 type Lists = { trigger: string[]; ignore: string[] };
 const fixture = JSON.parse(readFileSync(new URL('../fixtures/crisis-wording.json', import.meta.url), 'utf8')) as Record<'fi' | 'sv' | 'en', Lists>;
@@ -68,10 +69,10 @@ describe('moderation: crisis wording on real sentences', function () {
   it('through the pages: a phrase with fillers shows the writer help and the post is published as written', async () => {
     const client = await signedIn(node.url, 'kirjoittaja');
     const text = 'En halua enää elää näin, kaikki tuntuu turhalta';
-    const after = await client.submit(`/threads/${thread.id}`, { body: text }, `/threads/${thread.id}/replies`);
+    const after = await client.submit(`${paths.thread(thread)}`, { body: text }, `${paths.thread(thread)}/replies`);
     assert.match(after.$('.crisis-box').text(), /112/);
     assert.match(after.$('.crisis-box').text(), /published/);
-    assert.match((await new Client(node.url).get(`/threads/${thread.id}?page=99`)).$('main').text(), /En halua enää elää näin/);
+    assert.match((await new Client(node.url).get(`${paths.thread(thread)}?page=99`)).$('main').text(), /En halua enää elää näin/);
     const written = (await node.database.db.select().from(posts).where(eq(posts.body, text)).orderBy(desc(posts.createdAt)))[0]!;
     assert.ok(await node.database.db.query.reports.findFirst({ where: eq(reports.postId, written.id) }));
   });

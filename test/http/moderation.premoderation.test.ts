@@ -8,6 +8,7 @@ import { posts, threads } from '../../server/forums/forums.tables.ts';
 import { reports } from '../../server/moderation/moderation.tables.ts';
 import type { Forum } from '../../server/forums/forums.service.ts';
 import type { Thread } from '../../server/forums/threads.service.ts';
+import { paths } from '../../server/paths.ts';
 
 describe('moderation: pre-moderation, word rules and crisis wording', () => {
   let node: SetUpTestNode;
@@ -16,7 +17,7 @@ describe('moderation: pre-moderation, word rules and crisis wording', () => {
   let welcome: Thread;
 
   const token = async (client: Client) => (await client.get('/settings')).$('input[name="_csrf"]').first().attr('value')!;
-  const replyAs = async (client: Client, t: Thread, body: string) => client.post(`/threads/${t.id}/replies`, { _csrf: await token(client), body });
+  const replyAs = async (client: Client, t: Thread, body: string) => client.post(`${paths.thread(t)}/replies`, { _csrf: await token(client), body });
   const postByBody = (body: string) => node.database.db.query.posts.findFirst({ where: eq(posts.body, body) });
 
   before(async () => {
@@ -39,9 +40,9 @@ describe('moderation: pre-moderation, word rules and crisis wording', () => {
     const started = await client.submit('/forums/avoin/new', { title: 'Ensimmäinen ajatukseni', body: 'Hei kaikille, olen uusi täällä.' });
     assert.match(started.$('.notice').text(), /waiting for a moderator/);
     const held = (await node.database.db.query.threads.findFirst({ where: eq(threads.title, 'Ensimmäinen ajatukseni') }))!;
-    assert.match((await client.get(`/threads/${held.id}`)).$('main').text(), /Hei kaikille/);
+    assert.match((await client.get(`${paths.thread(held)}`)).$('main').text(), /Hei kaikille/);
     for (const reader of [visitor, other]) {
-      assert.equal((await reader.get(`/threads/${held.id}`)).status, 404);
+      assert.equal((await reader.get(`${paths.thread(held)}`)).status, 404);
       assert.doesNotMatch((await reader.get('/forums/avoin')).$('main').text(), /Ensimmäinen ajatukseni/);
       assert.doesNotMatch((await reader.get('/search?q=ajatukseni')).$('main').text(), /Ensimmäinen ajatukseni/);
     }
@@ -56,8 +57,8 @@ describe('moderation: pre-moderation, word rules and crisis wording', () => {
     const countBefore = (await node.database.db.query.threads.findFirst({ where: eq(threads.id, welcome.id) }))!.postCount;
     await replyAs(client, welcome, 'Kiitos tervetulosta!');
     assert.equal((await node.database.db.query.threads.findFirst({ where: eq(threads.id, welcome.id) }))!.postCount, countBefore, 'the count others see is unchanged');
-    assert.doesNotMatch((await other.get(`/threads/${welcome.id}`)).$('main').text(), /Kiitos tervetulosta/);
-    assert.match((await client.get(`/threads/${welcome.id}`)).$("main").text(), /waiting for a moderator/i);
+    assert.doesNotMatch((await other.get(`${paths.thread(welcome)}`)).$('main').text(), /Kiitos tervetulosta/);
+    assert.match((await client.get(`${paths.thread(welcome)}`)).$("main").text(), /waiting for a moderator/i);
 
     const mod = await signedIn(node.url, 'moderaattori_maija');
     const queue = await mod.get('/moderation');
@@ -68,15 +69,15 @@ describe('moderation: pre-moderation, word rules and crisis wording', () => {
     const reply = (await postByBody('Kiitos tervetulosta!'))!;
     await mod.submit('/moderation', {}, `/moderation/posts/${firstPost.id}/approve`);
     await mod.submit('/moderation', {}, `/moderation/posts/${reply.id}/approve`);
-    assert.equal((await visitor.get(`/threads/${held.id}`)).status, 200);
-    assert.match((await other.get(`/threads/${welcome.id}`)).$('main').text(), /Kiitos tervetulosta/);
+    assert.equal((await visitor.get(`${paths.thread(held)}`)).status, 200);
+    assert.match((await other.get(`${paths.thread(welcome)}`)).$('main').text(), /Kiitos tervetulosta/);
     assert.equal((await postByBody('Kiitos tervetulosta!'))?.number, countBefore + 1, 'let through, it takes the next number');
     assert.equal((await adminClient.get('/notifications')).$('main li').length, noticesBefore + 1, 'the reply notice goes out when let through');
     assert.match((await client.get('/notifications')).$('main').text(), /let (your post|\d+ of your posts) through/, 'approvals read as one line');
 
     // Two posts seen by others: the third goes straight out.
     await replyAs(client, welcome, 'Kolmas viestini näkyy heti');
-    assert.match((await other.get(`/threads/${welcome.id}`)).$('main').text(), /Kolmas viestini näkyy heti/);
+    assert.match((await other.get(`${paths.thread(welcome)}`)).$('main').text(), /Kolmas viestini näkyy heti/);
   });
 
   it('does not count a post the moderators removed', async () => {
@@ -89,10 +90,10 @@ describe('moderation: pre-moderation, word rules and crisis wording', () => {
     await replyAs(client, welcome, 'Nyt ihan asiaa');
     const next = (await postByBody('Nyt ihan asiaa'))!;
     assert.notEqual(next.heldAt, null, 'still a new member: nothing of theirs has been let through');
-    assert.doesNotMatch((await new Client(node.url).get(`/threads/${welcome.id}`)).$('main').text(), /Removed by the moderators/, 'a refused waiting post was never out: no trace of it');
+    assert.doesNotMatch((await new Client(node.url).get(`${paths.thread(welcome)}`)).$('main').text(), /Removed by the moderators/, 'a refused waiting post was never out: no trace of it');
     // Restoring a refused waiting post puts it back in the queue, not out in the open.
-    await mod.submit(`/threads/${welcome.id}`, {}, `/moderation/posts/${spam.id}/restore`);
-    assert.doesNotMatch((await new Client(node.url).get(`/threads/${welcome.id}`)).$('main').text(), /Roskapostia/);
+    await mod.submit(`${paths.thread(welcome)}`, {}, `/moderation/posts/${spam.id}/restore`);
+    assert.doesNotMatch((await new Client(node.url).get(`${paths.thread(welcome)}`)).$('main').text(), /Roskapostia/);
     assert.match((await mod.get('/moderation')).$('main').text(), /Roskapostia/);
   });
 
@@ -155,12 +156,12 @@ describe('moderation: pre-moderation, word rules and crisis wording', () => {
 
   it('refuses a post a rule refuses, with the admin\'s message and the text kept in the form', async () => {
     const siniClient = await signedIn(node.url, 'sini');
-    const refused = await siniClient.submit(`/threads/${welcome.id}`, { body: 'Katsokaa verkkokauppani tarjoukset!' }, `/threads/${welcome.id}/replies`);
+    const refused = await siniClient.submit(`${paths.thread(welcome)}`, { body: 'Katsokaa verkkokauppani tarjoukset!' }, `${paths.thread(welcome)}/replies`);
     assert.equal(refused.status, 422);
     assert.match(errorsOf(refused), /Verkkokauppojen mainokset eivät kuulu tänne/);
     assert.equal(refused.$('#field-body').text(), 'Katsokaa verkkokauppani tarjoukset!');
     assert.equal(await postByBody('Katsokaa verkkokauppani tarjoukset!'), undefined);
-    const inWarning = await siniClient.submit(`/threads/${welcome.id}`, { body: 'Hyvä tarjous', contentWarning: 'verkkokauppani linkki' }, `/threads/${welcome.id}/replies`);
+    const inWarning = await siniClient.submit(`${paths.thread(welcome)}`, { body: 'Hyvä tarjous', contentWarning: 'verkkokauppani linkki' }, `${paths.thread(welcome)}/replies`);
     assert.equal(inWarning.status, 422, 'the content warning is checked too');
   });
 
@@ -172,14 +173,14 @@ describe('moderation: pre-moderation, word rules and crisis wording', () => {
     it(`shows crisis help to the writer of crisis wording in ${locale}, alerts moderators, and publishes the post`, async () => {
       const siniClient = await signedIn(node.url, 'sini');
       await siniClient.get(`/language/${locale}?next=/`);
-      const after = await siniClient.submit(`/threads/${welcome.id}`, { body: text }, `/threads/${welcome.id}/replies`);
+      const after = await siniClient.submit(`${paths.thread(welcome)}`, { body: text }, `${paths.thread(welcome)}/replies`);
       assert.equal(after.status, 200);
       const box = after.$('.crisis-box').text();
       assert.match(box, line);
       assert.match(box, /112/);
       // Once: the next page no longer shows it.
-      assert.equal((await siniClient.get(`/threads/${welcome.id}`)).$('.crisis-box').length, 0);
-      assert.match((await new Client(node.url).get(`/threads/${welcome.id}`)).$('main').text(), new RegExp(text.slice(0, 15)), 'never blocked');
+      assert.equal((await siniClient.get(`${paths.thread(welcome)}`)).$('.crisis-box').length, 0);
+      assert.match((await new Client(node.url).get(`${paths.thread(welcome)}`)).$('main').text(), new RegExp(text.slice(0, 15)), 'never blocked');
       const post = (await postByBody(text))!;
       const alert = await node.database.db.query.reports.findFirst({ where: eq(reports.postId, post.id) });
       assert.equal(alert?.reason, 'crisis_wording');

@@ -10,6 +10,7 @@ import { moderationLog, reports } from '../../server/moderation/moderation.table
 import type { User } from '../../server/accounts/accounts.service.ts';
 import type { Forum } from '../../server/forums/forums.service.ts';
 import type { Post, Thread } from '../../server/forums/threads.service.ts';
+import { paths } from '../../server/paths.ts';
 
 describe('moderation: reports, the queue and muting', () => {
   let node: SetUpTestNode;
@@ -124,14 +125,14 @@ describe('moderation: reports, the queue and muting', () => {
     const before = (await siniClient.get('/notifications')).$('main li').length;
     await makeReply(node.database.db, toinen, open, thread, 'Uusi vastaus mykistetyltä');
     assert.equal((await siniClient.get('/notifications')).$('main li').length, before, 'no notification from a muted member');
-    const page = await siniClient.get(`/threads/${thread.id}`);
+    const page = await siniClient.get(`${paths.thread(thread)}`);
     assert.match(page.$('details.muted-post').text(), /Uusi vastaus mykistetyltä/);
-    assert.equal((await new Client(node.url).get(`/threads/${thread.id}`)).$('details.muted-post').length, 0, 'others see it as usual');
+    assert.equal((await new Client(node.url).get(`${paths.thread(thread)}`)).$('details.muted-post').length, 0, 'others see it as usual');
     const exported = JSON.parse((await siniClient.get('/settings/export')).html) as { muted: { username: string }[]; reportsYouSent: { note: string }[] };
     assert.deepEqual(exported.muted.map((m) => m.username), ['toinen'], 'the export holds whom they muted');
     assert.equal(exported.reportsYouSent.length, 1);
 
     await siniClient.submit('/members/toinen', {}, '/members/toinen/unmute');
-    assert.equal((await siniClient.get(`/threads/${thread.id}`)).$('details.muted-post').length, 0);
+    assert.equal((await siniClient.get(`${paths.thread(thread)}`)).$('details.muted-post').length, 0);
   });
 });

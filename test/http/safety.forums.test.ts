@@ -13,6 +13,7 @@ import { posts, threads } from '../../server/forums/forums.tables.ts';
 import { moveQuotesOutOfReplies } from '../../server/forums/legacy-quotes.ts';
 import type { User } from '../../server/accounts/accounts.service.ts';
 import type { Forum } from '../../server/forums/forums.service.ts';
+import { paths } from '../../server/paths.ts';
 
 async function tokenOf(client: Client, path: string): Promise<string> {
   return (await client.get(path)).$('input[name="_csrf"]').first().attr('value') ?? '';
@@ -46,18 +47,18 @@ describe('safety: moves, replies, staff edits and quotes', () => {
 
   it('never moves a members-only conversation into a public forum; public to members-only is fine', async () => {
     const secret = await makeThread(db(), sini, membersOnly, 'Vain meille', 'JASENSALAISUUS kerrottu vain jäsenille');
-    const movePage = await mod.get(`/moderation/threads/${secret.id}/move`);
+    const movePage = await mod.get(`/moderation${paths.thread(secret)}/move`);
     assert.equal(movePage.$(`option[value="${open.id}"]`).length, 0, 'the public forum is not offered');
-    const forged = await mod.post(`/moderation/threads/${secret.id}/move`, { _csrf: await tokenOf(mod, `/moderation/threads/${secret.id}/move`), forumId: open.id, reason: 'siirto' });
+    const forged = await mod.post(`/moderation${paths.thread(secret)}/move`, { _csrf: await tokenOf(mod, `/moderation${paths.thread(secret)}/move`), forumId: open.id, reason: 'siirto' });
     assert.equal(forged.status, 422);
     assert.equal((await db().query.threads.findFirst({ where: eq(threads.id, secret.id) }))!.forumId, membersOnly.id, 'nothing moved');
-    assert.equal((await new Client(node.url).get(`/threads/${secret.id}`)).status, 404);
+    assert.equal((await new Client(node.url).get(`${paths.thread(secret)}`)).status, 404);
     assert.doesNotMatch((await new Client(node.url).get('/forums/avoin')).html, /Vain meille/);
 
     const outInTheOpen = await makeThread(db(), sini, open, 'Julkinen aloitus', 'Tämä oli julkinen');
-    await mod.submit(`/moderation/threads/${outInTheOpen.id}/move`, { forumId: membersOnly.id, reason: 'kuuluu jäsenille' });
+    await mod.submit(`/moderation${paths.thread(outInTheOpen)}/move`, { forumId: membersOnly.id, reason: 'kuuluu jäsenille' });
     assert.equal((await db().query.threads.findFirst({ where: eq(threads.id, outInTheOpen.id) }))!.forumId, membersOnly.id);
-    assert.equal((await new Client(node.url).get(`/threads/${outInTheOpen.id}`)).status, 404, 'visitors no longer read it');
+    assert.equal((await new Client(node.url).get(`${paths.thread(outInTheOpen)}`)).status, 404, 'visitors no longer read it');
   });
 
   it('shows no reply form where a reply is refused, and a refused reply keeps its text', async () => {
@@ -66,21 +67,21 @@ describe('safety: moves, replies, staff edits and quotes', () => {
     assert.equal(started.status, 200);
     const waiting = (await db().query.threads.findFirst({ where: eq(threads.title, 'Odottava aloitus') }))!;
     assert.notEqual(waiting.heldAt, null);
-    const page = await siniClient.get(`/threads/${waiting.id}`);
+    const page = await siniClient.get(`${paths.thread(waiting)}`);
     assert.equal(page.$('form[action$="/replies"]').length, 0, 'the author of a waiting conversation gets no reply form');
-    assert.equal((await siniClient.get(`/threads/${waiting.id}/reply`)).status, 403);
+    assert.equal((await siniClient.get(`${paths.thread(waiting)}/reply`)).status, 403);
 
     const open2 = await makeThread(db(), toinen, open, 'Avoin keskustelu', 'Vastatkaa tähän');
-    const token = await tokenOf(siniClient, `/threads/${open2.id}`);
-    await mod.submit(`/threads/${open2.id}`, { reason: 'poistettu' }, `/moderation/posts/${(await db().query.posts.findFirst({ where: eq(posts.threadId, open2.id) }))!.id}/remove`);
-    const refused = await siniClient.post(`/threads/${open2.id}/replies`, { _csrf: token, body: 'Pitkä vastaus jota en halua menettää', contentWarning: '' });
+    const token = await tokenOf(siniClient, `${paths.thread(open2)}`);
+    await mod.submit(`${paths.thread(open2)}`, { reason: 'poistettu' }, `/moderation/posts/${(await db().query.posts.findFirst({ where: eq(posts.threadId, open2.id) }))!.id}/remove`);
+    const refused = await siniClient.post(`${paths.thread(open2)}/replies`, { _csrf: token, body: 'Pitkä vastaus jota en halua menettää', contentWarning: '' });
     // The thread was removed meanwhile: its page is gone for her, and so is the reply.
     assert.equal(refused.status, 404);
 
     const locked = await makeThread(db(), toinen, open, 'Lukittava', 'Tähän voi vastata');
-    const lockToken = await tokenOf(siniClient, `/threads/${locked.id}`);
+    const lockToken = await tokenOf(siniClient, `${paths.thread(locked)}`);
     await db().update(threads).set({ locked: true }).where(eq(threads.id, locked.id));
-    const lockedReply = await siniClient.post(`/threads/${locked.id}/replies`, { _csrf: lockToken, body: 'Kirjoitin tämän pitkään', contentWarning: '' });
+    const lockedReply = await siniClient.post(`${paths.thread(locked)}/replies`, { _csrf: lockToken, body: 'Kirjoitin tämän pitkään', contentWarning: '' });
     assert.equal(lockedReply.status, 409);
     assert.equal(lockedReply.$('textarea[name="body"]').text(), 'Kirjoitin tämän pitkään', 'the typed text comes back');
     assert.match(lockedReply.$('#refused').text(), /locked/);
@@ -90,10 +91,10 @@ describe('safety: moves, replies, staff edits and quotes', () => {
     const thread = await makeThread(db(), admin, open, 'Ylläpidon tiedote', 'ALKUPERAINEN ylläpidon teksti');
     const adminPost = (await db().query.posts.findFirst({ where: eq(posts.threadId, thread.id) }))!;
     assert.equal((await mod.get(`/posts/${adminPost.id}/edit`)).status, 403);
-    const forged = await mod.post(`/posts/${adminPost.id}/edit`, { _csrf: await tokenOf(mod, `/threads/${thread.id}`), title: 'Muutettu', body: 'MODERAATTORIN muutos', contentWarning: '' });
+    const forged = await mod.post(`/posts/${adminPost.id}/edit`, { _csrf: await tokenOf(mod, `${paths.thread(thread)}`), title: 'Muutettu', body: 'MODERAATTORIN muutos', contentWarning: '' });
     assert.equal(forged.status, 403);
     assert.equal((await db().query.posts.findFirst({ where: eq(posts.id, adminPost.id) }))!.body, 'ALKUPERAINEN ylläpidon teksti');
-    const forgedDelete = await mod.post(`/posts/${adminPost.id}/delete`, { _csrf: await tokenOf(mod, `/threads/${thread.id}`) });
+    const forgedDelete = await mod.post(`/posts/${adminPost.id}/delete`, { _csrf: await tokenOf(mod, `${paths.thread(thread)}`) });
     assert.equal(forgedDelete.status, 403);
     assert.equal((await db().query.posts.findFirst({ where: eq(posts.id, adminPost.id) }))!.deletedAt, null);
 
@@ -121,17 +122,17 @@ describe('safety: moves, replies, staff edits and quotes', () => {
         const word = `LAHDE${state.toUpperCase()}`;
         const thread = await makeThread(db(), toinen, open, `Lainausketju ${state}`, 'Aloitus');
         const source = await makeReply(db(), sini, open, thread, `${word} alkuperäinen lause`);
-        const quoting = await toinenClient.submit(`/threads/${thread.id}/reply?quote=${source.id}`, { body: 'Vastaan tähän omin sanoin' });
+        const quoting = await toinenClient.submit(`${paths.thread(thread)}/reply?quote=${source.id}`, { body: 'Vastaan tähän omin sanoin' });
         assert.equal(quoting.status, 200);
         const reply = (await db().query.posts.findFirst({ where: and(eq(posts.threadId, thread.id), eq(posts.authorId, toinen.id), eq(posts.number, 3)) }))!;
         assert.equal(reply.quotedPostId, source.id);
         assert.equal(reply.body, 'Vastaan tähän omin sanoin', 'the quote is not copied into the reply');
         const visitor = new Client(node.url);
-        const quoteText = async (client: Client) => (await client.get(`/threads/${thread.id}`)).$(`#post-3 .quoted-post`).text();
+        const quoteText = async (client: Client) => (await client.get(`${paths.thread(thread)}`)).$(`#post-3 .quoted-post`).text();
         assert.match(await quoteText(visitor), new RegExp(word), 'while the source is out, the quote shows it');
 
         if (state === 'edited') await siniClient.submit(`/posts/${source.id}/edit`, { body: 'Korjattu kokonaan toiseksi', contentWarning: '' });
-        if (state === 'removed') await mod.submit(`/threads/${thread.id}`, { reason: 'poisto' }, `/moderation/posts/${source.id}/remove`);
+        if (state === 'removed') await mod.submit(`${paths.thread(thread)}`, { reason: 'poisto' }, `/moderation/posts/${source.id}/remove`);
         if (state === 'deleted') await siniClient.submit(`/posts/${source.id}/delete`, {});
         if (state === 'held') {
           await addRule(db(), { locale: 'fi', pattern: 'pidätettävä', action: 'hold', message: '' });
@@ -140,7 +141,7 @@ describe('safety: moves, replies, staff edits and quotes', () => {
         }
 
         for (const reader of [visitor, toinenClient]) {
-          const page = await reader.get(`/threads/${thread.id}`);
+          const page = await reader.get(`${paths.thread(thread)}`);
           assert.doesNotMatch(page.$('main').text(), new RegExp(word), `${state}: the old words are nowhere on the page`);
           assert.match(page.$('#post-3').text(), /Vastaan tähän omin sanoin/, 'the reply itself stays');
         }
@@ -150,7 +151,7 @@ describe('safety: moves, replies, staff edits and quotes', () => {
         assert.doesNotMatch((await visitor.get('/forums/avoin/feed.atom')).html, new RegExp(word));
         assert.doesNotMatch((await siniClient.get('/notifications')).$('main').text(), new RegExp(word));
         assert.doesNotMatch((await toinenClient.get('/settings/export')).html, new RegExp(word), 'the quoting member\'s export holds only their own words');
-        if (state !== 'edited') assert.equal((await toinenClient.get(`/threads/${thread.id}/reply?quote=${source.id}`)).$('.quoted-post').length, 0, 'the composer no longer offers it');
+        if (state !== 'edited') assert.equal((await toinenClient.get(`${paths.thread(thread)}/reply?quote=${source.id}`)).$('.quoted-post').length, 0, 'the composer no longer offers it');
       });
     }
 
@@ -167,8 +168,8 @@ describe('safety: moves, replies, staff edits and quotes', () => {
       const own = await makeReply(db(), toinen, open, thread, '@sini:\n> Omin sanoin lainattu\n\nJa vastaus', source.id);
       assert.equal(await moveQuotesOutOfReplies(db()), 0);
       assert.match((await db().query.posts.findFirst({ where: eq(posts.id, own.id) }))!.body, /Omin sanoin lainattu/);
-      await mod.submit(`/threads/${thread.id}`, { reason: 'poisto' }, `/moderation/posts/${source.id}/remove`);
-      assert.doesNotMatch((await new Client(node.url).get(`/threads/${thread.id}`)).$('main').text(), /VANHALAINAUS/);
+      await mod.submit(`${paths.thread(thread)}`, { reason: 'poisto' }, `/moderation/posts/${source.id}/remove`);
+      assert.doesNotMatch((await new Client(node.url).get(`${paths.thread(thread)}`)).$('main').text(), /VANHALAINAUS/);
     });
   });
 

@@ -14,6 +14,7 @@ import { users } from '../../server/accounts/accounts.tables.ts';
 import { threads } from '../../server/forums/forums.tables.ts';
 import { groups } from '../../server/groups/groups.tables.ts';
 import type { Thread } from '../../server/forums/threads.service.ts';
+import { paths } from '../../server/paths.ts';
 
 const controls = { NUL: '\u0000', BEL: '\u0007', ESC: '\u001b' };
 const textTypes = new Set(['text', 'email', 'password', 'search', 'url', 'tel', undefined]);
@@ -74,13 +75,13 @@ describe('safety: hostile input, feeds, calendars and the log', function () {
       [new Client(node.url), '/password/forgot'],
       [member, '/settings'],
       [member, '/forums/avoin/new'],
-      [member, `/threads/${thread.id}`],
+      [member, `${paths.thread(thread)}`],
       [member, `/posts/${post.id}/report`],
       [member, '/members/sini/report'],
       [member, '/groups/suljettu'],
-      [admin, `/threads/${thread.id}`],
+      [admin, `${paths.thread(thread)}`],
       [admin, `/posts/${post.id}/edit`],
-      [admin, `/moderation/threads/${thread.id}/move`],
+      [admin, `/moderation${paths.thread(thread)}/move`],
       [admin, '/moderation/members/sini'],
       [admin, '/groups/suljettu/edit'],
       [admin, '/groups/suljettu/meetings'],
@@ -123,7 +124,7 @@ describe('safety: hostile input, feeds, calendars and the log', function () {
   });
 
   it('refuses control characters in addresses and search boxes as well', async () => {
-    for (const path of ['/forums/%00', '/groups/a%07b', '/search?q=ryhm%00', '/groups?q=%1b', '/moderation/log?member=%00', `/threads/${thread.id}?page=%00`]) {
+    for (const path of ['/forums/%00', '/groups/a%07b', '/search?q=ryhm%00', '/groups?q=%1b', '/moderation/log?member=%00', `${paths.thread(thread)}?page=%00`]) {
       const page = await admin.get(path);
       assert.equal(page.status, 400, path);
     }
@@ -196,11 +197,11 @@ describe('safety: hostile input, feeds, calendars and the log', function () {
   });
 
   it('tells browsers not to keep members\' pages or their data export, and answers a too-large form in the reader\'s language', async () => {
-    for (const path of ['/settings', '/notifications', `/threads/${thread.id}`, '/settings/export']) {
+    for (const path of ['/settings', '/notifications', `${paths.thread(thread)}`, '/settings/export']) {
       const page = await member.request(path);
       assert.equal(page.headers.get('cache-control'), 'no-store', path);
     }
-    assert.notEqual((await new Client(node.url).request(`/threads/${thread.id}`)).headers.get('cache-control'), 'no-store', 'visitors\' pages may be cached');
+    assert.notEqual((await new Client(node.url).request(`${paths.thread(thread)}`)).headers.get('cache-control'), 'no-store', 'visitors\' pages may be cached');
     const finnish = new Client(node.url);
     const token = (await finnish.get('/login', { 'accept-language': 'fi' })).$('input[name="_csrf"]').attr('value') ?? '';
     const tooLarge = await finnish.request('/login', {

@@ -10,6 +10,7 @@ import { report } from '../../server/moderation/moderation.service.ts';
 import { reports } from '../../server/moderation/moderation.tables.ts';
 import { users } from '../../server/accounts/accounts.tables.ts';
 import { saveModerationSettings } from '../../server/moderation/settings.ts';
+import { paths } from '../../server/paths.ts';
 
 describe('safety: the crisis queue and the peer leader\'s answer', () => {
   let node: SetUpTestNode;
@@ -34,7 +35,7 @@ describe('safety: the crisis queue and the peer leader\'s answer', () => {
     assert.doesNotMatch((await mod.get('/forums')).$('header').text(), /crisis alert waiting/);
 
     const writer = await signedIn(node.url, 'sini');
-    await writer.submit(`/threads/${thread.id}`, { body: 'En jaksa enää elää tällaista elämää' }, `/threads/${thread.id}/replies`);
+    await writer.submit(`${paths.thread(thread)}`, { body: 'En jaksa enää elää tällaista elämää' }, `${paths.thread(thread)}/replies`);
     const queue = await mod.get('/moderation');
     const first = queue.$('.queue-item').first();
     assert.ok(first.hasClass('is-crisis'), 'the crisis alert is first');
@@ -53,7 +54,7 @@ describe('safety: the crisis queue and the peer leader\'s answer', () => {
     const starter = (await db().query.users.findFirst({ where: eq(users.username, 'admin_anna') }))!;
     const thread = await makeThread(db(), starter, forum, 'Tervetuloa', 'Kertokaa itsestänne');
     const client = await signedIn(node.url, 'uusi');
-    const after = await client.submit(`/threads/${thread.id}`, { body: 'Haluaisin vain kuolla pois' }, `/threads/${thread.id}/replies`);
+    const after = await client.submit(`${paths.thread(thread)}`, { body: 'Haluaisin vain kuolla pois' }, `${paths.thread(thread)}/replies`);
     const box = after.$('.crisis-box').text();
     assert.match(box, /A moderator will read your post soon, before others see it/);
     assert.doesNotMatch(after.$('main').text(), /is published/, 'never "published" for a post that waits');

@@ -14,6 +14,7 @@ import { report, warnMember } from '../../server/moderation/moderation.service.t
 import { makeUser, setUpNode } from './fixtures.ts';
 import { makeForum, makeReply, makeThread } from './forums.ts';
 import { makeGroup } from './groups.ts';
+import { paths } from '../../server/paths.ts';
 
 export type FullNode = { publicThreadPath: string; membersThreadPath: string; member: string; upload: Buffer };
 
@@ -50,5 +51,5 @@ export async function fillNode(db: Db, dataDir: string): Promise<FullNode> {
   const upload = randomBytes(70_000);
   mkdirSync(join(dataDir, 'uploads', 'logo'), { recursive: true });
   writeFileSync(join(dataDir, 'uploads', 'logo', 'logo.webp'), upload);
-  return { publicThreadPath: `/threads/${thread.id}`, membersThreadPath: `/threads/${secret.id}`, member: 'mirja', upload };
+  return { publicThreadPath: `${paths.thread(thread)}`, membersThreadPath: `${paths.thread(secret)}`, member: 'mirja', upload };
 }
