@@ -68,7 +68,10 @@ export async function exportAccountData(db: DatabaseLike, userId: string): Promi
     .innerJoin(forums, eq(forums.id, threads.forumId))
     .where(and(eq(posts.authorId, userId), isNull(posts.deletedAt)))
     .orderBy(posts.createdAt);
-  const messages = await db.select({ message: moderatorMessages.body, sentAt: moderatorMessages.createdAt }).from(moderatorMessages).where(eq(moderatorMessages.userId, userId));
+  const messages = await db
+    .select({ message: moderatorMessages.body, sentAt: moderatorMessages.createdAt, fromYou: moderatorMessages.fromMember })
+    .from(moderatorMessages)
+    .where(eq(moderatorMessages.userId, userId));
   const muted = await db.select({ username: users.username, since: mutes.createdAt }).from(mutes).innerJoin(users, eq(users.id, mutes.mutedId)).where(eq(mutes.userId, userId));
   const reported = await db.select({ reason: reports.reason, note: reports.note, sentAt: reports.createdAt }).from(reports).where(eq(reports.reporterId, userId));
   const following = await db
@@ -107,7 +110,7 @@ export async function exportAccountData(db: DatabaseLike, userId: string): Promi
     watching: { conversations: watchedThreads, forums: watchedForums },
     groupsElsewhereYouFollow: following,
     posts: written,
-    messagesFromModerators: messages,
+    messagesWithModerators: messages,
     muted,
     reportsYouSent: reported,
   };

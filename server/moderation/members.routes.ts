@@ -11,7 +11,7 @@ import { saveAndRedirect } from '../web/session.ts';
 import type { FieldErrors } from '../validation.ts';
 import { getSettings } from '../admin/settings.service.ts';
 import { reportReasons } from './moderation.tables.ts';
-import { readModeratorMessages, setMuted } from './members.service.ts';
+import { answerModerators, readModeratorMessages, setMuted } from './members.service.ts';
 import { report, type Found } from './moderation.service.ts';
 import { publishedLogPage } from './queue.queries.ts';
 import { postUrl, refuse, visibleMember, visiblePost } from './lookup.ts';
@@ -76,10 +76,22 @@ export function moderationMembersRouter(context: AppContext): Router {
   router.post('/members/:username/mute', requireSignedIn, muteRoute(true));
   router.post('/members/:username/unmute', requireSignedIn, muteRoute(false));
 
-  // @route GET /moderator-messages — messages (warnings) from the moderators to the reader
-  router.get('/moderator-messages', requireSignedIn, async (req, res) => {
+  const messagesView = async (req: Request, values: Record<string, unknown> = {}, errors: FieldErrors = {}) => {
     const messages = await readModeratorMessages(db, req.user!.id);
-    res.render('moderation/messages', { title: 'moderation.messages.title', messages });
+    return { title: 'moderation.messages.title', messages, canAnswer: messages.some((m) => !m.fromMember), ...formView(req, values, errors) };
+  };
+
+  // @route GET /moderator-messages — the reader's conversation with the moderators
+  router.get('/moderator-messages', requireSignedIn, async (req, res) => {
+    res.render('moderation/messages', await messagesView(req));
+  });
+
+  // @route POST /moderator-messages — the reader answers the moderators
+  router.post('/moderator-messages', requireSignedIn, async (req, res) => {
+    const result = await answerModerators(db, req.user!, req.body);
+    if (!result.ok && result.kind === 'refused') return refuse(result);
+    if (!result.ok) return res.status(422).render('moderation/messages', await messagesView(req, req.body, result.errors));
+    await saveAndRedirect(req, res, '/moderator-messages#answer', 'moderation.messages.sent');
   });
 
   // @route GET /moderation-log — the published log, without names, if the node publishes it

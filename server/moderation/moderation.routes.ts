@@ -31,6 +31,7 @@ import {
 } from './moderation.service.ts';
 import { moderationLogPage, moderationQueue } from './queue.queries.ts';
 import { postUrl, refuse, visibleMember, visiblePost } from './lookup.ts';
+import { memberConversations, readConversationAsStaff } from './members.service.ts';
 
 /** Back to where the moderator acted from: the queue, or the post itself. */
 function backTo(req: Request, fallback: string): string {
@@ -110,8 +111,14 @@ export function moderationRouter(context: AppContext): Router {
     // "3 days" in the reader's language, from Intl rather than the locale files.
     days: suspensionDays.map((value) => ({ value, label: new Intl.NumberFormat(req.locale, { style: 'unit', unit: 'day', unitDisplay: 'long' }).format(value) })),
     canAct: canModerateMember(req.user, member),
+    messages: await readConversationAsStaff(db, member.id),
     history: (await moderationLogPage(db, req.user!, { member: member.username, page: 1 })).rows,
     ...formView(req, values, errors),
+  });
+
+  // @route GET /moderation/messages — conversations with members, those waiting for an answer first
+  router.get('/moderation/messages', requireStaff, async (req, res) => {
+    res.render('moderation/conversations', { title: 'moderation.conversations.title', conversations: await memberConversations(db) });
   });
 
   // @route GET /moderation/members/:username — a member's standing, history and the actions on them

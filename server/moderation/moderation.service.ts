@@ -197,7 +197,7 @@ export async function warnMember(db: DatabaseLike, actor: User, member: User, fo
   const parsed = parseForm(z.object({ message: z.string().trim().min(1, 'errors.moderation.messageMissing').max(4000, 'errors.moderation.reasonTooLong') }), form);
   if (!parsed.ok) return parsed;
   await db.transaction(async (tx) => {
-    await tx.insert(moderatorMessages).values({ userId: member.id, body: parsed.value.message });
+    await tx.insert(moderatorMessages).values({ userId: member.id, authorId: actor.id, body: parsed.value.message });
     await notifyModeration(tx, actor.id, member.id, 'moderator_message');
     await log(tx, actor, { action: 'warn', targetUserId: member.id, reason: parsed.value.message });
   });

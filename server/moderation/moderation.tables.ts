@@ -1,4 +1,4 @@
-import { index, pgTable, primaryKey, text, timestamp, uuid } from 'drizzle-orm/pg-core';
+import { boolean, index, pgTable, primaryKey, text, timestamp, uuid } from 'drizzle-orm/pg-core';
 import { users } from '../accounts/accounts.tables.ts';
 import { posts, threads } from '../forums/forums.tables.ts';
 import { locales } from '../config.ts';
@@ -112,7 +112,12 @@ export const moderatorMessages = pgTable(
       .notNull()
       .references(() => users.id),
     body: text('body').notNull(),
+    /** The member's answer to the moderators (else the moderators' message to the member). */
+    fromMember: boolean('from_member').notNull().default(false),
+    /** Who wrote it: the moderator (never shown to the member: the moderators speak as one) or the member. */
+    authorId: uuid('author_id').references(() => users.id),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    /** When the other side read it: the member a moderators' message, any moderator a member's answer. */
     readAt: timestamp('read_at', { withTimezone: true }),
   },
   (t) => [index('moderator_messages_user').on(t.userId)],

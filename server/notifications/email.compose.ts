@@ -26,6 +26,7 @@ export const emailKindOf: Record<AnyNoticeKind, EmailKind> = {
   moderator_message: 'moderators',
   post_approved: 'moderators',
   post_removed: 'moderators',
+  member_answered: 'moderators',
 };
 
 /** What an unsubscribe link stops: one choice, or the daily digest (all e-mail). */

@@ -9,7 +9,7 @@ import { forums, posts, threads } from '../forums/forums.tables.ts';
 import { emailKinds, notifications, notificationSettings, notificationKinds, type EmailKind, type GroupNoticeKind, type ModerationNoticeKind, type NotificationKind, type PreferenceKind } from './notifications.tables.ts';
 import { mutedAmong } from '../forums/watching.service.ts';
 import { mutes } from '../moderation/moderation.tables.ts';
-import { canSeeForum, isRemote } from '../access.ts';
+import { canSeeForum, isRemote, isStaff } from '../access.ts';
 import { authorName, postListedFor } from '../access.sql.ts';
 import { paths } from '../paths.ts';
 
@@ -132,6 +132,8 @@ function openableBy(reader: User): SQL {
       and(inArray(notifications.kind, ['post_removed', 'post_approved']), isNotNull(posts.id)),
       isNotNull(groups.id),
       eq(notifications.kind, 'moderator_message'),
+      // Told only to moderators when they were told; one who is no longer a moderator cannot open it.
+      and(eq(notifications.kind, 'member_answered'), isStaff(reader) ? sql`true` : sql`false`),
     ),
   )!;
 }
@@ -253,13 +255,14 @@ export async function notifyModeration(db: DatabaseLike, actorId: string, userId
 /** Marks one notification (and its group) read and says where it leads. */
 export async function openNotification(db: DatabaseLike, userId: string, id: string): Promise<string | null> {
   const [row] = await db
-    .select({ notice: notifications, groupSlug: groups.slug, threadId: posts.threadId })
+    .select({ notice: notifications, groupSlug: groups.slug, threadId: posts.threadId, actorUsername: users.username })
     .from(notifications)
     .leftJoin(groups, eq(groups.id, notifications.groupId))
     .leftJoin(posts, eq(posts.id, notifications.postId))
+    .innerJoin(users, eq(users.id, notifications.actorId))
     .where(and(eq(notifications.id, id), eq(notifications.userId, userId)));
   if (!row) return null;
-  const { notice, groupSlug, threadId } = row;
+  const { notice, groupSlug, threadId, actorUsername } = row;
   const sameGroup =
     notice.kind === 'reaction' && notice.postId
       ? and(eq(notifications.postId, notice.postId), eq(notifications.kind, 'reaction'))
@@ -273,6 +276,7 @@ export async function openNotification(db: DatabaseLike, userId: string, id: str
     .set({ readAt: new Date() })
     .where(and(eq(notifications.userId, userId), sameGroup, isNull(notifications.readAt)));
   if (notice.kind === 'moderator_message') return '/moderator-messages';
+  if (notice.kind === 'member_answered') return `/moderation/members/${encodeURIComponent(actorUsername)}#messages`;
   // Several new posts read from the first one not yet read.
   if (notice.kind === 'watched' && threadId) return `${paths.thread({ id: threadId })}/unread`;
   if (notice.postId) return paths.post({ id: notice.postId });

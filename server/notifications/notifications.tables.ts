@@ -13,8 +13,8 @@ export type NotificationKind = (typeof postNoticeKinds)[number];
 /** About a group rather than a post: always sent, as they answer something the person did or must act on. */
 export const groupNoticeKinds = ['join_request', 'join_accepted', 'join_declined', 'meeting_place', 'meeting_cancelled'] as const;
 export type GroupNoticeKind = (typeof groupNoticeKinds)[number];
-/** From the moderators: a message (warning), or that a held post was let through. Always sent. */
-export const moderationNoticeKinds = ['moderator_message', 'post_approved', 'post_removed'] as const;
+/** From the moderators: a message (warning), or that a held post was let through; to them, a member's answer. Always sent. */
+export const moderationNoticeKinds = ['moderator_message', 'post_approved', 'post_removed', 'member_answered'] as const;
 export type ModerationNoticeKind = (typeof moderationNoticeKinds)[number];
 
 export const notifications = pgTable(
