@@ -38,6 +38,8 @@ import { handleErrors, handleNotFound } from './web/errors.ts';
 import { csrf } from './web/csrf.ts';
 import { draftsRouter, forgetDraftOnceSent } from './web/drafts.ts';
 import { homeRouter } from './home/home.routes.ts';
+import { lookRouter, lookUpload } from './look/look.routes.ts';
+import { siteImage } from './look/look.service.ts';
 import { unsubscribeRouter } from './notifications/unsubscribe.routes.ts';
 import { startMailQueue } from './notifications/email.queue.ts';
 import { refuseControlCharacters } from './web/input.ts';
@@ -95,7 +97,12 @@ export function buildApp(context: AppContext): { app: express.Express; close(): 
   );
   app.use('/static', express.static(root('public'), { maxAge: '1h', index: false }));
   // Browsers ask for /favicon.ico whatever the page says; the answer is the same small icon.
-  app.get('/favicon.ico', (_req, res) => res.sendFile(root('public/favicon.svg'), { maxAge: '1d', headers: { 'content-type': 'image/svg+xml' } }));
+  app.get('/favicon.ico', async (_req, res) => {
+    // The association's own icon when it has a logo, else the built-in one.
+    const own = await siteImage(database.db, 'favicon');
+    if (own) return res.set('Cache-Control', 'public, max-age=86400').type('image/png').send(Buffer.from(own.content));
+    res.sendFile(root('public/favicon.svg'), { maxAge: '1d', headers: { 'content-type': 'image/svg+xml' } });
+  });
   app.use(healthRouter(database));
   app.use(metrics.router);
   // ActivityPub, WebFinger and NodeInfo: before the page cache and before any body parser.
@@ -140,6 +147,8 @@ export function buildApp(context: AppContext): { app: express.Express; close(): 
   app.use(refuseControlCharacters);
   // An unsubscribe link carries its own signed token, and mail programs post to it without a session.
   app.use(unsubscribeRouter(context));
+  // The logo form is multipart: its fields (the token among them) are read with the file, for admins only.
+  app.post('/admin/look', lookUpload);
   app.use(csrf.csrfSynchronisedProtection);
   app.use((req, _res, next) => {
     forgetDraftOnceSent(req);
@@ -148,6 +157,7 @@ export function buildApp(context: AppContext): { app: express.Express; close(): 
   app.use(setupGate(database.db));
   app.use(setupRouter(context));
   app.use(homeRouter(context));
+  app.use(lookRouter(context));
   app.use(pagesRouter(context));
   app.use(draftsRouter());
   app.use(accountsRouter(context, authenticator));

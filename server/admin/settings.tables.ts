@@ -1,4 +1,4 @@
-import { boolean, integer, jsonb, pgTable, text, timestamp } from 'drizzle-orm/pg-core';
+import { boolean, customType, integer, jsonb, pgTable, text, timestamp } from 'drizzle-orm/pg-core';
 
 export const registrationPolicies = ['open', 'approval', 'invite'] as const;
 export type RegistrationPolicy = (typeof registrationPolicies)[number];
@@ -18,6 +18,10 @@ export const nodeSettings = pgTable('node_settings', {
   rules: text('rules').notNull().default(''),
   /** The association's current notice on members' home page ("the café is closed in July"); empty for none. */
   notice: text('notice').notNull().default(''),
+  /** The association's own accent colour ("#1d4f6e"), checked for contrast; null for the built-in one. */
+  accentColor: text('accent_color'),
+  /** Goes up with each new logo (its address changes, so browsers fetch it again); 0 for none. */
+  logoVersion: integer('logo_version').notNull().default(0),
   contact: text('contact').notNull().default(''),
   /** Where "Exit quickly" goes: a neutral page such as a weather forecast. */
   quickExitUrl: text('quick_exit_url').notNull().default('https://www.foreca.fi/'),
@@ -39,5 +43,14 @@ export const nodeSettings = pgTable('node_settings', {
   searchLanguages: text('search_languages', { enum: searchLanguages }).array().notNull().default(['fi', 'sv', 'en']),
   /** The languages every post was last indexed with; null until the search index has been rebuilt for them. */
   searchIndexed: text('search_indexed', { enum: searchLanguages }).array(),
+  updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+});
+
+const bytea = customType<{ data: Uint8Array; driverData: Uint8Array }>({ dataType: () => 'bytea' });
+
+/** The association's pictures, as the server made them from an admin's upload (never the upload itself). */
+export const siteImages = pgTable('site_images', {
+  name: text('name', { enum: ['logo', 'favicon', 'touch-icon'] }).primaryKey(),
+  content: bytea('content').notNull(),
   updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
 });

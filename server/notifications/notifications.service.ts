@@ -255,14 +255,16 @@ export async function notifyModeration(db: DatabaseLike, actorId: string, userId
 /** Marks one notification (and its group) read and says where it leads. */
 export async function openNotification(db: DatabaseLike, userId: string, id: string): Promise<string | null> {
   const [row] = await db
-    .select({ notice: notifications, groupSlug: groups.slug, threadId: posts.threadId, actorUsername: users.username })
+    .select({ notice: notifications, groupSlug: groups.slug, thread: { id: threads.id, number: threads.number, title: threads.title }, actorUsername: users.username })
     .from(notifications)
     .leftJoin(groups, eq(groups.id, notifications.groupId))
     .leftJoin(posts, eq(posts.id, notifications.postId))
+    .leftJoin(threads, eq(threads.id, posts.threadId))
     .innerJoin(users, eq(users.id, notifications.actorId))
     .where(and(eq(notifications.id, id), eq(notifications.userId, userId)));
   if (!row) return null;
-  const { notice, groupSlug, threadId, actorUsername } = row;
+  const { notice, groupSlug, thread, actorUsername } = row;
+  const threadId = thread?.id;
   const sameGroup =
     notice.kind === 'reaction' && notice.postId
       ? and(eq(notifications.postId, notice.postId), eq(notifications.kind, 'reaction'))
@@ -278,7 +280,7 @@ export async function openNotification(db: DatabaseLike, userId: string, id: str
   if (notice.kind === 'moderator_message') return '/moderator-messages';
   if (notice.kind === 'member_answered') return `/moderation/members/${encodeURIComponent(actorUsername)}#messages`;
   // Several new posts read from the first one not yet read.
-  if (notice.kind === 'watched' && threadId) return `${paths.thread({ id: threadId })}/unread`;
+  if (notice.kind === 'watched' && thread) return `${paths.thread(thread)}/unread`;
   if (notice.postId) return paths.post({ id: notice.postId });
   if (!groupSlug) return null;
   const group = paths.group({ slug: groupSlug });

@@ -74,7 +74,7 @@ describe('in Chromium: reporting and moderating', () => {
     await maija.getByLabel('Message', { exact: true }).fill('Muistathan ystävällisyyden.');
     await maija.getByRole('button', { name: 'Send the message' }).click();
     await maija.waitForSelector('text=The message was sent');
-    await maija.goto(`${node.url}/moderation${paths.thread(thread)}/move`);
+    await maija.goto(`${node.url}/moderation/threads/${thread.id}/move`);
     await assertAccessible(maija, 'move page');
     await maija.goto(`${node.url}${paths.thread(thread)}`);
     await maija.locator('#post-1 summary', { hasText: 'Moderate' }).click();

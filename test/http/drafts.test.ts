@@ -7,6 +7,7 @@ import { makeForum, makeThread } from '../support/forums.ts';
 import { posts } from '../../server/forums/forums.tables.ts';
 import { sessions } from '../../server/accounts/accounts.tables.ts';
 import type { Forum } from '../../server/forums/forums.service.ts';
+import type { Thread } from '../../server/forums/threads.service.ts';
 import { paths } from '../../server/paths.ts';
 
 describe('drafts: typed text survives a refused form', () => {
@@ -22,9 +23,9 @@ describe('drafts: typed text survives a refused form', () => {
   after(() => node.close());
 
   /** The reply form of a thread, as open in a browser tab: its token and the fields to send. */
-  async function openReply(client: Client, threadId: string) {
-    const page = await client.get(`/threads/${threadId}`);
-    const token = page.$(`form[action="/threads/${threadId}/replies"] input[name="_csrf"]`).attr('value');
+  async function openReply(client: Client, thread: Thread) {
+    const page = await client.get(paths.thread(thread));
+    const token = page.$(`form[action="${paths.thread(thread)}/replies"] input[name="_csrf"]`).attr('value');
     assert.ok(token, 'the thread page has a reply form');
     return token;
   }
@@ -32,7 +33,7 @@ describe('drafts: typed text survives a refused form', () => {
   it('keeps a reply sent after the session ended, and offers it back after signing in, to send once', async () => {
     const sini = await signedIn(node.url, 'sini');
     const thread = await makeThread(db(), node.people.toinen!, forum, 'Ilta', 'Miten ilta meni?');
-    const token = await openReply(sini, thread.id);
+    const token = await openReply(sini, thread);
     // The session ends while the tab is open (signed out elsewhere, or it expired).
     await db().delete(sessions);
     const text = 'Pitkä vastaus, jota kirjoitin\nkauan <b>ajatuksella</b>.';

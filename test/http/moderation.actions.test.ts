@@ -92,7 +92,7 @@ describe('moderation: actions, who may take them, and the log', () => {
     await mod.submit(`${paths.thread(thread)}`, { value: 'false' }, `${paths.thread(thread)}/lock`);
     assert.equal((await lastLog())?.action, 'unlock');
 
-    const moved = await mod.submit(`/moderation${paths.thread(thread)}/move`, { forumId: other.id, reason: 'Sopii paremmin jäsenille' });
+    const moved = await mod.submit(`/moderation/threads/${thread.id}/move`, { forumId: other.id, reason: 'Sopii paremmin jäsenille' });
     assert.match(moved.$('.breadcrumb').text(), /Forum muut/);
     const entry = await lastLog();
     assert.equal(entry?.action, 'move');
@@ -104,9 +104,9 @@ describe('moderation: actions, who may take them, and the log', () => {
     const db = node.database.db;
     const group = await makeGroup(db, { name: 'Suljettu', slug: 'suljettu', joinPolicy: 'closed' }, [sini]);
     const space = (await spaceOf(db, group.id))!;
-    const page = await mod.get(`/moderation${paths.thread(thread)}/move`);
+    const page = await mod.get(`/moderation/threads/${thread.id}/move`);
     assert.equal(page.$(`option[value="${space.id}"]`).length, 0);
-    const forged = await mod.post(`/moderation${paths.thread(thread)}/move`, { _csrf: page.$('input[name="_csrf"]').attr('value')!, forumId: space.id });
+    const forged = await mod.post(`/moderation/threads/${thread.id}/move`, { _csrf: page.$('input[name="_csrf"]').attr('value')!, forumId: space.id });
     assert.equal(forged.status, 422);
     assert.match(errorsOf(forged), /Choose the forum/);
   });
@@ -178,7 +178,7 @@ describe('moderation: actions, who may take them, and the log', () => {
     }
     const token = await tokenOf(siniClient, '/settings');
     const before = await node.database.db.select().from(moderationLog);
-    for (const path of [`/moderation/posts/${hurtful.id}/remove`, `/moderation/posts/${hurtful.id}/content-warning`, `/moderation${paths.thread(thread)}/lock`, '/moderation/members/toinen/ban']) {
+    for (const path of [`/moderation/posts/${hurtful.id}/remove`, `/moderation/posts/${hurtful.id}/content-warning`, `/moderation/threads/${thread.id}/lock`, '/moderation/members/toinen/ban']) {
       const forged = await siniClient.post(path, { _csrf: token, reason: 'Väärennetty', value: 'true', contentWarning: 'x' });
       assert.equal(forged.status, 403, path);
     }

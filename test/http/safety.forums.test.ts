@@ -47,16 +47,16 @@ describe('safety: moves, replies, staff edits and quotes', () => {
 
   it('never moves a members-only conversation into a public forum; public to members-only is fine', async () => {
     const secret = await makeThread(db(), sini, membersOnly, 'Vain meille', 'JASENSALAISUUS kerrottu vain jäsenille');
-    const movePage = await mod.get(`/moderation${paths.thread(secret)}/move`);
+    const movePage = await mod.get(`/moderation/threads/${secret.id}/move`);
     assert.equal(movePage.$(`option[value="${open.id}"]`).length, 0, 'the public forum is not offered');
-    const forged = await mod.post(`/moderation${paths.thread(secret)}/move`, { _csrf: await tokenOf(mod, `/moderation${paths.thread(secret)}/move`), forumId: open.id, reason: 'siirto' });
+    const forged = await mod.post(`/moderation/threads/${secret.id}/move`, { _csrf: await tokenOf(mod, `/moderation/threads/${secret.id}/move`), forumId: open.id, reason: 'siirto' });
     assert.equal(forged.status, 422);
     assert.equal((await db().query.threads.findFirst({ where: eq(threads.id, secret.id) }))!.forumId, membersOnly.id, 'nothing moved');
     assert.equal((await new Client(node.url).get(`${paths.thread(secret)}`)).status, 404);
     assert.doesNotMatch((await new Client(node.url).get('/forums/avoin')).html, /Vain meille/);
 
     const outInTheOpen = await makeThread(db(), sini, open, 'Julkinen aloitus', 'Tämä oli julkinen');
-    await mod.submit(`/moderation${paths.thread(outInTheOpen)}/move`, { forumId: membersOnly.id, reason: 'kuuluu jäsenille' });
+    await mod.submit(`/moderation/threads/${outInTheOpen.id}/move`, { forumId: membersOnly.id, reason: 'kuuluu jäsenille' });
     assert.equal((await db().query.threads.findFirst({ where: eq(threads.id, outInTheOpen.id) }))!.forumId, membersOnly.id);
     assert.equal((await new Client(node.url).get(`${paths.thread(outInTheOpen)}`)).status, 404, 'visitors no longer read it');
   });

@@ -81,7 +81,7 @@ describe('safety: hostile input, feeds, calendars and the log', function () {
       [member, '/groups/suljettu'],
       [admin, `${paths.thread(thread)}`],
       [admin, `/posts/${post.id}/edit`],
-      [admin, `/moderation${paths.thread(thread)}/move`],
+      [admin, `/moderation/threads/${thread.id}/move`],
       [admin, '/moderation/members/sini'],
       [admin, '/groups/suljettu/edit'],
       [admin, '/groups/suljettu/meetings'],

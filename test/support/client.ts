@@ -61,6 +61,14 @@ export class Client {
     });
   }
 
+  /** POST a multipart form, as a browser sends a file upload: the fields first, the file last. */
+  async postFile(path: string, fields: Record<string, string>, file: { field: string; name: string; type: string; bytes: Uint8Array<ArrayBuffer> } | null): Promise<Page> {
+    const form = new FormData();
+    for (const [name, value] of Object.entries(fields)) form.append(name, value);
+    if (file) form.append(file.field, new Blob([file.bytes], { type: file.type }), file.name);
+    return this.request(path, { method: 'POST', body: form });
+  }
+
   /**
    * Opens `pagePath`, takes the CSRF token from its form (the one posting to `action` if given),
    * posts `fields`, and follows the redirect if there is one.
