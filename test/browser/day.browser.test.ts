@@ -1,0 +1,110 @@
+import assert from 'node:assert/strict';
+import type { Browser, Page } from 'playwright-core';
+import { startSetUpNode, type SetUpTestNode } from '../support/set-up-node.ts';
+import { assertAccessible, launchBrowser, signedInPage } from '../support/browser.ts';
+import { password } from '../support/fixtures.ts';
+import { makeGroup } from '../support/groups.ts';
+import { makeForum, makeReply, makeThread } from '../support/forums.ts';
+import { startSmtp } from '../support/smtp.ts';
+import { groupMembers } from '../../server/groups/groups.tables.ts';
+import { warnMember } from '../../server/moderation/moderation.service.ts';
+import { unsubscribeUrl } from '../../server/notifications/email.compose.ts';
+import { paths } from '../../server/paths.ts';
+import type { Thread } from '../../server/forums/threads.service.ts';
+
+describe('in Chromium: a member’s day (home, "I’m coming", watching, e-mail choices, moderators’ messages, the look)', () => {
+  let node: SetUpTestNode;
+  let browser: Browser;
+  let smtp: Awaited<ReturnType<typeof startSmtp>>;
+  let thread: Thread;
+
+  const signIn = (username: string): Promise<Page> => signedInPage(browser, node.url, username, password);
+
+  before(async () => {
+    smtp = await startSmtp();
+    node = await startSetUpNode({
+      env: { SMTP_HOST: '127.0.0.1', SMTP_PORT: String(smtp.port), SMTP_SECURE: 'false', SMTP_FROM: 'kohtaamo@example.org', MAIL_POLL_INTERVAL: '0.2' },
+      people: [['sini', 'member', 'active', 'sini@example.org'], 'toinen', ['mari', 'moderator']],
+    });
+    const db = node.database.db;
+    const group = await makeGroup(db, { name: 'Kävelyryhmä', slug: 'kavely', meetingCapacity: '8' }, [node.people.mari!]);
+    await db.insert(groupMembers).values({ groupId: group.id, userId: node.people.sini!.id, role: 'participant', status: 'accepted', feedToken: 'feed-sini' });
+    const forum = await makeForum(db, 'arki', 'members');
+    thread = await makeThread(db, node.people.sini!, forum, 'Aamun askeleet', 'Lähdin kävelylle.');
+    await makeReply(db, node.people.toinen!, forum, thread, 'Hienoa, @sini!');
+    await warnMember(db, node.people.mari!, node.people.sini!, { message: 'Hei! Muistathan sisältövaroituksen raskaisiin aiheisiin.' });
+    browser = await launchBrowser();
+  });
+  after(async () => {
+    await browser?.close();
+    await node?.close();
+    await smtp?.close();
+  });
+
+  it('marks "I’m coming" by keyboard from home, and every page of the day passes axe at both widths', async () => {
+    const sini = await signIn('sini');
+    await sini.goto(`${node.url}/`);
+    assert.match(await sini.locator('.home-groups').innerText(), /Kävelyryhmä/);
+    assert.match(await sini.locator('.thread-list').innerText(), /Aamun askeleet/);
+    await assertAccessible(sini, 'home for a member');
+    const coming = sini.locator('.home-groups .meeting-list button').first();
+    await coming.focus();
+    await sini.keyboard.press('Enter');
+    await sini.waitForSelector('.home-groups .meeting-list li:first-child .tag');
+    assert.match(await sini.locator('.home-groups .meeting-list li').first().innerText(), /You are coming/);
+
+    for (const path of ['/groups/kavely', `${paths.thread(thread)}`, '/forums/arki', '/notifications', '/moderator-messages', '/draft']) {
+      await sini.goto(`${node.url}${path}`);
+      assert.equal(await sini.locator('h1').count(), 1, path);
+      await assertAccessible(sini, path);
+    }
+    // Watching by keyboard, without JavaScript's help: a form's button.
+    await sini.goto(`${node.url}/forums/arki`);
+    await sini.getByRole('button', { name: 'Tell me about new conversations' }).press('Enter');
+    await sini.waitForSelector('text=You get a notice of each new conversation in this forum.');
+
+    // E-mail choices, and the answer to the moderators, with their errors.
+    await sini.goto(`${node.url}/notifications`);
+    await sini.getByLabel('replies to my conversations').check();
+    await sini.getByRole('button', { name: 'Save' }).last().click();
+    await sini.waitForSelector('text=Your e-mail choices are saved.');
+    await sini.goto(`${node.url}/moderator-messages`);
+    await sini.getByRole('button', { name: 'Send the answer' }).click();
+    await sini.waitForSelector('.error-summary');
+    await assertAccessible(sini, 'answer with an error');
+    await sini.getByLabel('Your answer').fill('Kiitos, muistan.');
+    await sini.getByRole('button', { name: 'Send the answer' }).click();
+    await sini.waitForSelector('text=Your answer was sent to the moderators.');
+
+    const link = new URL(unsubscribeUrl(node.config.baseUrl, node.config.sessionSecret, node.people.sini!.id, 'replies'));
+    const visitor = await (await browser.newContext({ bypassCSP: true, locale: 'en-GB' })).newPage();
+    await visitor.goto(`${node.url}${link.pathname}`);
+    await assertAccessible(visitor, 'unsubscribe');
+    await visitor.getByRole('button', { name: 'Stop these e-mails' }).click();
+    await visitor.waitForSelector('text=You will get no more e-mails about replies to my conversations.');
+    await assertAccessible(visitor, 'unsubscribed');
+    await visitor.goto(`${node.url}/`);
+    await assertAccessible(visitor, 'home for a visitor');
+  });
+
+  it('the moderators’ side and the look pass axe, and a colour too light is refused accessibly', async () => {
+    const mari = await signIn('mari');
+    for (const path of ['/', '/moderation/messages', '/moderation/members/sini']) {
+      await mari.goto(`${node.url}${path}`);
+      await assertAccessible(mari, `moderator ${path}`);
+    }
+    const admin = await signIn('admin_anna');
+    await admin.goto(`${node.url}/admin/look`);
+    await assertAccessible(admin, 'look');
+    await admin.getByLabel('Use the built-in colour').uncheck();
+    await admin.locator('#field-accentColor').fill('#e0b000');
+    await admin.getByRole('button', { name: 'Save' }).click();
+    await admin.waitForSelector('.error-summary');
+    assert.match(await admin.locator('.error-summary').innerText(), /contrast is only/);
+    await assertAccessible(admin, 'look with a refused colour');
+    await admin.locator('#field-accentColor').fill('#7a1f5c');
+    await admin.getByRole('button', { name: 'Save' }).click();
+    await admin.waitForSelector('text=The look is saved.');
+    await assertAccessible(admin, 'look with the association’s colour');
+  });
+});
