@@ -39,6 +39,7 @@ import { csrf } from './web/csrf.ts';
 import { draftsRouter, forgetDraftOnceSent } from './web/drafts.ts';
 import { homeRouter } from './home/home.routes.ts';
 import { lookRouter, lookUpload } from './look/look.routes.ts';
+import { figuresRouter } from './figures/figures.routes.ts';
 import { siteImage } from './look/look.service.ts';
 import { unsubscribeRouter } from './notifications/unsubscribe.routes.ts';
 import { startMailQueue } from './notifications/email.queue.ts';
@@ -158,6 +159,7 @@ export function buildApp(context: AppContext): { app: express.Express; close(): 
   app.use(setupRouter(context));
   app.use(homeRouter(context));
   app.use(lookRouter(context));
+  app.use(figuresRouter(context));
   app.use(pagesRouter(context));
   app.use(draftsRouter());
   app.use(accountsRouter(context, authenticator));

@@ -51,3 +51,9 @@ export const list = <T extends z.ZodType>(item: T) =>
 
 /** A ticked checkbox sends "on"; an unticked one sends nothing. */
 export const checkbox = z.preprocess((value) => value === 'on' || value === 'true' || value === true, z.boolean());
+
+/** A calendar date that exists, as YYYY-MM-DD (not 30 February). */
+export function realDate(value: string): boolean {
+  const date = new Date(`${value}T00:00:00Z`);
+  return /^\d{4}-\d{2}-\d{2}$/.test(value) && !Number.isNaN(date.getTime()) && date.toISOString().startsWith(value);
+}

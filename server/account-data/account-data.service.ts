@@ -12,6 +12,7 @@ import { groupMembers, groups, meetingAttendance } from '../groups/groups.tables
 import { moderatorMessages, mutes, reports } from '../moderation/moderation.tables.ts';
 import { forumFollows } from '../../federation/federation.tables.ts';
 import { outboundMail } from '../notifications/notifications.tables.ts';
+import { endParticipations } from '../groups/participation.ts';
 import { invalid, type Invalid } from '../validation.ts';
 
 /**
@@ -35,6 +36,7 @@ export async function deleteAccount(db: DatabaseLike, user: User, password: stri
       })
       .where(eq(users.id, user.id));
     // Being in a peer-support group says something about one's health: it goes with the account.
+    await endParticipations(tx, eq(groupMembers.userId, user.id));
     await tx.delete(groupMembers).where(eq(groupMembers.userId, user.id));
     await tx.delete(meetingAttendance).where(eq(meetingAttendance.userId, user.id));
     await tx.delete(threadWatches).where(eq(threadWatches.userId, user.id));

@@ -11,6 +11,7 @@ import { groupMembers, groups, groupTopics, meetingChanges } from './groups.tabl
 import { changeForm, listingForm } from './listing.ts';
 import { upcomingMeetings, weekdayOf, type MeetingChange } from './schedule.ts';
 import { meetingCancelled, placesChanged } from './attendance.service.ts';
+import { settleParticipation } from './participation.ts';
 
 export type Group = typeof groups.$inferSelect;
 export type Topic = typeof groupTopics.$inferSelect;
@@ -145,19 +146,25 @@ export async function addFacilitator(db: DatabaseLike, groupId: string, username
   const user = await db.query.users.findFirst({ where: and(sql`lower(${users.username}) = ${username.trim().toLowerCase()}`, eq(users.status, 'active')) });
   if (!user) return invalid('username', 'errors.group.noSuchMember');
   const now = new Date();
-  await db
-    .insert(groupMembers)
-    .values({ groupId, userId: user.id, role: 'facilitator', status: 'accepted', feedToken: newFeedToken(), decidedAt: now })
-    .onConflictDoUpdate({ target: [groupMembers.groupId, groupMembers.userId], set: { role: 'facilitator', status: 'accepted', decidedAt: now } });
+  await db.transaction(async (tx) => {
+    await tx
+      .insert(groupMembers)
+      .values({ groupId, userId: user.id, role: 'facilitator', status: 'accepted', feedToken: newFeedToken(), decidedAt: now })
+      .onConflictDoUpdate({ target: [groupMembers.groupId, groupMembers.userId], set: { role: 'facilitator', status: 'accepted', decidedAt: now } });
+    await settleParticipation(tx, groupId, user.id);
+  });
   return { ok: true };
 }
 
 /** The person stays in the group as a participant: they lose the role, not their place. */
 export async function removeFacilitator(db: DatabaseLike, groupId: string, userId: string): Promise<void> {
-  await db
-    .update(groupMembers)
-    .set({ role: 'participant' })
-    .where(and(eq(groupMembers.groupId, groupId), eq(groupMembers.userId, userId)));
+  await db.transaction(async (tx) => {
+    await tx
+      .update(groupMembers)
+      .set({ role: 'participant' })
+      .where(and(eq(groupMembers.groupId, groupId), eq(groupMembers.userId, userId)));
+    await settleParticipation(tx, groupId, userId);
+  });
 }
 
 export function listChanges(db: DatabaseLike, groupId: string): Promise<MeetingChangeRow[]> {

@@ -140,6 +140,8 @@ export const groupMembers = pgTable(
     reply: text('reply').notNull().default(''),
     /** Secret part of this person's own calendar feed address, which includes the meeting place. */
     feedToken: text('feed_token').notNull(),
+    /** Their current stretch in the group, as the yearly figures count it (group_participations). */
+    participationId: uuid('participation_id'),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
     decidedAt: timestamp('decided_at', { withTimezone: true }),
   },
@@ -186,4 +188,23 @@ export const meetingAttendance = pgTable(
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [primaryKey({ columns: [t.groupId, t.on, t.userId] }), index('meeting_attendance_user').on(t.userId, t.on)],
+);
+
+/**
+ * Who was in a group when, without saying who: a stretch per person and role, from being accepted
+ * (or named peer leader) to leaving. The member row points to its open stretch; when the row goes
+ * (leaving, a deleted account) the stretch stays, closed and nameless, for the yearly figures.
+ */
+export const groupParticipations = pgTable(
+  'group_participations',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    groupId: uuid('group_id')
+      .notNull()
+      .references(() => groups.id, { onDelete: 'cascade' }),
+    role: text('role', { enum: memberRoles }).notNull(),
+    startedOn: date('started_on', { mode: 'string' }).notNull(),
+    endedOn: date('ended_on', { mode: 'string' }),
+  },
+  (t) => [index('group_participations_group').on(t.groupId, t.startedOn)],
 );

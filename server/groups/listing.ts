@@ -2,19 +2,13 @@
 import { z } from 'zod';
 import { audiences, frequencies, groupKinds, groupLanguages, groupStatuses, joinPolicies } from './groups.tables.ts';
 import { findMunicipality } from './municipalities.ts';
-import { list, singleLine, checkbox } from '../validation.ts';
+import { list, singleLine, checkbox, realDate } from '../validation.ts';
 
 /** Form values come as a string, several strings or nothing; read them as a list. */
 const optionalText = (max: number, key: string) => z.string().trim().max(max, key).default('');
 /** An empty field is "not given"; anything else must be a whole number in range. */
 const optionalInt = (min: number, max: number, key: string) =>
   z.preprocess((value) => (value === '' || value === undefined ? null : value), z.coerce.number(key).int(key).min(min, key).max(max, key).nullable());
-const isoDate = /^\d{4}-\d{2}-\d{2}$/;
-/** A calendar date that exists (not 30 February). */
-function realDate(value: string): boolean {
-  const date = new Date(`${value}T00:00:00Z`);
-  return isoDate.test(value) && !Number.isNaN(date.getTime()) && date.toISOString().startsWith(value);
-}
 const optionalDate = z.preprocess(
   (value) => (value === '' || value === undefined ? null : value),
   z

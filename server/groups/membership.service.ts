@@ -2,6 +2,7 @@
 import { and, asc, count, eq, inArray } from 'drizzle-orm';
 import { z } from 'zod';
 import { forgetComing } from './attendance.service.ts';
+import { endParticipations, settleParticipation } from './participation.ts';
 import type { DatabaseLike } from '../db/client.ts';
 import type { User } from '../accounts/accounts.service.ts';
 import { users } from '../accounts/accounts.tables.ts';
@@ -57,6 +58,7 @@ export async function join(db: DatabaseLike, member: User, group: Group): Promis
       .values({ groupId: group.id, userId: member.id, status: 'accepted', feedToken: newFeedToken(), decidedAt: new Date() })
       // Joining an open group again starts afresh: an old answer's words no longer apply.
       .onConflictDoUpdate({ target: [groupMembers.groupId, groupMembers.userId], set: { status: 'accepted', reply: '', decidedAt: new Date() } });
+    await settleParticipation(tx, group.id, member.id);
     return { ok: true };
   });
 }
@@ -87,7 +89,9 @@ export async function leave(db: DatabaseLike, member: User, group: Group): Promi
   const relation = await relationOf(db, group.id, member.id);
   if (!relation || relation.status === 'declined' || relation.role === 'facilitator') return { ok: false, kind: 'refused', reason: 'notPending' };
   await db.transaction(async (tx) => {
-    await tx.delete(groupMembers).where(and(eq(groupMembers.groupId, group.id), eq(groupMembers.userId, member.id)));
+    const row = and(eq(groupMembers.groupId, group.id), eq(groupMembers.userId, member.id))!;
+    await endParticipations(tx, row);
+    await tx.delete(groupMembers).where(row);
     await forgetComing(tx, group.id, member.id, new Date().toISOString().slice(0, 10));
   });
   return { ok: true };
@@ -107,6 +111,7 @@ export async function answer(db: DatabaseLike, facilitator: User, group: Group, 
       .update(groupMembers)
       .set({ status, reply: parsed.value.reply, decidedAt: new Date() })
       .where(and(eq(groupMembers.groupId, group.id), eq(groupMembers.userId, userId)));
+    await settleParticipation(tx, group.id, userId);
     await notifyGroup(tx, facilitator.id, group.id, accept ? 'join_accepted' : 'join_declined', [userId]);
     return { ok: true as const };
   });

@@ -87,13 +87,18 @@ describe('in Chromium: a member’s day (home, "I’m coming", watching, e-mail 
     await assertAccessible(visitor, 'home for a visitor');
   });
 
-  it('the moderators’ side and the look pass axe, and a colour too light is refused accessibly', async () => {
+  it('the moderators’ side, the figures and the look pass axe, and a colour too light is refused accessibly', async () => {
     const mari = await signIn('mari');
     for (const path of ['/', '/moderation/messages', '/moderation/members/sini']) {
       await mari.goto(`${node.url}${path}`);
       await assertAccessible(mari, `moderator ${path}`);
     }
     const admin = await signIn('admin_anna');
+    await admin.goto(`${node.url}/admin/figures`);
+    assert.equal(await admin.locator('table.figures tfoot th').innerText(), 'Total');
+    await assertAccessible(admin, 'figures');
+    await admin.goto(`${node.url}/admin/figures?from=2026-12-31&to=2026-01-01`);
+    await assertAccessible(admin, 'figures with a refused period');
     await admin.goto(`${node.url}/admin/look`);
     await assertAccessible(admin, 'look');
     await admin.getByLabel('Use the built-in colour').uncheck();

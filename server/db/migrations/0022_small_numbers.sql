@@ -1,0 +1,1 @@
+ALTER TABLE "node_settings" ADD COLUMN "small_number_threshold" integer DEFAULT 5 NOT NULL;

@@ -1,0 +1,101 @@
+// The association's yearly figures, for a funder's report: per group and in total, for a chosen
+// period. Counts only: who took part is never named, and a count of people below the node's
+// threshold is shown as "fewer than N".
+import { and, count, countDistinct, eq, gte, isNull, lte, or, sql } from 'drizzle-orm';
+import type { DatabaseLike } from '../db/client.ts';
+import { groupParticipations, groups, meetingAttendance } from '../groups/groups.tables.ts';
+import { changesOf } from '../groups/groups.service.ts';
+import { upcomingMeetings } from '../groups/schedule.ts';
+
+/** Both days included, as YYYY-MM-DD. */
+export type Period = { from: string; to: string };
+
+/** A count of people: the number, or (below the threshold) only that it is fewer. */
+export type PeopleCount = { n: number } | { fewerThan: number };
+
+export type GroupFigures = {
+  name: string;
+  slug: string;
+  meetingsHeld: number;
+  peerLeaders: number;
+  participants: PeopleCount;
+  newParticipants: PeopleCount;
+  peopleComing: PeopleCount;
+  comingMarks: number;
+};
+
+export type Figures = { groups: GroupFigures[]; total: Omit<GroupFigures, 'name' | 'slug'> };
+
+function people(n: number, threshold: number): PeopleCount {
+  return n > 0 && n < threshold ? { fewerThan: threshold } : { n };
+}
+
+const dayAfter = (day: string) => new Date(new Date(`${day}T00:00:00Z`).getTime() + 86_400_000);
+
+export async function figuresFor(db: DatabaseLike, period: Period, threshold: number, now = new Date()): Promise<Figures> {
+  // Every group of ours: one listed later may have met all along (its schedule says since when).
+  const own = await db.select().from(groups).where(isNull(groups.origin)).orderBy(groups.name);
+  const changes = await changesOf(db, own.map((g) => g.id));
+  const overlapping = and(lte(groupParticipations.startedOn, period.to), or(isNull(groupParticipations.endedOn), gte(groupParticipations.endedOn, period.from)));
+  const stretches = await db
+    .select({
+      groupId: groupParticipations.groupId,
+      participants: sql<number>`(count(*) filter (where ${groupParticipations.role} = 'participant'))::int`,
+      leaders: sql<number>`(count(*) filter (where ${groupParticipations.role} = 'facilitator'))::int`,
+      started: sql<number>`(count(*) filter (where ${groupParticipations.role} = 'participant' and ${groupParticipations.startedOn} >= ${period.from}))::int`,
+    })
+    .from(groupParticipations)
+    .where(overlapping)
+    .groupBy(groupParticipations.groupId);
+  const today = now.toISOString().slice(0, 10);
+  const inPeriod = and(eq(meetingAttendance.status, 'coming'), gte(meetingAttendance.on, period.from), lte(meetingAttendance.on, period.to < today ? period.to : today));
+  const marks = await db
+    .select({ groupId: meetingAttendance.groupId, marks: count(), people: countDistinct(meetingAttendance.userId) })
+    .from(meetingAttendance)
+    .where(inPeriod)
+    .groupBy(meetingAttendance.groupId);
+  const [everyone] = await db.select({ people: countDistinct(meetingAttendance.userId) }).from(meetingAttendance).where(inPeriod);
+
+  const end = new Date(Math.min(dayAfter(period.to).getTime(), now.getTime()));
+  const rows = own.map((group) => {
+    // The meetings of the period that have ended: the schedule, less cancelled dates, with one-off meetings.
+    const held = upcomingMeetings(group, changes.get(group.id) ?? [], new Date(`${period.from}T00:00:00Z`), { limit: 5000, until: end }).filter(
+      (m) => m.on >= period.from && m.on <= period.to && m.end <= now,
+    ).length;
+    const stretch = stretches.find((s) => s.groupId === group.id);
+    const mark = marks.find((m) => m.groupId === group.id);
+    return {
+      name: group.name,
+      slug: group.slug,
+      meetingsHeld: held,
+      peerLeaders: stretch?.leaders ?? 0,
+      participantsN: stretch?.participants ?? 0,
+      newN: stretch?.started ?? 0,
+      comingN: mark?.people ?? 0,
+      comingMarks: mark?.marks ?? 0,
+    };
+  });
+  const sum = (pick: (row: (typeof rows)[number]) => number) => rows.reduce((total, row) => total + pick(row), 0);
+  // A group with nothing in the period (not yet started, or long ended) has no row.
+  const active = rows.filter((row) => row.meetingsHeld + row.peerLeaders + row.participantsN + row.comingMarks > 0);
+  return {
+    groups: active.map((row) => ({
+      name: row.name,
+      slug: row.slug,
+      meetingsHeld: row.meetingsHeld,
+      peerLeaders: row.peerLeaders,
+      participants: people(row.participantsN, threshold),
+      newParticipants: people(row.newN, threshold),
+      peopleComing: people(row.comingN, threshold),
+      comingMarks: row.comingMarks,
+    })),
+    total: {
+      meetingsHeld: sum((r) => r.meetingsHeld),
+      peerLeaders: sum((r) => r.peerLeaders),
+      participants: people(sum((r) => r.participantsN), threshold),
+      newParticipants: people(sum((r) => r.newN), threshold),
+      peopleComing: people(everyone?.people ?? 0, threshold),
+      comingMarks: sum((r) => r.comingMarks),
+    },
+  };
+}
