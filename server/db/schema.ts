@@ -8,3 +8,4 @@ export * from '../moderation/moderation.tables.ts';
 export * from '../notifications/notifications.tables.ts';
 export * from '../../federation/federation.tables.ts';
 export * from './maintenance.tables.ts';
+export * from '../questionnaires/questionnaires.tables.ts';

@@ -76,7 +76,7 @@ export async function runFederationBench(): Promise<void> {
     const sender = child('./sender.ts', {
       COUNT: String(inboxCount),
       NODE_INBOX: `${node.url}/ap/inbox`,
-      REPLY_TO: `${node.url}/ap${paths.thread(thread)}`,
+      REPLY_TO: `${node.url}/ap/threads/${thread.id}`,
       GROUP: `${node.url}/ap/actors/avoin`,
     });
     const senderUrl = await nextLine(sender.lines);

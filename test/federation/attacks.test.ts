@@ -29,7 +29,7 @@ describe('federation: attacks', function () {
   /** A public reply by someone on a server, kept there at its id. */
   const reply = (server: ForeignPeer, author: string, content: string) => {
     const id = `${server.url}/notes/${++written}`;
-    const note = { '@context': contexts, id, type: 'Note', attributedTo: author, content, inReplyTo: `${node.url}/ap${paths.thread(thread)}`, to: [PUBLIC], cc: [group()] };
+    const note = { '@context': contexts, id, type: 'Note', attributedTo: author, content, inReplyTo: `${node.url}/ap/threads/${thread.id}`, to: [PUBLIC], cc: [group()] };
     server.documents.set(new URL(id).pathname, note);
     return note;
   };

@@ -51,7 +51,7 @@ describe('federation: posts reach the followers of a public forum', function () 
     assert.ok(page instanceof Page);
     assert.equal(page.name?.toString(), 'Aamun ajatuksia');
     assert.match(page.content?.toString() ?? '', /Hyvää huomenta/);
-    assert.equal(page.id?.href, `${node.url}/ap${paths.thread(thread)}`);
+    assert.equal(page.id?.href, `${node.url}/ap/threads/${thread.id}`);
     assert.ok(inner.some((o) => o instanceof Page), 'the Page itself, for Mastodon');
     // The Page is served at its id, and the author is a Person with keys.
     const served = await fetch(page.id!, { headers: { accept: 'application/activity+json' } });
@@ -96,9 +96,9 @@ describe('federation: posts reach the followers of a public forum', function () 
       // Lemmy 0.19 refuses the compact form of the Public address.
       assert.doesNotMatch(body, /"as:Public"/);
     }
-    assert.equal((await fetch(`${node.url}/ap${paths.thread(secret)}`, { headers: { accept: 'application/activity+json' } })).status, 404);
+    assert.equal((await fetch(`${node.url}/ap/threads/${secret.id}`, { headers: { accept: 'application/activity+json' } })).status, 404);
     for (const collection of ['context', 'replies']) {
-      assert.equal((await fetch(`${node.url}/ap${paths.thread(secret)}/${collection}`, { headers: { accept: 'application/activity+json' } })).status, 404, collection);
+      assert.equal((await fetch(`${node.url}/ap/threads/${secret.id}/${collection}`, { headers: { accept: 'application/activity+json' } })).status, 404, collection);
     }
     for (const collection of ['outbox', 'featured', 'followers']) {
       assert.equal((await fetch(`${node.url}/ap/actors/jasenille/${collection}`, { headers: { accept: 'application/activity+json' } })).status, 404, collection);
@@ -178,8 +178,8 @@ describe('federation: edits, deletions, removals and moves reach the followers',
     assert.ok((await moveThread(db, node.people.moderaattori_maija!, (await findThread(db, thread.id))!, { forumId: membersOnly.id, reason: '' })).ok);
     const moved = await nextInner(seen);
     assert.ok(moved instanceof Delete);
-    assert.equal(moved.objectId?.href, `${node.url}/ap${paths.thread(thread)}`);
-    assert.equal((await fetch(`${node.url}/ap${paths.thread(thread)}`, { headers: { accept: 'application/activity+json' } })).status, 404, 'no longer served');
+    assert.equal(moved.objectId?.href, `${node.url}/ap/threads/${thread.id}`);
+    assert.equal((await fetch(`${node.url}/ap/threads/${thread.id}`, { headers: { accept: 'application/activity+json' } })).status, 404, 'no longer served');
   });
 });
 
@@ -217,8 +217,8 @@ describe('federation: a member who deletes their account', function () {
     await until('two deletions', () => alice.received.slice(seen).filter((a) => a instanceof Announce).length >= 2);
     const deleted = await Promise.all(alice.received.slice(seen).map((a) => (a as Announce).getObject()));
     assert.ok(deleted.every((a) => a instanceof Delete));
-    assert.deepEqual(deleted.map((d) => (d as Delete).objectId?.href).sort(), [`${node.url}/ap/posts/${reply.id}`, `${node.url}/ap${paths.thread(thread)}`].sort());
-    assert.equal((await fetch(`${node.url}/ap${paths.thread(thread)}`, { headers: { accept: 'application/activity+json' } })).status, 404);
+    assert.deepEqual(deleted.map((d) => (d as Delete).objectId?.href).sort(), [`${node.url}/ap/posts/${reply.id}`, `${node.url}/ap/threads/${thread.id}`].sort());
+    assert.equal((await fetch(`${node.url}/ap/threads/${thread.id}`, { headers: { accept: 'application/activity+json' } })).status, 404);
     assert.equal((await fetch(`${node.url}/ap/actors/${leaver.id}`, { headers: { accept: 'application/activity+json' } })).status, 404);
     for (const body of alice.bodies) assert.doesNotMatch(body, /Jäsenten ketju/);
   });
@@ -252,7 +252,7 @@ describe('federation: a public forum made members-only', function () {
     assert.ok(saved.ok, JSON.stringify(saved));
     await until('two deletions', () => alice.received.slice(seen).filter((a) => a instanceof Delete).length >= 2);
     const deletions = alice.received.slice(seen).filter((a): a is Delete => a instanceof Delete);
-    assert.deepEqual(deletions.map((d) => d.objectId?.href).sort(), [`${node.url}/ap${paths.thread(first)}`, `${node.url}/ap${paths.thread(second)}`].sort());
+    assert.deepEqual(deletions.map((d) => d.objectId?.href).sort(), [`${node.url}/ap/threads/${first.id}`, `${node.url}/ap/threads/${second.id}`].sort());
     assert.ok(deletions.every((d) => d.actorId?.href === `${node.url}/ap/actors/_node`), 'sent by the node itself');
     for (const id of [first.id, second.id]) assert.equal((await fetch(`${node.url}/ap/threads/${id}`, { headers: { accept: 'application/activity+json' } })).status, 404);
     assert.equal((await fetch(`${node.url}/ap/actors/suljettava`, { headers: { accept: 'application/activity+json' } })).status, 404);

@@ -141,7 +141,7 @@ describe('federation: Lemmy, Mastodon and Mobilizon shapes', function () {
     const sini = `${node.url}/ap/actors/${node.people.sini!.id}`;
     const note = (n: number, to: string[], cc: string[], content: string) => {
       const id = `${mastodon.url}/users/masto/statuses/${n}`;
-      const object = { '@context': contexts, id, type: 'Note', attributedTo: user.id, inReplyTo: `${node.url}/ap${paths.thread(thread)}`, content, to, cc, tag: [{ type: 'Mention', href: sini, name: '@sini' }] };
+      const object = { '@context': contexts, id, type: 'Note', attributedTo: user.id, inReplyTo: `${node.url}/ap/threads/${thread.id}`, content, to, cc, tag: [{ type: 'Mention', href: sini, name: '@sini' }] };
       mastodon.documents.set(new URL(id).pathname, object);
       return { '@context': contexts, id: `${id}/activity`, type: 'Create', actor: user.id, object, to, cc };
     };
@@ -200,14 +200,14 @@ describe('federation: Lemmy, Mastodon and Mobilizon shapes', function () {
     for (const key of ['inbox', 'outbox', 'followers', 'featured', 'publicKey', 'endpoints']) assert.ok(group[key], `Group has ${key}`);
     const featured = await json(String(group.featured));
     assert.equal(featured.type, 'OrderedCollection');
-    const page = await json(`${node.url}/ap${paths.thread(thread)}`);
+    const page = await json(`${node.url}/ap/threads/${thread.id}`);
     assert.equal(page.type, 'Page');
     assert.ok(asList(page.to).includes(PUBLIC));
     assert.equal(page.attributedTo, `${node.url}/ap/actors/${node.people.sini!.id}`);
     assert.equal(page.audience, `${node.url}/ap/actors/avoin`);
 
     // The conversation as a collection (FEP-7888): its public posts' ids, in order, nothing hidden.
-    assert.equal(page.context, `${node.url}/ap${paths.thread(thread)}/context`);
+    assert.equal(page.context, `${node.url}/ap/threads/${thread.id}/context`);
     const { removePost } = await import('../../server/moderation/moderation.service.ts');
     const { findPost } = await import('../../server/forums/threads.service.ts');
     const removed = await makeReply(node.database.db, node.people.bea!, open, thread, 'Poistettava vastaus.');
@@ -216,12 +216,12 @@ describe('federation: Lemmy, Mastodon and Mobilizon shapes', function () {
     assert.equal(collection.type, 'OrderedCollection');
     const first = typeof collection.first === 'string' ? await json(collection.first) : (collection.first as Record<string, unknown>);
     const ids = asList((first.orderedItems as { id: string }[] | undefined)?.map((item) => (typeof item === 'string' ? item : item.id)));
-    assert.equal(ids[0], `${node.url}/ap${paths.thread(thread)}`);
+    assert.equal(ids[0], `${node.url}/ap/threads/${thread.id}`);
     assert.ok(!ids.includes(`${node.url}/ap/posts/${removed.id}`), 'a removed post is not listed');
     assert.equal(collection.totalItems, ids.length);
 
     // Its replies (what Mastodon reads to show a thread): every public answer, not the opening, nothing removed.
-    assert.equal(page.replies, `${node.url}/ap${paths.thread(thread)}/replies`);
+    assert.equal(page.replies, `${node.url}/ap/threads/${thread.id}/replies`);
     const replies = await json(String(page.replies));
     const firstReplies = typeof replies.first === 'string' ? await json(replies.first) : (replies.first as Record<string, unknown>);
     const replyIds = asList((firstReplies.orderedItems as { id: string }[] | undefined)?.map((item) => (typeof item === 'string' ? item : item.id)));

@@ -28,7 +28,7 @@ describe('federation: what other servers send', function () {
   let secret: Thread;
 
   const group = (slug: string) => ({ id: new URL(`${node.url}/ap/actors/${slug}`), inboxId: new URL(`${node.url}/ap/actors/${slug}/inbox`) });
-  const pageId = (t: Thread) => new URL(`${node.url}/ap${paths.thread(t)}`);
+  const pageId = (t: Thread) => new URL(`${node.url}/ap/threads/${t.id}`);
   const html = async (path: string) => (await fetch(`${node.url}${path}`)).text();
 
   /** A reply by alice, kept on her server so it can be fetched there. */
