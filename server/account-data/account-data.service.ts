@@ -13,6 +13,8 @@ import { moderatorMessages, mutes, reports } from '../moderation/moderation.tabl
 import { forumFollows } from '../../federation/federation.tables.ts';
 import { outboundMail } from '../notifications/notifications.tables.ts';
 import { endParticipations } from '../groups/participation.ts';
+import { questionnaireResponses } from '../questionnaires/questionnaires.tables.ts';
+import { ownAnswers } from '../questionnaires/questionnaires.service.ts';
 import { invalid, type Invalid } from '../validation.ts';
 
 /**
@@ -41,6 +43,8 @@ export async function deleteAccount(db: DatabaseLike, user: User, password: stri
     await tx.delete(meetingAttendance).where(eq(meetingAttendance.userId, user.id));
     await tx.delete(threadWatches).where(eq(threadWatches.userId, user.id));
     await tx.delete(forumWatches).where(eq(forumWatches.userId, user.id));
+    // Their questionnaire answers go; the totals of closed rounds are made again from what is left.
+    await tx.delete(questionnaireResponses).where(eq(questionnaireResponses.userId, user.id));
     // Mail not yet sent holds their address and what they were told.
     await tx.delete(outboundMail).where(eq(outboundMail.userId, user.id));
     // Whom they muted, who muted them and the moderators' messages to them are about them alone.
@@ -109,6 +113,7 @@ export async function exportAccountData(db: DatabaseLike, userId: string): Promi
     sessions: activeSessions.map((s) => ({ expiresAt: s.expiresAt })),
     groups: memberships,
     meetings: comingTo,
+    questionnaireAnswers: await ownAnswers(db, userId),
     watching: { conversations: watchedThreads, forums: watchedForums },
     groupsElsewhereYouFollow: following,
     posts: written,

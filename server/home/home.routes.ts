@@ -5,6 +5,7 @@ import { renderMarkdown } from '../markup/markup.ts';
 import { formView } from '../web/forms.ts';
 import { placeText } from '../groups/group-view.ts';
 import { conversationsWithNews, myGroups, nextPublicMeetings, requestsToAnswer } from './home.queries.ts';
+import { roundsWaitingFor } from '../questionnaires/questionnaires.service.ts';
 
 export function homeRouter({ database }: AppContext): Router {
   const db = database.db;
@@ -26,6 +27,7 @@ export function homeRouter({ database }: AppContext): Router {
     const groups = await myGroups(db, user);
     const conversations = await conversationsWithNews(db, user);
     const requests = await requestsToAnswer(db, user);
+    const questionnaires = await roundsWaitingFor(db, user);
     res.render('pages/home', {
       title: 'home.title',
       noticeHtml: settings.notice ? renderMarkdown(settings.notice) : '',
@@ -38,6 +40,7 @@ export function homeRouter({ database }: AppContext): Router {
       })),
       conversations,
       requests,
+      questionnaires,
       queue: isStaff(user) ? res.locals.viewer.queue : null,
       ...formView(req),
     });

@@ -1,0 +1,205 @@
+import { Router, type Request, type Response } from 'express';
+import { stringify } from 'csv-stringify/sync';
+import type { AppContext } from '../context.ts';
+import { canManageGroup, requireSignedIn } from '../access.ts';
+import { BadRequestError, NotFoundError } from '../errors.ts';
+import { getSettings } from '../admin/settings.service.ts';
+import { findGroupBySlug, relationOf, type Group } from '../groups/groups.service.ts';
+import { translator } from '../i18n/i18n.ts';
+import { formView } from '../web/forms.ts';
+import { idParam, textParam } from '../web/params.ts';
+import { saveAndRedirect } from '../web/session.ts';
+import { paths } from '../paths.ts';
+import type { FieldErrors } from '../validation.ts';
+import { roundKinds } from './questionnaires.tables.ts';
+import { templateNames } from './templates.ts';
+import {
+  addItem,
+  answerRound,
+  closeRound,
+  createQuestionnaire,
+  findQuestionnaire,
+  listQuestionnaires,
+  openRound,
+  ownAnswers,
+  removeItem,
+  results,
+  roundFor,
+  roundsWaitingFor,
+  type Found,
+} from './questionnaires.service.ts';
+
+/** A round's name as the reader reads it: start, middle and end in their language, any other as written. */
+export function roundName(name: string, t: ReturnType<typeof translator>): string {
+  return (roundKinds as readonly string[]).includes(name) ? t(`questionnaires.rounds.${name}`) : name;
+}
+
+export function questionnairesRouter({ database }: AppContext): Router {
+  const db = database.db;
+  const router = Router();
+  router.use(['/groups/:slug/questionnaires', '/questionnaires'], requireSignedIn);
+
+  /** The group, for those who run it; anyone else finds nothing here, as if it did not exist. */
+  const led = async (req: Request): Promise<Group> => {
+    const group = await findGroupBySlug(db, textParam(req, 'slug'));
+    if (!group || !canManageGroup(req.user, await relationOf(db, group.id, req.user!.id))) throw new NotFoundError();
+    return group;
+  };
+  const questionnaireOf = async (req: Request): Promise<{ group: Group; found: Found }> => {
+    const group = await led(req);
+    const found = await findQuestionnaire(db, group.id, idParam(req));
+    if (!found) throw new NotFoundError();
+    return { group, found };
+  };
+  const base = (group: Group) => `${paths.group(group)}/questionnaires`;
+  const threshold = async () => (await getSettings(db))?.smallNumberThreshold ?? 5;
+
+  const listView = async (req: Request, group: Group, values: Record<string, unknown> = {}, errors: FieldErrors = {}) => ({
+    title: 'questionnaires.title',
+    group,
+    questionnaires: await listQuestionnaires(db, group.id),
+    templates: templateNames,
+    ...formView(req, values, errors),
+  });
+
+  // @route GET /groups/:slug/questionnaires — the group's questionnaires, for its peer leaders
+  router.get('/groups/:slug/questionnaires', async (req, res) => res.render('questionnaires/list', await listView(req, await led(req))));
+
+  // @route POST /groups/:slug/questionnaires — a new questionnaire, empty or from a template
+  router.post('/groups/:slug/questionnaires', async (req, res) => {
+    const group = await led(req);
+    const result = await createQuestionnaire(db, group.id, req.body, req.locale);
+    if (!result.ok) return res.status(422).render('questionnaires/list', await listView(req, group, req.body, result.errors));
+    await saveAndRedirect(req, res, `${base(group)}/${result.questionnaire.id}`, 'questionnaires.created');
+  });
+
+  const editView = (req: Request, group: Group, found: Found, values: Record<string, unknown> = {}, errors: FieldErrors = {}, refused?: string) => {
+    const t = translator(req.locale);
+    return {
+      titleText: found.questionnaire.title,
+      group,
+      ...found,
+      rounds: found.rounds.map((round) => ({ ...round, label: roundName(round.name, t) })),
+      roundOpen: found.rounds.some((round) => !round.closedAt),
+      roundKinds,
+      base: `${base(group)}/${found.questionnaire.id}`,
+      refused,
+      ...formView(req, { kind: 'scale', scaleMax: '5', name: 'start', ...values }, errors),
+    };
+  };
+
+  // @route GET /groups/:slug/questionnaires/:id — its items, and its rounds
+  router.get('/groups/:slug/questionnaires/:id', async (req, res) => {
+    const { group, found } = await questionnaireOf(req);
+    res.render('questionnaires/edit', editView(req, group, found));
+  });
+
+  // @route POST /groups/:slug/questionnaires/:id/items — an item: a scale, a single choice or free text
+  router.post('/groups/:slug/questionnaires/:id/items', async (req, res) => {
+    const { group, found } = await questionnaireOf(req);
+    const result = await addItem(db, found, req.body);
+    if (!result.ok) return res.status(result.kind === 'invalid' ? 422 : 409).render('questionnaires/edit', editView(req, group, found, req.body, result.kind === 'invalid' ? result.errors : {}, result.kind === 'refused' ? 'questionnaires.locked' : undefined));
+    await saveAndRedirect(req, res, `${base(group)}/${found.questionnaire.id}#items`, 'questionnaires.itemAdded');
+  });
+
+  // @route POST /groups/:slug/questionnaires/:id/items/:item/remove
+  router.post('/groups/:slug/questionnaires/:id/items/:item/remove', async (req, res) => {
+    const { group, found } = await questionnaireOf(req);
+    const result = await removeItem(db, found, idParam(req, 'item'));
+    if (!result.ok) return res.status(409).render('questionnaires/edit', editView(req, group, found, {}, {}, 'questionnaires.locked'));
+    await saveAndRedirect(req, res, `${base(group)}/${found.questionnaire.id}#items`);
+  });
+
+  // @route POST /groups/:slug/questionnaires/:id/rounds — opens a round (start, middle, end or a name of one's own)
+  router.post('/groups/:slug/questionnaires/:id/rounds', async (req, res) => {
+    const { group, found } = await questionnaireOf(req);
+    const result = await openRound(db, found, req.body);
+    if (!result.ok) return res.status(result.kind === 'invalid' ? 422 : 409).render('questionnaires/edit', editView(req, group, found, req.body, result.kind === 'invalid' ? result.errors : {}, result.kind === 'refused' ? `questionnaires.refused.${result.reason}` : undefined));
+    await saveAndRedirect(req, res, `${base(group)}/${found.questionnaire.id}#rounds`, 'questionnaires.roundOpened');
+  });
+
+  // @route POST /groups/:slug/questionnaires/:id/rounds/:round/close
+  router.post('/groups/:slug/questionnaires/:id/rounds/:round/close', async (req, res) => {
+    const { group, found } = await questionnaireOf(req);
+    await closeRound(db, found, idParam(req, 'round'));
+    await saveAndRedirect(req, res, `${base(group)}/${found.questionnaire.id}#rounds`, 'questionnaires.roundClosed');
+  });
+
+  // @route GET /groups/:slug/questionnaires/:id/results — aggregates only, nothing below the threshold
+  router.get('/groups/:slug/questionnaires/:id/results', async (req, res) => {
+    const { group, found } = await questionnaireOf(req);
+    const t = translator(req.locale);
+    const shown = await results(db, found, await threshold());
+    res.render('questionnaires/results', {
+      titleText: found.questionnaire.title,
+      group,
+      questionnaire: found.questionnaire,
+      threshold: await threshold(),
+      rounds: shown.rounds.map((r) => ({ ...r, label: roundName(r.round.name, t) })),
+      change: shown.change,
+      base: `${base(group)}/${found.questionnaire.id}`,
+    });
+  });
+
+  // @route GET /groups/:slug/questionnaires/:id/results.csv — the same aggregates as a spreadsheet
+  router.get('/groups/:slug/questionnaires/:id/results.csv', async (req, res) => {
+    const { found } = await questionnaireOf(req);
+    const t = translator(req.locale);
+    const shown = await results(db, found, await threshold());
+    const rows: (string | number)[][] = [['round', 'item', 'answered', 'mean', 'value', 'count'].map((key) => t(`questionnaires.csv.${key}`))];
+    for (const round of shown.rounds.filter((r) => r.shown)) {
+      for (const item of round.items.filter((i) => i.kind !== 'text')) {
+        for (const { label, count } of item.distribution) rows.push([roundName(round.round.name, t), item.prompt, item.n, item.mean ?? '', label, count]);
+      }
+    }
+    res
+      .type('text/csv; charset=utf-8')
+      .attachment('questionnaire.csv')
+      .set('Cache-Control', 'no-store')
+      .send(stringify(rows, { cast: { string: (value) => (/^[=+\-@\t\r]/.test(value) ? `'${value}` : value) } }));
+  });
+
+  // The member's side.
+
+  // @route GET /questionnaires — rounds open for me, and my own answers over time
+  router.get('/questionnaires', async (req, res) => {
+    const t = translator(req.locale);
+    const waiting = await roundsWaitingFor(db, req.user!);
+    const mine = await ownAnswers(db, req.user!.id);
+    res.render('questionnaires/mine', {
+      title: 'questionnaires.mineTitle',
+      waiting: waiting.map((w) => ({ ...w, label: roundName(w.round.name, t) })),
+      mine: mine.map((row) => ({ ...row, label: roundName(row.round, t) })),
+    });
+  });
+
+  const answerView = (req: Request, res: Response, round: NonNullable<Awaited<ReturnType<typeof roundFor>>>, values: Record<string, unknown> = {}, errors: FieldErrors = {}, status = 200) =>
+    res.status(status).render('questionnaires/answer', {
+      titleText: round.questionnaire.title,
+      ...round,
+      label: roundName(round.round.name, translator(req.locale)),
+      items: round.items.map((item) => ({ ...item, field: `item-${item.id}`, values: item.scaleMax ? Array.from({ length: item.scaleMax }, (_, i) => String(i + 1)) : [] })),
+      ...formView(req, values, errors),
+    });
+
+  // @route GET /questionnaires/rounds/:id — a round to answer or skip
+  router.get('/questionnaires/rounds/:id', async (req, res) => {
+    const round = await roundFor(db, req.user!, idParam(req));
+    if (!round) throw new NotFoundError();
+    answerView(req, res, round);
+  });
+
+  // @route POST /questionnaires/rounds/:id — the answer (once), or skip=1
+  router.post('/questionnaires/rounds/:id', async (req, res) => {
+    const round = await roundFor(db, req.user!, idParam(req));
+    if (!round) throw new NotFoundError();
+    const skip = req.body.skip === '1';
+    if (!skip && req.body.answer !== '1') throw new BadRequestError();
+    const result = await answerRound(db, req.user!, round, req.body, skip);
+    if (!result.ok && result.kind === 'invalid') return answerView(req, res, round, req.body, result.errors, 422);
+    if (!result.ok) return answerView(req, res, { ...round, answered: true }, {}, {}, 409);
+    await saveAndRedirect(req, res, '/questionnaires', skip ? 'questionnaires.skipped' : 'questionnaires.answered');
+  });
+
+  return router;
+}
