@@ -112,4 +112,35 @@ describe('in Chromium: a member’s day (home, "I’m coming", watching, e-mail 
     await admin.waitForSelector('text=The look is saved.');
     await assertAccessible(admin, 'look with the association’s colour');
   });
+
+  it('a peer leader builds a questionnaire and opens the start round; a member answers it by keyboard; every page passes axe', async () => {
+    const mari = await signIn('mari');
+    await mari.goto(`${node.url}/groups/kavely/questionnaires`);
+    await assertAccessible(mari, 'questionnaires');
+    await mari.getByLabel('Name of the questionnaire').fill('Syksyn ryhmä');
+    await mari.getByLabel('Start and end questionnaire').check();
+    await mari.getByRole('button', { name: 'Create the questionnaire' }).click();
+    await mari.waitForSelector('text=The questionnaire was created.');
+    await assertAccessible(mari, 'questionnaire builder');
+    await mari.getByRole('button', { name: 'Add a question' }).click();
+    await mari.waitForSelector('.error-summary');
+    await assertAccessible(mari, 'questionnaire builder with errors');
+    await mari.getByRole('button', { name: 'Open the round' }).click();
+    await mari.waitForSelector('text=The round is open: the participants can answer.');
+
+    const sini = await signIn('sini');
+    await sini.goto(`${node.url}/`);
+    await sini.getByRole('link', { name: /A questionnaire is open for you/ }).click();
+    await assertAccessible(sini, 'answering a questionnaire');
+    await sini.locator('input[type="radio"][value="4"]').first().focus();
+    await sini.keyboard.press('Space');
+    await sini.getByRole('button', { name: 'Send my answers' }).press('Enter');
+    await sini.waitForSelector('text=Thank you: your answers were saved.');
+    assert.match(await sini.locator('.my-answers').innerText(), /How are you feeling these days\? — 4\/5/);
+    await assertAccessible(sini, 'my questionnaires');
+
+    await mari.goto(`${mari.url().split('#')[0]}/results`);
+    assert.match(await mari.locator('main').innerText(), /Fewer than 5 people answered this round/);
+    await assertAccessible(mari, 'questionnaire results');
+  });
 });
