@@ -1,5 +1,4 @@
 import { Router, type Request } from 'express';
-import { stringify } from 'csv-stringify/sync';
 import { z } from 'zod';
 import type { AppContext } from '../context.ts';
 import { requireAdmin } from '../access.ts';
@@ -7,6 +6,7 @@ import { getSettings, saveSettingsForm } from '../admin/settings.service.ts';
 import { translator } from '../i18n/i18n.ts';
 import { parseForm, realDate, type FieldErrors } from '../validation.ts';
 import { formView } from '../web/forms.ts';
+import { toCsv } from '../web/csv.ts';
 import { saveAndRedirect } from '../web/session.ts';
 import { figuresFor, type Figures, type PeopleCount, type Period } from './figures.queries.ts';
 
@@ -87,10 +87,10 @@ function peopleText(count: PeopleCount, t: ReturnType<typeof translator>): strin
   return 'n' in count ? String(count.n) : t('admin.figures.fewerThan', { n: count.fewerThan });
 }
 
-/** One row a group, then the total; a spreadsheet reads it as it is (a leading =, +, - or @ is quoted away). */
+/** One row a group, then the total. */
 function csvOf(figures: Figures, t: ReturnType<typeof translator>): string {
   const header = ['group', 'meetingsHeld', 'peerLeaders', 'participants', 'newParticipants', 'peopleComing', 'comingMarks'].map((key) => t(`admin.figures.columns.${key}`));
   const line = (name: string, row: Figures['total']) => [name, row.meetingsHeld, row.peerLeaders, peopleText(row.participants, t), peopleText(row.newParticipants, t), peopleText(row.peopleComing, t), row.comingMarks];
   const rows = [...figures.groups.map((group) => line(group.name, group)), line(t('admin.figures.total'), figures.total)];
-  return stringify([header, ...rows], { cast: { string: (value) => (/^[=+\-@\t\r]/.test(value) ? `'${value}` : value) } });
+  return toCsv([header, ...rows]);
 }

@@ -1,5 +1,4 @@
 import { Router, type Request, type Response } from 'express';
-import { stringify } from 'csv-stringify/sync';
 import type { AppContext } from '../context.ts';
 import { canManageGroup, requireSignedIn } from '../access.ts';
 import { BadRequestError, NotFoundError } from '../errors.ts';
@@ -7,6 +6,7 @@ import { getSettings } from '../admin/settings.service.ts';
 import { findGroupBySlug, relationOf, type Group } from '../groups/groups.service.ts';
 import { translator } from '../i18n/i18n.ts';
 import { formView } from '../web/forms.ts';
+import { toCsv } from '../web/csv.ts';
 import { idParam, textParam } from '../web/params.ts';
 import { saveAndRedirect } from '../web/session.ts';
 import { paths } from '../paths.ts';
@@ -156,7 +156,7 @@ export function questionnairesRouter({ database }: AppContext): Router {
       .type('text/csv; charset=utf-8')
       .attachment('questionnaire.csv')
       .set('Cache-Control', 'no-store')
-      .send(stringify(rows, { cast: { string: (value) => (/^[=+\-@\t\r]/.test(value) ? `'${value}` : value) } }));
+      .send(toCsv(rows));
   });
 
   // The member's side.
