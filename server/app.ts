@@ -41,6 +41,7 @@ import { homeRouter } from './home/home.routes.ts';
 import { lookRouter, lookUpload } from './look/look.routes.ts';
 import { figuresRouter } from './figures/figures.routes.ts';
 import { questionnairesRouter } from './questionnaires/questionnaires.routes.ts';
+import { mentoringRouter } from './mentoring/mentoring.routes.ts';
 import { siteImage } from './look/look.service.ts';
 import { unsubscribeRouter } from './notifications/unsubscribe.routes.ts';
 import { startMailQueue } from './notifications/email.queue.ts';
@@ -162,6 +163,7 @@ export function buildApp(context: AppContext): { app: express.Express; close(): 
   app.use(lookRouter(context));
   app.use(figuresRouter(context));
   app.use(questionnairesRouter(context));
+  app.use(mentoringRouter(context));
   app.use(pagesRouter(context));
   app.use(draftsRouter());
   app.use(accountsRouter(context, authenticator));

@@ -15,6 +15,7 @@ import { outboundMail } from '../notifications/notifications.tables.ts';
 import { endParticipations } from '../groups/participation.ts';
 import { questionnaireResponses } from '../questionnaires/questionnaires.tables.ts';
 import { ownAnswers } from '../questionnaires/questionnaires.service.ts';
+import { mentorApplications, mentorCoordinators } from '../mentoring/mentoring.tables.ts';
 import { invalid, type Invalid } from '../validation.ts';
 
 /**
@@ -43,6 +44,9 @@ export async function deleteAccount(db: DatabaseLike, user: User, password: stri
     await tx.delete(meetingAttendance).where(eq(meetingAttendance.userId, user.id));
     await tx.delete(threadWatches).where(eq(threadWatches.userId, user.id));
     await tx.delete(forumWatches).where(eq(forumWatches.userId, user.id));
+    // Applying to the mentor scheme says something about one's health too.
+    await tx.delete(mentorApplications).where(eq(mentorApplications.userId, user.id));
+    await tx.delete(mentorCoordinators).where(eq(mentorCoordinators.userId, user.id));
     // Their questionnaire answers go; the totals of closed rounds are made again from what is left.
     await tx.delete(questionnaireResponses).where(eq(questionnaireResponses.userId, user.id));
     // Mail not yet sent holds their address and what they were told.
@@ -114,6 +118,10 @@ export async function exportAccountData(db: DatabaseLike, userId: string): Promi
     groups: memberships,
     meetings: comingTo,
     questionnaireAnswers: await ownAnswers(db, userId),
+    mentorApplications: await db
+      .select({ kind: mentorApplications.kind, status: mentorApplications.status, languages: mentorApplications.languages, municipality: mentorApplications.municipalityCode, remote: mentorApplications.remote, weekdays: mentorApplications.weekdays, note: mentorApplications.note, trainedOn: mentorApplications.trainedOn, appliedAt: mentorApplications.createdAt })
+      .from(mentorApplications)
+      .where(eq(mentorApplications.userId, userId)),
     watching: { conversations: watchedThreads, forums: watchedForums },
     groupsElsewhereYouFollow: following,
     posts: written,

@@ -20,6 +20,8 @@ export const nodeSettings = pgTable('node_settings', {
   notice: text('notice').notNull().default(''),
   /** The association's own accent colour ("#1d4f6e"), checked for contrast; null for the built-in one. */
   accentColor: text('accent_color'),
+  /** Whether the peer-mentor scheme is in use (its pages are there only then). */
+  mentorScheme: boolean('mentor_scheme').notNull().default(false),
   /** Figures about people below this many are shown only as "fewer than N" (never below 3). */
   smallNumberThreshold: integer('small_number_threshold').notNull().default(5),
   /** Goes up with each new logo (its address changes, so browsers fetch it again); 0 for none. */

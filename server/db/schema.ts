@@ -9,3 +9,4 @@ export * from '../notifications/notifications.tables.ts';
 export * from '../../federation/federation.tables.ts';
 export * from './maintenance.tables.ts';
 export * from '../questionnaires/questionnaires.tables.ts';
+export * from '../mentoring/mentoring.tables.ts';

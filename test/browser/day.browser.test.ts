@@ -143,4 +143,35 @@ describe('in Chromium: a member’s day (home, "I’m coming", watching, e-mail 
     assert.match(await mari.locator('main').innerText(), /Fewer than 5 people answered this round/);
     await assertAccessible(mari, 'questionnaire results');
   });
+
+  it('the mentor scheme: an admin switches it on, a member applies, a coordinator sees the lists; every page passes axe', async () => {
+    const admin = await signIn('admin_anna');
+    await admin.goto(`${node.url}/admin/mentoring`);
+    await assertAccessible(admin, 'mentor scheme settings');
+    await admin.getByRole('button', { name: 'Start using the scheme' }).click();
+    await admin.waitForSelector('text=The scheme is in use.');
+    await admin.getByLabel('Username').fill('mari');
+    await admin.getByRole('button', { name: 'Add as coordinator' }).click();
+    await admin.getByRole('textbox', { name: 'Interest' }).fill('Kävely');
+    await admin.getByRole('button', { name: 'Add the interest' }).click();
+    await admin.waitForSelector('#interests ~ ul li, #interests + ul li');
+
+    const sini = await signIn('sini');
+    await sini.goto(`${node.url}/mentoring`);
+    await assertAccessible(sini, 'mentor scheme');
+    await sini.getByRole('button', { name: 'Send the application' }).click();
+    await sini.waitForSelector('.error-summary');
+    await assertAccessible(sini, 'mentor application with errors');
+    await sini.getByLabel('Online suits me too').check();
+    await sini.getByLabel('Tuesday').check();
+    await sini.getByLabel('Kävely').check();
+    await sini.getByRole('button', { name: 'Send the application' }).click();
+    await sini.waitForSelector('text=You are number 1 among those waiting for a mentor.');
+    await assertAccessible(sini, 'my mentor application');
+
+    const mari = await signIn('mari');
+    await mari.goto(`${node.url}/mentoring/applications`);
+    assert.match(await mari.locator('#list-peers').locator('..').innerText(), /sini/);
+    await assertAccessible(mari, 'waiting lists');
+  });
 });

@@ -1,0 +1,164 @@
+import { Router, type Request } from 'express';
+import type { AppContext } from '../context.ts';
+import { requireAdmin, requireSignedIn } from '../access.ts';
+import { NotFoundError } from '../errors.ts';
+import { getSettings, writeSettings } from '../admin/settings.service.ts';
+import { groupLanguages } from '../groups/groups.tables.ts';
+import { weekdayNames } from '../groups/group-view.ts';
+import { findMunicipality, municipalityOptions, placeName, regionOptions } from '../groups/municipalities.ts';
+import { formView } from '../web/forms.ts';
+import { idParam } from '../web/params.ts';
+import { saveAndRedirect } from '../web/session.ts';
+import type { FieldErrors } from '../validation.ts';
+import type { Locale } from '../config.ts';
+import {
+  addCoordinator,
+  addInterest,
+  apply,
+  interestName,
+  isCoordinator,
+  listCoordinators,
+  listInterests,
+  myApplications,
+  recordTraining,
+  removeCoordinator,
+  removeInterest,
+  waitingLists,
+  withdraw,
+  type Application,
+  type Interest,
+} from './mentoring.service.ts';
+
+export function mentoringRouter({ database, config }: AppContext): Router {
+  const db = database.db;
+  const router = Router();
+
+  /** The scheme's pages exist only while the node runs the scheme. */
+  const schemeOn = async () => {
+    if (!(await getSettings(db))?.mentorScheme) throw new NotFoundError();
+  };
+  /** The applications are the coordinators' alone: anyone else finds nothing. */
+  const coordinating = async (req: Request) => {
+    await schemeOn();
+    if (!(await isCoordinator(db, req.user?.id))) throw new NotFoundError();
+  };
+  router.use('/mentoring', requireSignedIn);
+
+  /** What an application says, in the reader's words (for the applicant and the coordinators). */
+  const described = (application: Application, interests: Interest[], locale: Locale) => {
+    const municipality = findMunicipality(application.municipalityCode);
+    const days = weekdayNames(locale);
+    return {
+      ...application,
+      where: municipality ? placeName(municipality, locale) : '',
+      interests: interests.filter((i) => application.interestIds.includes(i.id)).map((i) => interestName(i, locale, config.defaultLocale)),
+      days: application.weekdays.map((d) => days[d - 1]).join(', '),
+    };
+  };
+
+  const memberView = async (req: Request, values: Record<string, unknown> = {}, errors: FieldErrors = {}, refused?: string) => {
+    const interests = await listInterests(db);
+    const mine = await myApplications(db, req.user!);
+    return {
+      title: 'mentoring.title',
+      mine: mine.map((application) => described(application, interests, req.locale)),
+      canApplyAs: (['peer', 'mentor'] as const).filter((kind) => !mine.some((a) => a.kind === kind)),
+      options: {
+        languages: groupLanguages,
+        interests: interests.map((i) => ({ id: i.id, name: interestName(i, req.locale, config.defaultLocale) })),
+        weekdays: weekdayNames(req.locale).map((name, i) => ({ id: String(i + 1), name })),
+        municipalityGroups: regionOptions(req.locale).map((region) => ({ ...region, municipalities: municipalityOptions(req.locale).filter((m) => m.region === region.code) })),
+      },
+      refused,
+      coordinator: await isCoordinator(db, req.user!.id),
+      ...formView(req, { kind: mine.some((a) => a.kind === 'peer') ? 'mentor' : 'peer', languages: [req.locale], ...values }, errors),
+    };
+  };
+
+  // @route GET /mentoring — the peer-mentor scheme: my applications, their place and the usual wait; applying
+  router.get('/mentoring', async (req, res) => {
+    await schemeOn();
+    res.render('mentoring/index', await memberView(req));
+  });
+
+  // @route POST /mentoring/apply — as a peer (wants a mentor) or as a mentor
+  router.post('/mentoring/apply', async (req, res) => {
+    await schemeOn();
+    const result = await apply(db, req.user!, req.body);
+    if (!result.ok && result.kind === 'invalid') return res.status(422).render('mentoring/index', await memberView(req, req.body, result.errors));
+    if (!result.ok) return res.status(409).render('mentoring/index', await memberView(req, req.body, {}, 'mentoring.alreadyWaiting'));
+    await saveAndRedirect(req, res, '/mentoring', 'mentoring.applied');
+  });
+
+  // @route POST /mentoring/withdraw — takes a waiting application back
+  router.post('/mentoring/withdraw', async (req, res) => {
+    await schemeOn();
+    const kind = req.body.kind === 'mentor' ? 'mentor' : 'peer';
+    await withdraw(db, req.user!, kind);
+    await saveAndRedirect(req, res, '/mentoring', 'mentoring.withdrawn');
+  });
+
+  // @route GET /mentoring/applications — the waiting peers and mentors side by side (coordinators)
+  router.get('/mentoring/applications', async (req, res) => {
+    await coordinating(req);
+    const interests = await listInterests(db);
+    const lists = await waitingLists(db);
+    const show = (rows: typeof lists.peers) => rows.map((row) => ({ ...described(row.application, interests, req.locale), username: row.username, displayName: row.displayName }));
+    res.render('mentoring/applications', { title: 'mentoring.applicationsTitle', peers: show(lists.peers), mentors: show(lists.mentors), ...formView(req, { trainedOn: new Date().toISOString().slice(0, 10) }) });
+  });
+
+  // @route POST /mentoring/applications/:id/training — a mentor completed the training
+  router.post('/mentoring/applications/:id/training', async (req, res) => {
+    await coordinating(req);
+    const result = await recordTraining(db, idParam(req), req.body);
+    await saveAndRedirect(req, res, '/mentoring/applications', result.ok ? 'mentoring.trainingSaved' : 'mentoring.trainingRefused');
+  });
+
+  // The admin's side: the switch, the coordinators and the interests.
+  router.use('/admin/mentoring', requireAdmin);
+
+  const adminView = async (req: Request, values: Record<string, unknown> = {}, errors: FieldErrors = {}) => ({
+    title: 'admin.mentoring.title',
+    on: (await getSettings(db))?.mentorScheme ?? false,
+    coordinators: await listCoordinators(db),
+    interests: (await listInterests(db)).map((i) => ({ id: i.id, name: interestName(i, req.locale, config.defaultLocale) })),
+    ...formView(req, values, errors),
+  });
+
+  // @route GET /admin/mentoring
+  router.get('/admin/mentoring', async (req, res) => res.render('admin/mentoring', await adminView(req)));
+
+  // @route POST /admin/mentoring/scheme — the scheme on or off
+  router.post('/admin/mentoring/scheme', async (req, res) => {
+    await writeSettings(db, { mentorScheme: req.body.on === 'true' });
+    await saveAndRedirect(req, res, '/admin/mentoring', 'admin.mentoring.saved');
+  });
+
+  // @route POST /admin/mentoring/coordinators — names a member coordinator
+  router.post('/admin/mentoring/coordinators', async (req, res) => {
+    const result = await addCoordinator(db, typeof req.body.username === 'string' ? req.body.username : '');
+    if (!result.ok) return res.status(422).render('admin/mentoring', await adminView(req, req.body, result.errors));
+    await saveAndRedirect(req, res, '/admin/mentoring', 'admin.mentoring.saved');
+  });
+
+  // @route POST /admin/mentoring/coordinators/:id/remove
+  router.post('/admin/mentoring/coordinators/:id/remove', async (req, res) => {
+    await removeCoordinator(db, idParam(req));
+    await saveAndRedirect(req, res, '/admin/mentoring', 'admin.mentoring.saved');
+  });
+
+  // @route POST /admin/mentoring/interests — an interest people can share
+  router.post('/admin/mentoring/interests', async (req, res) => {
+    const result = await addInterest(db, req.body, req.locale);
+    if (!result.ok) return res.status(422).render('admin/mentoring', await adminView(req, req.body, result.errors));
+    await saveAndRedirect(req, res, '/admin/mentoring', 'admin.mentoring.saved');
+  });
+
+  // @route POST /admin/mentoring/interests/:id/remove
+  router.post('/admin/mentoring/interests/:id/remove', async (req, res) => {
+    await removeInterest(db, idParam(req));
+    await saveAndRedirect(req, res, '/admin/mentoring', 'admin.mentoring.saved');
+  });
+
+  return router;
+}

@@ -1,0 +1,162 @@
+// The peer-mentor scheme's intake: applications as a peer or a mentor, the waiting lists with
+// each applicant's own place, an honest word on how long matching has taken, and mentors'
+// training. Matching and the pairs come next.
+import { and, asc, count, desc, eq, inArray, isNotNull, lt, sql } from 'drizzle-orm';
+import { z } from 'zod';
+import type { DatabaseLike } from '../db/client.ts';
+import type { User } from '../accounts/accounts.service.ts';
+import { users } from '../accounts/accounts.tables.ts';
+import { groupLanguages } from '../groups/groups.tables.ts';
+import { findMunicipality } from '../groups/municipalities.ts';
+import { invalid, list, parseForm, realDate, type Invalid } from '../validation.ts';
+import { mentorApplications, mentorCoordinators, mentorInterests, type ApplicationKind } from './mentoring.tables.ts';
+
+export type Application = typeof mentorApplications.$inferSelect;
+export type Interest = typeof mentorInterests.$inferSelect;
+
+export async function isCoordinator(db: DatabaseLike, userId: string | undefined): Promise<boolean> {
+  if (!userId) return false;
+  return Boolean(await db.query.mentorCoordinators.findFirst({ where: eq(mentorCoordinators.userId, userId) }));
+}
+
+export function listCoordinators(db: DatabaseLike) {
+  return db.select({ id: users.id, username: users.username, displayName: users.displayName }).from(mentorCoordinators).innerJoin(users, eq(users.id, mentorCoordinators.userId)).orderBy(asc(users.username));
+}
+
+export async function addCoordinator(db: DatabaseLike, username: string): Promise<{ ok: true } | Invalid> {
+  const user = await db.query.users.findFirst({ where: and(sql`lower(${users.username}) = ${username.trim().toLowerCase()}`, eq(users.status, 'active')) });
+  if (!user) return invalid('username', 'errors.group.noSuchMember');
+  await db.insert(mentorCoordinators).values({ userId: user.id }).onConflictDoNothing();
+  return { ok: true };
+}
+
+export async function removeCoordinator(db: DatabaseLike, userId: string): Promise<void> {
+  await db.delete(mentorCoordinators).where(eq(mentorCoordinators.userId, userId));
+}
+
+export function listInterests(db: DatabaseLike): Promise<Interest[]> {
+  return db.select().from(mentorInterests).orderBy(asc(mentorInterests.position), asc(mentorInterests.id));
+}
+
+export function interestName(interest: Interest, locale: string, fallback: string): string {
+  const names = interest.names as Record<string, string | undefined>;
+  return names[locale] || names[fallback] || Object.values(names).find(Boolean) || '';
+}
+
+const interestForm = z.object({ name: z.string().trim().min(1, 'errors.mentoring.interest').max(60, 'errors.mentoring.interest') });
+
+/** An interest named in the admin's language (the others can be added as the list grows). */
+export async function addInterest(db: DatabaseLike, form: unknown, locale: string): Promise<{ ok: true } | Invalid> {
+  const parsed = parseForm(interestForm, form);
+  if (!parsed.ok) return parsed;
+  const [last] = await db.select({ position: mentorInterests.position }).from(mentorInterests).orderBy(desc(mentorInterests.position)).limit(1);
+  await db.insert(mentorInterests).values({ names: { [locale]: parsed.value.name }, position: (last?.position ?? -1) + 1 });
+  return { ok: true };
+}
+
+export async function removeInterest(db: DatabaseLike, id: string): Promise<void> {
+  await db.delete(mentorInterests).where(eq(mentorInterests.id, id));
+}
+
+const applicationForm = z
+  .object({
+    kind: z.enum(['peer', 'mentor'], 'form.invalidField'),
+    languages: list(z.enum(groupLanguages, 'errors.mentoring.language')).refine((chosen) => chosen.length > 0, 'errors.mentoring.language'),
+    municipalityCode: z.preprocess((value) => (value === '' || value === undefined ? null : value), z.string().nullable()),
+    remote: z.preprocess((value) => value === 'on', z.boolean()),
+    interestIds: list(z.uuid('errors.mentoring.unknownInterest')),
+    weekdays: list(z.coerce.number().int().min(1, 'errors.mentoring.weekdays').max(7, 'errors.mentoring.weekdays')).refine((chosen) => chosen.length > 0, 'errors.mentoring.weekdays'),
+    note: z.string().trim().max(1000, 'errors.mentoring.note').default(''),
+  })
+  .superRefine((v, ctx) => {
+    if (v.municipalityCode && !findMunicipality(v.municipalityCode)) ctx.addIssue({ code: 'custom', path: ['municipalityCode'], message: 'errors.group.municipality' });
+    if (!v.municipalityCode && !v.remote) ctx.addIssue({ code: 'custom', path: ['municipalityCode'], message: 'errors.mentoring.place' });
+  });
+
+/** Applies as a peer or a mentor; one waiting application of each kind at a time. */
+export async function apply(db: DatabaseLike, member: User, form: unknown): Promise<{ ok: true } | Invalid | { ok: false; kind: 'refused'; reason: 'alreadyWaiting' }> {
+  const parsed = parseForm(applicationForm, form);
+  if (!parsed.ok) return parsed;
+  const v = parsed.value;
+  const interestIds = [...new Set(v.interestIds)];
+  if (interestIds.length) {
+    const known = await db.select({ id: mentorInterests.id }).from(mentorInterests).where(inArray(mentorInterests.id, interestIds));
+    if (known.length !== interestIds.length) return invalid('interestIds', 'errors.mentoring.unknownInterest');
+  }
+  return db.transaction(async (tx) => {
+    if (await waitingApplication(tx, member.id, v.kind)) return { ok: false as const, kind: 'refused' as const, reason: 'alreadyWaiting' as const };
+    await tx.insert(mentorApplications).values({
+      userId: member.id,
+      kind: v.kind,
+      languages: [...new Set(v.languages)],
+      municipalityCode: v.municipalityCode,
+      remote: v.remote,
+      interestIds,
+      weekdays: [...new Set(v.weekdays)].sort(),
+      note: v.note,
+    });
+    return { ok: true as const };
+  });
+}
+
+function waitingApplication(db: DatabaseLike, userId: string, kind: ApplicationKind) {
+  return db.query.mentorApplications.findFirst({ where: and(eq(mentorApplications.userId, userId), eq(mentorApplications.kind, kind), eq(mentorApplications.status, 'waiting')) });
+}
+
+export async function withdraw(db: DatabaseLike, member: User, kind: ApplicationKind): Promise<void> {
+  await db
+    .update(mentorApplications)
+    .set({ status: 'withdrawn' })
+    .where(and(eq(mentorApplications.userId, member.id), eq(mentorApplications.kind, kind), eq(mentorApplications.status, 'waiting')));
+}
+
+/** How long matching has taken, from the latest matches of this kind: the middle value in days, when there are at least three. */
+async function usualWaitDays(db: DatabaseLike, kind: ApplicationKind): Promise<number | null> {
+  const rows = await db
+    .select({ days: sql<number>`extract(epoch from (${mentorApplications.matchedAt} - ${mentorApplications.createdAt})) / 86400` })
+    .from(mentorApplications)
+    .where(and(eq(mentorApplications.kind, kind), isNotNull(mentorApplications.matchedAt)))
+    .orderBy(desc(mentorApplications.matchedAt))
+    .limit(20);
+  if (rows.length < 3) return null;
+  const days = rows.map((row) => Number(row.days)).sort((a, b) => a - b);
+  return Math.round(days[Math.floor(days.length / 2)]!);
+}
+
+/** The member's waiting applications, each with its place in its list and the usual wait. */
+export async function myApplications(db: DatabaseLike, member: User) {
+  const mine = await db.select().from(mentorApplications).where(and(eq(mentorApplications.userId, member.id), eq(mentorApplications.status, 'waiting')));
+  const result = [];
+  for (const application of mine) {
+    const [ahead] = await db
+      .select({ n: count() })
+      .from(mentorApplications)
+      .where(and(eq(mentorApplications.kind, application.kind), eq(mentorApplications.status, 'waiting'), lt(mentorApplications.createdAt, application.createdAt)));
+    result.push({ ...application, place: (ahead?.n ?? 0) + 1, usualWaitDays: await usualWaitDays(db, application.kind) });
+  }
+  return result;
+}
+
+/** The waiting lists, oldest first, with who applied: for coordinators only. */
+export async function waitingLists(db: DatabaseLike) {
+  const rows = await db
+    .select({ application: mentorApplications, username: users.username, displayName: users.displayName })
+    .from(mentorApplications)
+    .innerJoin(users, eq(users.id, mentorApplications.userId))
+    .where(and(eq(mentorApplications.status, 'waiting'), eq(users.status, 'active')))
+    .orderBy(asc(mentorApplications.createdAt));
+  return { peers: rows.filter((row) => row.application.kind === 'peer'), mentors: rows.filter((row) => row.application.kind === 'mentor') };
+}
+
+const trainingForm = z.object({ trainedOn: z.string('errors.figures.date').refine(realDate, 'errors.figures.date') });
+
+/** A coordinator records that a mentor completed the training. */
+export async function recordTraining(db: DatabaseLike, applicationId: string, form: unknown): Promise<{ ok: true } | Invalid> {
+  const parsed = parseForm(trainingForm, form);
+  if (!parsed.ok) return parsed;
+  await db
+    .update(mentorApplications)
+    .set({ trainedOn: parsed.value.trainedOn })
+    .where(and(eq(mentorApplications.id, applicationId), eq(mentorApplications.kind, 'mentor')));
+  return { ok: true };
+}

@@ -1,0 +1,48 @@
+// The peer-mentor scheme: who coordinates it, the interests people can share, and the
+// applications of peers (who want a mentor) and mentors, waiting to be matched.
+import { boolean, date, index, integer, jsonb, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core';
+import { users } from '../accounts/accounts.tables.ts';
+
+/** Coordinators match pairs and alone see the applications; admins name them. */
+export const mentorCoordinators = pgTable('mentor_coordinators', {
+  userId: uuid('user_id')
+    .primaryKey()
+    .references(() => users.id),
+  since: timestamp('since', { withTimezone: true }).notNull().defaultNow(),
+});
+
+/** Interests a peer and a mentor can share (walks, football, cooking…), named in each language the node wants. */
+export const mentorInterests = pgTable('mentor_interests', {
+  id: uuid('id').primaryKey().defaultRandom(),
+  names: jsonb('names').$type<Partial<Record<'fi' | 'sv' | 'en' | 'da', string>>>().notNull(),
+  position: integer('position').notNull().default(0),
+});
+
+export const applicationKinds = ['peer', 'mentor'] as const;
+export type ApplicationKind = (typeof applicationKinds)[number];
+export const applicationStatuses = ['waiting', 'matched', 'withdrawn'] as const;
+
+export const mentorApplications = pgTable(
+  'mentor_applications',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => users.id),
+    kind: text('kind', { enum: applicationKinds }).notNull(),
+    languages: text('languages').array().notNull().default([]),
+    municipalityCode: text('municipality_code'),
+    remote: boolean('remote').notNull().default(false),
+    interestIds: uuid('interest_ids').array().notNull().default([]),
+    /** ISO weekdays that suit (1 = Monday). */
+    weekdays: integer('weekdays').array().notNull().default([]),
+    note: text('note').notNull().default(''),
+    status: text('status', { enum: applicationStatuses }).notNull().default('waiting'),
+    /** A mentor is in training until a coordinator records the course completed. */
+    trainedOn: date('trained_on', { mode: 'string' }),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    /** When a pair was made of it: how long matching takes is told from these. */
+    matchedAt: timestamp('matched_at', { withTimezone: true }),
+  },
+  (t) => [index('mentor_applications_waiting').on(t.kind, t.status, t.createdAt), index('mentor_applications_user').on(t.userId)],
+);

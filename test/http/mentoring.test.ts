@@ -1,0 +1,92 @@
+import assert from 'node:assert/strict';
+import { eq } from 'drizzle-orm';
+import { Client, errorsOf } from '../support/client.ts';
+import { startSetUpNode, type SetUpTestNode } from '../support/set-up-node.ts';
+import { signedIn } from '../support/fixtures.ts';
+import { mentorApplications, mentorInterests } from '../../server/mentoring/mentoring.tables.ts';
+
+describe('the peer-mentor scheme: applying, waiting lists and who sees them', () => {
+  let node: SetUpTestNode;
+  const db = () => node.database.db;
+  const applications = () => db().select().from(mentorApplications);
+
+  before(async () => {
+    node = await startSetUpNode({ people: ['kaisa', 'aino', 'bertta', 'mikko', ['valvoja', 'moderator']] });
+  });
+  after(() => node.close());
+
+  it('has no pages while the scheme is off; an admin switches it on and names a coordinator and interests', async () => {
+    const aino = await signedIn(node.url, 'aino');
+    assert.equal((await aino.request('/mentoring')).status, 404);
+    const admin = await signedIn(node.url, 'admin_anna');
+    await admin.submit('/admin/mentoring', {}, '/admin/mentoring/scheme');
+    const unknown = await admin.submit('/admin/mentoring', { username: 'ei_ketaan' }, '/admin/mentoring/coordinators');
+    assert.equal(unknown.status, 422);
+    assert.equal(unknown.$('#field-username').val(), 'ei_ketaan');
+    await admin.submit('/admin/mentoring', { username: 'kaisa' }, '/admin/mentoring/coordinators');
+    for (const name of ['Kävely', 'Kokkaus', 'Jalkapallo']) await admin.submit('/admin/mentoring', { name }, '/admin/mentoring/interests');
+    const page = await admin.get('/admin/mentoring');
+    assert.match(page.$('#coordinators').parent().text(), /@kaisa/);
+    assert.equal(page.$('#interests').parent().find('li').length, 3);
+  });
+
+  it('takes an application with a clear message for bad input, and shows the applicant their place and an honest word on the wait', async () => {
+    const [walk] = await db().select().from(mentorInterests).where(eq(mentorInterests.position, 0));
+    const aino = await signedIn(node.url, 'aino');
+    const noPlace = await aino.submit('/mentoring', { kind: 'peer', languages: 'fi', weekdays: ['2', '4'], note: 'Toivon liikkumista' }, '/mentoring/apply');
+    assert.equal(noPlace.status, 422);
+    assert.match(errorsOf(noPlace), /Choose a municipality, or tick online/);
+    assert.equal(noPlace.$('#field-note').text(), 'Toivon liikkumista', 'the note comes back');
+    const strange = await aino.submit('/mentoring', { kind: 'peer', languages: 'fi', remote: 'on', weekdays: '2', interestIds: '00000000-0000-4000-8000-000000000000' }, '/mentoring/apply');
+    assert.equal(strange.status, 422);
+    assert.match(errorsOf(strange), /Choose from the interests shown/);
+    const noDays = await aino.submit('/mentoring', { kind: 'peer', languages: 'fi', remote: 'on' }, '/mentoring/apply');
+    assert.match(errorsOf(noDays), /Choose at least one day/);
+    assert.equal((await applications()).length, 0, 'nothing saved');
+
+    const sent = await aino.submit('/mentoring', { kind: 'peer', languages: ['fi', 'sv'], municipalityCode: '837', weekdays: ['2', '4'], interestIds: walk!.id, note: 'Iltapäivät' }, '/mentoring/apply');
+    assert.match(sent.$('.notice').text(), /Your application was sent/);
+    assert.match(sent.$('.applications').text(), /You are number 1 among those waiting for a mentor/);
+    assert.match(sent.$('.applications').text(), /too few pairs to tell/);
+    const bertta = await signedIn(node.url, 'bertta');
+    const second = await bertta.submit('/mentoring', { kind: 'peer', languages: 'fi', remote: 'on', weekdays: '5' }, '/mentoring/apply');
+    assert.match(second.$('.applications').text(), /You are number 2/);
+    const twice = await bertta.submit('/mentoring', { kind: 'peer', languages: 'fi', remote: 'on', weekdays: '5' }, '/mentoring/apply');
+    assert.equal(twice.$('form[action="/mentoring/apply"] input[value="peer"]').length, 0, 'no second waiting application of a kind');
+
+    const mikko = await signedIn(node.url, 'mikko');
+    const mentor = await mikko.submit('/mentoring', { kind: 'mentor', languages: 'fi', municipalityCode: '837', remote: 'on', weekdays: ['2', '3'], interestIds: walk!.id }, '/mentoring/apply');
+    assert.match(mentor.$('.applications').text(), /In training/);
+  });
+
+  it('shows the waiting lists side by side only to coordinators, who record a mentor’s training; 404 for anyone else, by URL guessing too', async () => {
+    const kaisa = await signedIn(node.url, 'kaisa');
+    const lists = await kaisa.get('/mentoring/applications');
+    assert.deepEqual(lists.$('#list-peers').parent().find('.applications > li strong').map((_, el) => lists.$(el).text()).get(), ['aino', 'bertta']);
+    assert.match(lists.$('#list-peers').parent().text(), /Finnish, Swedish[\s\S]*Tampere[\s\S]*Kävely[\s\S]*Tuesday, Thursday[\s\S]*Iltapäivät/);
+    assert.match(lists.$('#list-mentors').parent().text(), /mikko[\s\S]*In training/);
+    const mikko = (await applications()).find((a) => a.kind === 'mentor')!;
+    await kaisa.submit('/mentoring/applications', { trainedOn: '2026-11-30' }, `/mentoring/applications/${mikko.id}/training`);
+    assert.equal((await db().query.mentorApplications.findFirst({ where: eq(mentorApplications.id, mikko.id) }))!.trainedOn, '2026-11-30');
+
+    for (const name of ['valvoja', 'aino', 'admin_anna']) {
+      const client = await signedIn(node.url, name);
+      assert.equal((await client.request('/mentoring/applications')).status, 404, name);
+      const token = (await client.get('/mentoring')).$('input[name="_csrf"]').first().attr('value')!;
+      assert.equal((await client.post(`/mentoring/applications/${mikko.id}/training`, { _csrf: token, trainedOn: '2026-01-01' })).status, 404, name);
+    }
+    assert.equal((await new Client(node.url).request('/mentoring/applications')).status, 303, 'a visitor is asked to sign in');
+    assert.doesNotMatch((await (await signedIn(node.url, 'bertta')).get('/mentoring')).html, /aino|Iltapäivät/, 'an applicant sees only their own');
+  });
+
+  it('takes an application back, and keeps applications in the export and out of a deleted account', async () => {
+    const bertta = await signedIn(node.url, 'bertta');
+    await bertta.submit('/mentoring', { kind: 'peer' }, '/mentoring/withdraw');
+    const aino = await signedIn(node.url, 'aino');
+    assert.match((await aino.get('/mentoring')).$('.applications').text(), /You are number 1/);
+    const exported = JSON.parse((await aino.request('/settings/export')).html) as { mentorApplications: { kind: string; note: string }[] };
+    assert.deepEqual(exported.mentorApplications.map((a) => [a.kind, a.note]), [['peer', 'Iltapäivät']]);
+    await aino.submit('/settings/delete', { password: 'correct horse battery' });
+    assert.equal((await applications()).filter((a) => a.userId === node.people.aino!.id).length, 0);
+  });
+});
