@@ -11,6 +11,7 @@ import { idParam } from '../web/params.ts';
 import { saveAndRedirect } from '../web/session.ts';
 import type { FieldErrors } from '../validation.ts';
 import type { Locale } from '../config.ts';
+import { translator } from '../i18n/i18n.ts';
 import {
   addCoordinator,
   addInterest,
@@ -23,6 +24,7 @@ import {
   recordTraining,
   removeCoordinator,
   removeInterest,
+  fittingMentors,
   waitingLists,
   withdraw,
   type Application,
@@ -104,7 +106,24 @@ export function mentoringRouter({ database, config }: AppContext): Router {
     const interests = await listInterests(db);
     const lists = await waitingLists(db);
     const show = (rows: typeof lists.peers) => rows.map((row) => ({ ...described(row.application, interests, req.locale), username: row.username, displayName: row.displayName }));
-    res.render('mentoring/applications', { title: 'mentoring.applicationsTitle', peers: show(lists.peers), mentors: show(lists.mentors), ...formView(req, { trainedOn: new Date().toISOString().slice(0, 10) }) });
+    const days = weekdayNames(req.locale);
+    const t = translator(req.locale);
+    const shownPeers = show(lists.peers);
+    // For each mentee, the trained mentors who fit, with what they share.
+    const peers = lists.peers.map((row, i) => ({
+      ...shownPeers[i]!,
+      fitting: fittingMentors(row.application, lists.mentors).map(({ username, fit }) => ({
+        username,
+        shares: [
+          ...fit.languages.map((code) => t(`groups.languages.${code}`)),
+          ...(fit.samePlace ? [shownPeers[i]!.where] : []),
+          ...(fit.bothOnline ? [t('mentoring.remoteShort')] : []),
+          ...interests.filter((interest) => fit.interestIds.includes(interest.id)).map((interest) => interestName(interest, req.locale, config.defaultLocale)),
+          ...fit.weekdays.map((day) => days[day - 1]),
+        ].join(', '),
+      })),
+    }));
+    res.render('mentoring/applications', { title: 'mentoring.applicationsTitle', peers, mentors: show(lists.mentors), ...formView(req, { trainedOn: new Date().toISOString().slice(0, 10) }) });
   });
 
   // @route POST /mentoring/applications/:id/training — a mentor completed the training

@@ -160,3 +160,28 @@ export async function recordTraining(db: DatabaseLike, applicationId: string, fo
     .where(and(eq(mentorApplications.id, applicationId), eq(mentorApplications.kind, 'mentor')));
   return { ok: true };
 }
+
+export type Fit = { languages: string[]; samePlace: boolean; bothOnline: boolean; interestIds: string[]; weekdays: number[] };
+
+/** What a mentee and a mentor share: languages, the municipality or meeting online, interests and days. */
+export function fitOf(peer: Application, mentor: Application): Fit {
+  return {
+    languages: peer.languages.filter((language) => mentor.languages.includes(language)),
+    samePlace: Boolean(peer.municipalityCode) && peer.municipalityCode === mentor.municipalityCode,
+    bothOnline: peer.remote && mentor.remote,
+    interestIds: peer.interestIds.filter((id) => mentor.interestIds.includes(id)),
+    weekdays: peer.weekdays.filter((day) => mentor.weekdays.includes(day)),
+  };
+}
+
+/**
+ * The trained mentors a mentee could meet: a shared language, a place (the same municipality, or
+ * both online) and a shared day are needed; interests shared put a mentor higher.
+ */
+export function fittingMentors<M extends { application: Application }>(peer: Application, mentors: M[]): (M & { fit: Fit })[] {
+  return mentors
+    .filter((mentor) => mentor.application.trainedOn)
+    .map((mentor) => ({ ...mentor, fit: fitOf(peer, mentor.application) }))
+    .filter(({ fit }) => fit.languages.length > 0 && (fit.samePlace || fit.bothOnline) && fit.weekdays.length > 0)
+    .sort((a, b) => b.fit.interestIds.length + b.fit.weekdays.length - (a.fit.interestIds.length + a.fit.weekdays.length));
+}

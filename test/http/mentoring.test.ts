@@ -62,12 +62,17 @@ describe('the peer-mentor scheme: applying, waiting lists and who sees them', ()
   it('shows the waiting lists side by side only to coordinators, who record a mentor’s training; 404 for anyone else, by URL guessing too', async () => {
     const kaisa = await signedIn(node.url, 'kaisa');
     const lists = await kaisa.get('/mentoring/applications');
-    assert.deepEqual(lists.$('#list-peers').parent().find('.applications > li strong').map((_, el) => lists.$(el).text()).get(), ['aino', 'bertta']);
+    assert.deepEqual(lists.$('#list-peers').parent().find('.applications > li > p:first-child strong').map((_, el) => lists.$(el).text()).get(), ['aino', 'bertta']);
     assert.match(lists.$('#list-peers').parent().text(), /Finnish, Swedish[\s\S]*Tampere[\s\S]*Kävely[\s\S]*Tuesday, Thursday[\s\S]*Iltapäivät/);
     assert.match(lists.$('#list-mentors').parent().text(), /mikko[\s\S]*In training/);
     const mikko = (await applications()).find((a) => a.kind === 'mentor')!;
     await kaisa.submit('/mentoring/applications', { trainedOn: '2026-11-30' }, `/mentoring/applications/${mikko.id}/training`);
     assert.equal((await db().query.mentorApplications.findFirst({ where: eq(mentorApplications.id, mikko.id) }))!.trainedOn, '2026-11-30');
+    // Trained now, mikko fits aino (Finnish, Tampere, walking, Tuesday) and bertta (Finnish, both online, no shared day: not a fit).
+    const fitted = await kaisa.get('/mentoring/applications');
+    const fits = fitted.$('#list-peers').parent().find('.applications > li').map((_, li) => fitted.$(li).text().replace(/\s+/g, ' ')).get();
+    assert.match(fits[0]!, /Trained mentors who fit: @mikko \(Finnish, Tampere, Kävely, Tuesday\)/);
+    assert.match(fits[1]!, /Trained mentors who fit: none yet/);
 
     for (const name of ['valvoja', 'aino', 'admin_anna']) {
       const client = await signedIn(node.url, name);
