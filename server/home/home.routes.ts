@@ -6,6 +6,7 @@ import { formView } from '../web/forms.ts';
 import { placeText } from '../groups/group-view.ts';
 import { conversationsWithNews, myGroups, nextPublicMeetings, requestsToAnswer } from './home.queries.ts';
 import { roundsWaitingFor } from '../questionnaires/questionnaires.service.ts';
+import { pairsOf } from '../mentoring/pairs.service.ts';
 
 export function homeRouter({ database }: AppContext): Router {
   const db = database.db;
@@ -28,6 +29,7 @@ export function homeRouter({ database }: AppContext): Router {
     const conversations = await conversationsWithNews(db, user);
     const requests = await requestsToAnswer(db, user);
     const questionnaires = await roundsWaitingFor(db, user);
+    const proposals = (await pairsOf(db, user)).filter(({ pair, peer }) => pair.status === 'proposed' && !(peer.id === user.id ? pair.peerAnswer : pair.mentorAnswer));
     res.render('pages/home', {
       title: 'home.title',
       noticeHtml: settings.notice ? renderMarkdown(settings.notice) : '',
@@ -41,6 +43,7 @@ export function homeRouter({ database }: AppContext): Router {
       conversations,
       requests,
       questionnaires,
+      proposals,
       queue: isStaff(user) ? res.locals.viewer.queue : null,
       ...formView(req),
     });

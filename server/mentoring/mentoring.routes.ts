@@ -30,6 +30,7 @@ import {
   type Application,
   type Interest,
 } from './mentoring.service.ts';
+import { answerProposal, currentPairs, pairsOf, proposePair } from './pairs.service.ts';
 
 export function mentoringRouter({ database, config }: AppContext): Router {
   const db = database.db;
@@ -61,10 +62,17 @@ export function mentoringRouter({ database, config }: AppContext): Router {
   const memberView = async (req: Request, values: Record<string, unknown> = {}, errors: FieldErrors = {}, refused?: string) => {
     const interests = await listInterests(db);
     const mine = await myApplications(db, req.user!);
+    const pairs = (await pairsOf(db, req.user!)).map(({ pair, peer, mentor }) => {
+      const iAmPeer = peer.id === req.user!.id;
+      const other = iAmPeer ? mentor : peer;
+      return { ...pair, iAmPeer, other: other.displayName || other.username, mine: iAmPeer ? pair.peerAnswer : pair.mentorAnswer };
+    });
     return {
       title: 'mentoring.title',
+      pairs,
       mine: mine.map((application) => described(application, interests, req.locale)),
-      canApplyAs: (['peer', 'mentor'] as const).filter((kind) => !mine.some((a) => a.kind === kind)),
+      // One application of a kind at a time, and none while in a pair or a proposal of that kind.
+      canApplyAs: (['peer', 'mentor'] as const).filter((kind) => !mine.some((a) => a.kind === kind) && !pairs.some((p) => p.iAmPeer === (kind === 'peer'))),
       options: {
         languages: groupLanguages,
         interests: interests.map((i) => ({ id: i.id, name: interestName(i, req.locale, config.defaultLocale) })),
@@ -100,9 +108,15 @@ export function mentoringRouter({ database, config }: AppContext): Router {
     await saveAndRedirect(req, res, '/mentoring', 'mentoring.withdrawn');
   });
 
-  // @route GET /mentoring/applications — the waiting peers and mentors side by side (coordinators)
-  router.get('/mentoring/applications', async (req, res) => {
-    await coordinating(req);
+  // @route POST /mentoring/pairs/:id/answer — yes or no to a proposed pair
+  router.post('/mentoring/pairs/:id/answer', async (req, res) => {
+    await schemeOn();
+    const result = await answerProposal(db, req.user!, idParam(req), req.body.answer === 'yes');
+    if (!result.ok) throw new NotFoundError();
+    await saveAndRedirect(req, res, '/mentoring', `mentoring.answers.${result.status}`);
+  });
+
+  const applicationsView = async (req: Request, proposal: { peer: string; values: Record<string, unknown>; errors: FieldErrors } | null = null) => {
     const interests = await listInterests(db);
     const lists = await waitingLists(db);
     const show = (rows: typeof lists.peers) => rows.map((row) => ({ ...described(row.application, interests, req.locale), username: row.username, displayName: row.displayName }));
@@ -112,6 +126,7 @@ export function mentoringRouter({ database, config }: AppContext): Router {
     // For each mentee, the trained mentors who fit, with what they share.
     const peers = lists.peers.map((row, i) => ({
       ...shownPeers[i]!,
+      proposal: proposal?.peer === row.application.id ? proposal : { values: { months: '6' }, errors: {} },
       fitting: fittingMentors(row.application, lists.mentors).map(({ username, fit }) => ({
         username,
         shares: [
@@ -123,7 +138,24 @@ export function mentoringRouter({ database, config }: AppContext): Router {
         ].join(', '),
       })),
     }));
-    res.render('mentoring/applications', { title: 'mentoring.applicationsTitle', peers, mentors: show(lists.mentors), ...formView(req, { trainedOn: new Date().toISOString().slice(0, 10) }) });
+    const trained = lists.mentors.filter((row) => row.application.trainedOn).map((row) => ({ value: row.application.id, name: `@${row.username}` }));
+    const pairs = (await currentPairs(db)).map(({ pair, peer, mentor }) => ({ ...pair, peer: peer.username, mentor: mentor.username }));
+    return { title: 'mentoring.applicationsTitle', peers, mentors: show(lists.mentors), trained, pairs, ...formView(req, { trainedOn: new Date().toISOString().slice(0, 10) }, proposal?.errors ?? {}) };
+  };
+
+  // @route GET /mentoring/applications — the waiting mentees and mentors side by side, with who fits whom (coordinators)
+  router.get('/mentoring/applications', async (req, res) => {
+    await coordinating(req);
+    res.render('mentoring/applications', await applicationsView(req));
+  });
+
+  // @route POST /mentoring/applications/:id/propose — a coordinator proposes a pair for a waiting mentee
+  router.post('/mentoring/applications/:id/propose', async (req, res) => {
+    await coordinating(req);
+    const peer = idParam(req);
+    const result = await proposePair(db, peer, req.body);
+    if (!result.ok && result.kind === 'invalid') return res.status(422).render('mentoring/applications', await applicationsView(req, { peer, values: req.body, errors: result.errors }));
+    await saveAndRedirect(req, res, '/mentoring/applications', result.ok ? 'mentoring.proposed' : `mentoring.refused.${result.reason}`);
   });
 
   // @route POST /mentoring/applications/:id/training — a mentor completed the training

@@ -20,7 +20,8 @@ export const mentorInterests = pgTable('mentor_interests', {
 
 export const applicationKinds = ['peer', 'mentor'] as const;
 export type ApplicationKind = (typeof applicationKinds)[number];
-export const applicationStatuses = ['waiting', 'matched', 'withdrawn'] as const;
+/** waiting; proposed (in a proposal not yet answered by both); matched; withdrawn. */
+export const applicationStatuses = ['waiting', 'proposed', 'matched', 'withdrawn'] as const;
 
 export const mentorApplications = pgTable(
   'mentor_applications',
@@ -45,4 +46,32 @@ export const mentorApplications = pgTable(
     matchedAt: timestamp('matched_at', { withTimezone: true }),
   },
   (t) => [index('mentor_applications_waiting').on(t.kind, t.status, t.createdAt), index('mentor_applications_user').on(t.userId)],
+);
+
+export const pairStatuses = ['proposed', 'declined', 'active', 'ended'] as const;
+export type PairStatus = (typeof pairStatuses)[number];
+export const pairAnswers = ['accepted', 'declined'] as const;
+
+/** A mentee and a mentor, proposed by a coordinator; a pair once both accept, for a period. */
+export const mentorPairs = pgTable(
+  'mentor_pairs',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    peerApplicationId: uuid('peer_application_id')
+      .notNull()
+      .references(() => mentorApplications.id, { onDelete: 'cascade' }),
+    mentorApplicationId: uuid('mentor_application_id')
+      .notNull()
+      .references(() => mentorApplications.id, { onDelete: 'cascade' }),
+    status: text('status', { enum: pairStatuses }).notNull().default('proposed'),
+    /** The coordinator's words to both with the proposal. */
+    message: text('message').notNull().default(''),
+    months: integer('months').notNull().default(6),
+    peerAnswer: text('peer_answer', { enum: pairAnswers }),
+    mentorAnswer: text('mentor_answer', { enum: pairAnswers }),
+    proposedAt: timestamp('proposed_at', { withTimezone: true }).notNull().defaultNow(),
+    startsOn: date('starts_on', { mode: 'string' }),
+    endsOn: date('ends_on', { mode: 'string' }),
+  },
+  (t) => [index('mentor_pairs_peer').on(t.peerApplicationId), index('mentor_pairs_mentor').on(t.mentorApplicationId)],
 );

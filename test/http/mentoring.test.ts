@@ -3,7 +3,7 @@ import { eq } from 'drizzle-orm';
 import { Client, errorsOf } from '../support/client.ts';
 import { startSetUpNode, type SetUpTestNode } from '../support/set-up-node.ts';
 import { signedIn } from '../support/fixtures.ts';
-import { mentorApplications, mentorInterests } from '../../server/mentoring/mentoring.tables.ts';
+import { mentorApplications, mentorInterests, mentorPairs } from '../../server/mentoring/mentoring.tables.ts';
 
 describe('the peer-mentor scheme: applying, waiting lists and who sees them', () => {
   let node: SetUpTestNode;
@@ -84,11 +84,52 @@ describe('the peer-mentor scheme: applying, waiting lists and who sees them', ()
     assert.doesNotMatch((await (await signedIn(node.url, 'bertta')).get('/mentoring')).html, /aino|Iltapäivät/, 'an applicant sees only their own');
   });
 
+  it('proposes a pair with a message; a no returns both to their places, two yeses make a pair for its months', async () => {
+    const kaisa = await signedIn(node.url, 'kaisa');
+    const aino = (await applications()).find((a) => a.kind === 'peer' && a.userId === node.people.aino!.id)!;
+    const mikko = (await applications()).find((a) => a.kind === 'mentor')!;
+    const action = `/mentoring/applications/${aino.id}/propose`;
+    const tooLong = await kaisa.submit('/mentoring/applications', { mentorApplicationId: mikko.id, months: '30', message: 'Teillä on yhteistä kävely.' }, action);
+    assert.equal(tooLong.status, 422);
+    assert.match(tooLong.$(`#error-months-${aino.id}`).text(), /from 1 to 24/);
+    assert.equal(tooLong.$(`#message-${aino.id}`).text(), 'Teillä on yhteistä kävely.', 'the message comes back');
+    assert.equal((await db().select().from(mentorPairs)).length, 0);
+
+    await kaisa.submit('/mentoring/applications', { mentorApplicationId: mikko.id, months: '6', message: 'Teillä on yhteistä kävely.' }, action);
+    const ainoClient = await signedIn(node.url, 'aino');
+    assert.match((await ainoClient.get('/')).$('.home-tasks').text(), /A mentor pair is proposed to you/);
+    const proposal = await ainoClient.get('/mentoring');
+    assert.match(proposal.$('#pairs').parent().text(), /proposes mikko as your peer mentor · for 6 months[\s\S]*Teillä on yhteistä kävely/);
+    const lists = await kaisa.get('/mentoring/applications');
+    assert.doesNotMatch(lists.$('#list-peers').parent().text(), /aino/, 'a proposed mentee is not on the waiting list');
+
+    const pairAction = proposal.$('form[action$="/answer"]').attr('action')!;
+    const bertta = await signedIn(node.url, 'bertta');
+    const token = (await bertta.get('/mentoring')).$('input[name="_csrf"]').first().attr('value')!;
+    assert.equal((await bertta.post(pairAction, { _csrf: token, answer: 'yes' })).status, 404, 'not theirs to answer');
+
+    const declined = await ainoClient.submit('/mentoring', { answer: 'no' }, pairAction);
+    assert.match(declined.$('.notice').text(), /back on the waiting list, at the place you had/);
+    assert.match(declined.$('.applications').text(), /You are number 1 among those waiting for a mentor/);
+
+    await kaisa.submit('/mentoring/applications', { mentorApplicationId: mikko.id, months: '6', message: '' }, action);
+    const again = (await ainoClient.get('/mentoring')).$('form[action$="/answer"]').attr('action')!;
+    assert.match((await ainoClient.submit('/mentoring', { answer: 'yes' }, again)).$('.notice').text(), /starts when the other says yes too/);
+    const mikkoClient = await signedIn(node.url, 'mikko');
+    assert.match((await mikkoClient.submit('/mentoring', { answer: 'yes' }, again)).$('.notice').text(), /You are a pair now/);
+    const [pair] = await db().select().from(mentorPairs).where(eq(mentorPairs.status, 'active'));
+    assert.ok(pair?.startsOn && pair.endsOn);
+    assert.equal(Number(pair.endsOn.slice(5, 7)), ((Number(pair.startsOn.slice(5, 7)) + 5) % 12) + 1, 'six months');
+    assert.match((await ainoClient.get('/mentoring')).$('#pairs').parent().text(), /Your peer mentor is mikko/);
+    assert.match((await kaisa.get('/mentoring/applications')).$('#pairs').parent().text(), /@aino \+ @mikko · from/);
+    assert.ok((await applications()).filter((a) => a.status === 'matched').every((a) => a.matchedAt));
+  });
+
   it('takes an application back, and keeps applications in the export and out of a deleted account', async () => {
     const bertta = await signedIn(node.url, 'bertta');
     await bertta.submit('/mentoring', { kind: 'peer' }, '/mentoring/withdraw');
+    assert.equal((await bertta.get('/mentoring')).$('.applications').length, 0, 'nothing waiting');
     const aino = await signedIn(node.url, 'aino');
-    assert.match((await aino.get('/mentoring')).$('.applications').text(), /You are number 1/);
     const exported = JSON.parse((await aino.request('/settings/export')).html) as { mentorApplications: { kind: string; note: string }[] };
     assert.deepEqual(exported.mentorApplications.map((a) => [a.kind, a.note]), [['peer', 'Iltapäivät']]);
     await aino.submit('/settings/delete', { password: 'correct horse battery' });

@@ -1,0 +1,102 @@
+// Proposing a pair and answering it: a coordinator proposes a waiting mentee and a trained
+// mentor with a message; each says yes or no. Both yes: the pair runs for its months, and how
+// long the match took counts for the next applicants' estimate. Any no: both go back to their
+// waiting lists at the place they had.
+import { aliasedTable, and, desc, eq, inArray, or } from 'drizzle-orm';
+import { z } from 'zod';
+import type { DatabaseLike } from '../db/client.ts';
+import type { User } from '../accounts/accounts.service.ts';
+import { users } from '../accounts/accounts.tables.ts';
+import { parseForm, type Invalid } from '../validation.ts';
+import { mentorApplications, mentorPairs } from './mentoring.tables.ts';
+
+type Refused = { ok: false; kind: 'refused'; reason: 'notWaiting' | 'notTrained' };
+
+const proposalForm = z.object({
+  mentorApplicationId: z.uuid('errors.mentoring.chooseMentor'),
+  message: z.string().trim().max(2000, 'errors.mentoring.note').default(''),
+  months: z.coerce.number('errors.mentoring.months').int('errors.mentoring.months').min(1, 'errors.mentoring.months').max(24, 'errors.mentoring.months'),
+});
+
+/** A coordinator proposes a pair: both must be waiting, the mentor trained. */
+export async function proposePair(db: DatabaseLike, peerApplicationId: string, form: unknown): Promise<{ ok: true } | Invalid | Refused> {
+  const parsed = parseForm(proposalForm, form);
+  if (!parsed.ok) return parsed;
+  return db.transaction(async (tx) => {
+    const both = await tx
+      .select()
+      .from(mentorApplications)
+      .where(inArray(mentorApplications.id, [peerApplicationId, parsed.value.mentorApplicationId]))
+      .for('update');
+    const peer = both.find((a) => a.id === peerApplicationId && a.kind === 'peer');
+    const mentor = both.find((a) => a.id === parsed.value.mentorApplicationId && a.kind === 'mentor');
+    if (!peer || !mentor || peer.status !== 'waiting' || mentor.status !== 'waiting') return { ok: false as const, kind: 'refused' as const, reason: 'notWaiting' as const };
+    if (!mentor.trainedOn) return { ok: false as const, kind: 'refused' as const, reason: 'notTrained' as const };
+    await tx.insert(mentorPairs).values({ peerApplicationId: peer.id, mentorApplicationId: mentor.id, message: parsed.value.message, months: parsed.value.months });
+    await tx.update(mentorApplications).set({ status: 'proposed' }).where(inArray(mentorApplications.id, [peer.id, mentor.id]));
+    return { ok: true as const };
+  });
+}
+
+const peerApplication = aliasedTable(mentorApplications, 'peer_application');
+const mentorApplication = aliasedTable(mentorApplications, 'mentor_application');
+const peerUser = aliasedTable(users, 'peer_user');
+const mentorUser = aliasedTable(users, 'mentor_user');
+
+/** Pairs and proposals with both people, for the member's page and the coordinators'. */
+function pairsWhere(db: DatabaseLike, where: ReturnType<typeof and>) {
+  return db
+    .select({
+      pair: mentorPairs,
+      peer: { id: peerUser.id, username: peerUser.username, displayName: peerUser.displayName },
+      mentor: { id: mentorUser.id, username: mentorUser.username, displayName: mentorUser.displayName },
+    })
+    .from(mentorPairs)
+    .innerJoin(peerApplication, eq(peerApplication.id, mentorPairs.peerApplicationId))
+    .innerJoin(mentorApplication, eq(mentorApplication.id, mentorPairs.mentorApplicationId))
+    .innerJoin(peerUser, eq(peerUser.id, peerApplication.userId))
+    .innerJoin(mentorUser, eq(mentorUser.id, mentorApplication.userId))
+    .where(where)
+    .orderBy(desc(mentorPairs.proposedAt));
+}
+
+/** The member's proposals and pairs (either side). */
+export function pairsOf(db: DatabaseLike, member: User) {
+  return pairsWhere(db, and(or(eq(peerUser.id, member.id), eq(mentorUser.id, member.id)), inArray(mentorPairs.status, ['proposed', 'active'])));
+}
+
+/** Proposals waiting for answers, and running pairs: for the coordinators. */
+export function currentPairs(db: DatabaseLike) {
+  return pairsWhere(db, inArray(mentorPairs.status, ['proposed', 'active']));
+}
+
+/** The member says yes or no to a proposal made to them. */
+export async function answerProposal(db: DatabaseLike, member: User, pairId: string, accept: boolean): Promise<{ ok: true; status: 'proposed' | 'active' | 'declined' } | { ok: false }> {
+  return db.transaction(async (tx) => {
+    const [row] = await pairsWhere(tx, and(eq(mentorPairs.id, pairId), eq(mentorPairs.status, 'proposed'))).for('update', { of: mentorPairs });
+    if (!row) return { ok: false as const };
+    const side = row.peer.id === member.id ? 'peerAnswer' : row.mentor.id === member.id ? 'mentorAnswer' : null;
+    if (!side || row.pair[side]) return { ok: false as const };
+    const answers = { peerAnswer: row.pair.peerAnswer, mentorAnswer: row.pair.mentorAnswer, [side]: accept ? 'accepted' : 'declined' } as const;
+    const applications = [row.pair.peerApplicationId, row.pair.mentorApplicationId];
+    if (!accept) {
+      await tx.update(mentorPairs).set({ ...answers, status: 'declined' }).where(eq(mentorPairs.id, pairId));
+      // Back to the lists, each at the place they had.
+      await tx.update(mentorApplications).set({ status: 'waiting' }).where(inArray(mentorApplications.id, applications));
+      return { ok: true as const, status: 'declined' as const };
+    }
+    if (answers.peerAnswer !== 'accepted' || answers.mentorAnswer !== 'accepted') {
+      await tx.update(mentorPairs).set(answers).where(eq(mentorPairs.id, pairId));
+      return { ok: true as const, status: 'proposed' as const };
+    }
+    const start = new Date();
+    const end = new Date(start);
+    end.setUTCMonth(end.getUTCMonth() + row.pair.months);
+    await tx
+      .update(mentorPairs)
+      .set({ ...answers, status: 'active', startsOn: start.toISOString().slice(0, 10), endsOn: end.toISOString().slice(0, 10) })
+      .where(eq(mentorPairs.id, pairId));
+    await tx.update(mentorApplications).set({ status: 'matched', matchedAt: start }).where(inArray(mentorApplications.id, applications));
+    return { ok: true as const, status: 'active' as const };
+  });
+}
