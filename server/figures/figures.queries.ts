@@ -1,7 +1,8 @@
 // The association's yearly figures, for a funder's report: per group and in total, for a chosen
 // period. Counts only: who took part is never named, and a count of people below the node's
 // threshold is shown as "fewer than N".
-import { and, count, countDistinct, eq, gte, isNull, lte, or, sql } from 'drizzle-orm';
+import { and, count, countDistinct, eq, gte, isNotNull, isNull, lte, or, sql } from 'drizzle-orm';
+import { mentorPairMeetings, mentorPairs } from '../mentoring/mentoring.tables.ts';
 import type { DatabaseLike } from '../db/client.ts';
 import { groupParticipations, groups, meetingAttendance } from '../groups/groups.tables.ts';
 import { changesOf } from '../groups/groups.service.ts';
@@ -24,7 +25,9 @@ export type GroupFigures = {
   comingMarks: number;
 };
 
-export type Figures = { groups: GroupFigures[]; total: Omit<GroupFigures, 'name' | 'slug'> };
+export type PairFigures = { started: PeopleCount; running: PeopleCount; ended: PeopleCount; meetingsLogged: number };
+
+export type Figures = { groups: GroupFigures[]; total: Omit<GroupFigures, 'name' | 'slug'>; pairs: PairFigures | null };
 
 function people(n: number, threshold: number): PeopleCount {
   return n > 0 && n < threshold ? { fewerThan: threshold } : { n };
@@ -79,6 +82,7 @@ export async function figuresFor(db: DatabaseLike, period: Period, threshold: nu
   // A group with nothing in the period (not yet started, or long ended) has no row.
   const active = rows.filter((row) => row.meetingsHeld + row.peerLeaders + row.participantsN + row.comingMarks > 0);
   return {
+    pairs: await pairFigures(db, period, threshold, today),
     groups: active.map((row) => ({
       name: row.name,
       slug: row.slug,
@@ -98,4 +102,23 @@ export async function figuresFor(db: DatabaseLike, period: Period, threshold: nu
       comingMarks: sum((r) => r.comingMarks),
     },
   };
+}
+
+/** The mentor scheme's pairs in the period: started, running at some time, ended (their time over), and meetings logged. */
+async function pairFigures(db: DatabaseLike, period: Period, threshold: number, today: string): Promise<PairFigures | null> {
+  const [row] = await db
+    .select({
+      any: sql<number>`count(*)::int`,
+      started: sql<number>`(count(*) filter (where ${mentorPairs.startsOn} between ${period.from} and ${period.to}))::int`,
+      running: sql<number>`(count(*) filter (where ${mentorPairs.startsOn} <= ${period.to} and ${mentorPairs.endsOn} >= ${period.from}))::int`,
+      ended: sql<number>`(count(*) filter (where ${mentorPairs.endsOn} between ${period.from} and ${period.to} and ${mentorPairs.endsOn} <= ${today}))::int`,
+    })
+    .from(mentorPairs)
+    .where(isNotNull(mentorPairs.startsOn));
+  if (!row?.any) return null;
+  const [logged] = await db
+    .select({ n: count() })
+    .from(mentorPairMeetings)
+    .where(and(gte(mentorPairMeetings.on, period.from), lte(mentorPairMeetings.on, period.to)));
+  return { started: people(row.started, threshold), running: people(row.running, threshold), ended: people(row.ended, threshold), meetingsLogged: logged?.n ?? 0 };
 }

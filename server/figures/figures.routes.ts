@@ -91,6 +91,11 @@ function peopleText(count: PeopleCount, t: ReturnType<typeof translator>): strin
 function csvOf(figures: Figures, t: ReturnType<typeof translator>): string {
   const header = ['group', 'meetingsHeld', 'peerLeaders', 'participants', 'newParticipants', 'peopleComing', 'comingMarks'].map((key) => t(`admin.figures.columns.${key}`));
   const line = (name: string, row: Figures['total']) => [name, row.meetingsHeld, row.peerLeaders, peopleText(row.participants, t), peopleText(row.newParticipants, t), peopleText(row.peopleComing, t), row.comingMarks];
-  const rows = [...figures.groups.map((group) => line(group.name, group)), line(t('admin.figures.total'), figures.total)];
+  const rows: (string | number)[][] = [...figures.groups.map((group) => line(group.name, group)), line(t('admin.figures.total'), figures.total)];
+  if (figures.pairs) {
+    const p = figures.pairs;
+    rows.push([], [t('admin.figures.pairsTitle')]);
+    rows.push([t('admin.figures.pairs.started'), peopleText(p.started, t)], [t('admin.figures.pairs.running'), peopleText(p.running, t)], [t('admin.figures.pairs.ended'), peopleText(p.ended, t)], [t('admin.figures.pairs.meetingsLogged'), p.meetingsLogged]);
+  }
   return toCsv([header, ...rows]);
 }

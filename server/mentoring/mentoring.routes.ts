@@ -30,7 +30,10 @@ import {
   type Application,
   type Interest,
 } from './mentoring.service.ts';
-import { answerProposal, currentPairs, pairsOf, proposePair } from './pairs.service.ts';
+import { answerProposal, currentPairs, logMeeting, meetingsOf, pairsOf, proposePair } from './pairs.service.ts';
+import { pairActivities, type mentorPairs } from './mentoring.tables.ts';
+
+type MentorPair = typeof mentorPairs.$inferSelect;
 
 export function mentoringRouter({ database, config }: AppContext): Router {
   const db = database.db;
@@ -62,11 +65,14 @@ export function mentoringRouter({ database, config }: AppContext): Router {
   const memberView = async (req: Request, values: Record<string, unknown> = {}, errors: FieldErrors = {}, refused?: string) => {
     const interests = await listInterests(db);
     const mine = await myApplications(db, req.user!);
-    const pairs = (await pairsOf(db, req.user!)).map(({ pair, peer, mentor }) => {
+    const pairs: (MentorPair & { iAmPeer: boolean; other: string; mine: string | null; meetings: Awaited<ReturnType<typeof meetingsOf>> })[] = [];
+    for (const { pair, peer, mentor } of await pairsOf(db, req.user!)) {
       const iAmPeer = peer.id === req.user!.id;
       const other = iAmPeer ? mentor : peer;
-      return { ...pair, iAmPeer, other: other.displayName || other.username, mine: iAmPeer ? pair.peerAnswer : pair.mentorAnswer };
-    });
+      // One after another: a small list, and PGlite's one connection.
+      const meetings: Awaited<ReturnType<typeof meetingsOf>> = pair.status === 'active' ? await meetingsOf(db, pair.id) : [];
+      pairs.push({ ...pair, iAmPeer, other: other.displayName || other.username, mine: iAmPeer ? pair.peerAnswer : pair.mentorAnswer, meetings });
+    }
     return {
       title: 'mentoring.title',
       pairs,
@@ -81,7 +87,8 @@ export function mentoringRouter({ database, config }: AppContext): Router {
       },
       refused,
       coordinator: await isCoordinator(db, req.user!.id),
-      ...formView(req, { kind: mine.some((a) => a.kind === 'peer') ? 'mentor' : 'peer', languages: [req.locale], ...values }, errors),
+      activities: pairActivities,
+      ...formView(req, { kind: mine.some((a) => a.kind === 'peer') ? 'mentor' : 'peer', languages: [req.locale], on: new Date().toISOString().slice(0, 10), activity: 'leisure', ...values }, errors),
     };
   };
 
@@ -142,6 +149,15 @@ export function mentoringRouter({ database, config }: AppContext): Router {
     const pairs = (await currentPairs(db)).map(({ pair, peer, mentor }) => ({ ...pair, peer: peer.username, mentor: mentor.username }));
     return { title: 'mentoring.applicationsTitle', peers, mentors: show(lists.mentors), trained, pairs, ...formView(req, { trainedOn: new Date().toISOString().slice(0, 10) }, proposal?.errors ?? {}) };
   };
+
+  // @route POST /mentoring/pairs/:id/meetings — one of the pair logs a meeting (a day and what they did)
+  router.post('/mentoring/pairs/:id/meetings', async (req, res) => {
+    await schemeOn();
+    const result = await logMeeting(db, req.user!, idParam(req), req.body);
+    if (!result.ok && result.kind === 'refused') throw new NotFoundError();
+    if (!result.ok) return res.status(422).render('mentoring/index', await memberView(req, req.body, result.errors));
+    await saveAndRedirect(req, res, '/mentoring#pairs', 'mentoring.meetingLogged');
+  });
 
   // @route GET /mentoring/applications — the waiting mentees and mentors side by side, with who fits whom (coordinators)
   router.get('/mentoring/applications', async (req, res) => {

@@ -75,3 +75,21 @@ export const mentorPairs = pgTable(
   },
   (t) => [index('mentor_pairs_peer').on(t.peerApplicationId), index('mentor_pairs_mentor').on(t.mentorApplicationId)],
 );
+
+export const pairActivities = ['leisure', 'sports', 'everyday', 'studies', 'other'] as const;
+export type PairActivity = (typeof pairActivities)[number];
+
+/** The pair's light meeting log: a date and the kind of thing they did; counts, no content. */
+export const mentorPairMeetings = pgTable(
+  'mentor_pair_meetings',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    pairId: uuid('pair_id')
+      .notNull()
+      .references(() => mentorPairs.id, { onDelete: 'cascade' }),
+    on: date('on', { mode: 'string' }).notNull(),
+    activity: text('activity', { enum: pairActivities }).notNull(),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [index('mentor_pair_meetings_pair').on(t.pairId, t.on)],
+);

@@ -7,8 +7,8 @@ import { z } from 'zod';
 import type { DatabaseLike } from '../db/client.ts';
 import type { User } from '../accounts/accounts.service.ts';
 import { users } from '../accounts/accounts.tables.ts';
-import { parseForm, type Invalid } from '../validation.ts';
-import { mentorApplications, mentorPairs } from './mentoring.tables.ts';
+import { invalid, parseForm, realDate, type Invalid } from '../validation.ts';
+import { mentorApplications, mentorPairMeetings, mentorPairs, pairActivities } from './mentoring.tables.ts';
 
 type Refused = { ok: false; kind: 'refused'; reason: 'notWaiting' | 'notTrained' };
 
@@ -99,4 +99,26 @@ export async function answerProposal(db: DatabaseLike, member: User, pairId: str
     await tx.update(mentorApplications).set({ status: 'matched', matchedAt: start }).where(inArray(mentorApplications.id, applications));
     return { ok: true as const, status: 'active' as const };
   });
+}
+
+const meetingForm = z.object({
+  on: z.string('errors.figures.date').refine(realDate, 'errors.figures.date'),
+  activity: z.enum(pairActivities, 'errors.mentoring.activity'),
+});
+
+/** Either of an active pair logs a meeting: a day within the pair's time, not in the future. */
+export async function logMeeting(db: DatabaseLike, member: User, pairId: string, form: unknown): Promise<{ ok: true } | Invalid | { ok: false; kind: 'refused' }> {
+  const [row] = await pairsWhere(db, and(eq(mentorPairs.id, pairId), eq(mentorPairs.status, 'active')));
+  if (!row || (row.peer.id !== member.id && row.mentor.id !== member.id)) return { ok: false, kind: 'refused' };
+  const parsed = parseForm(meetingForm, form);
+  if (!parsed.ok) return parsed;
+  const today = new Date().toISOString().slice(0, 10);
+  if (parsed.value.on > today || (row.pair.startsOn && parsed.value.on < row.pair.startsOn)) return invalid('on', 'errors.mentoring.meetingDay');
+  await db.insert(mentorPairMeetings).values({ pairId, on: parsed.value.on, activity: parsed.value.activity });
+  return { ok: true };
+}
+
+/** The pair's meetings, newest first. */
+export function meetingsOf(db: DatabaseLike, pairId: string) {
+  return db.select().from(mentorPairMeetings).where(eq(mentorPairMeetings.pairId, pairId)).orderBy(desc(mentorPairMeetings.on));
 }

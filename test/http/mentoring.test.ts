@@ -123,6 +123,20 @@ describe('the peer-mentor scheme: applying, waiting lists and who sees them', ()
     assert.match((await ainoClient.get('/mentoring')).$('#pairs').parent().text(), /Your peer mentor is mikko/);
     assert.match((await kaisa.get('/mentoring/applications')).$('#pairs').parent().text(), /@aino \+ @mikko · from/);
     assert.ok((await applications()).filter((a) => a.status === 'matched').every((a) => a.matchedAt));
+
+    // The light meeting log: a day and what they did; counts in the association's figures.
+    const logAction = `/mentoring/pairs/${pair.id}/meetings`;
+    const future = await mikkoClient.submit('/mentoring', { on: '2099-01-01', activity: 'sports' }, logAction);
+    assert.equal(future.status, 422);
+    assert.match(errorsOf(future), /not in the future/);
+    const today = new Date().toISOString().slice(0, 10);
+    const logged = await mikkoClient.submit('/mentoring', { on: today, activity: 'sports' }, logAction);
+    assert.match(logged.$('.meeting-log').text(), /sports/);
+    const berttaToken = (await bertta.get('/mentoring')).$('input[name="_csrf"]').first().attr('value')!;
+    assert.equal((await bertta.post(logAction, { _csrf: berttaToken, on: today, activity: 'leisure' })).status, 404, 'only the pair logs');
+    const admin = await signedIn(node.url, 'admin_anna');
+    const figures = await admin.get(`/admin/figures?from=${today}&to=${today}`);
+    assert.match(figures.$('.pair-figures').text().replace(/\s+/g, ' '), /Pairs started ?fewer than 5 .*Meetings the pairs logged ?1/);
   });
 
   it('takes an application back, and keeps applications in the export and out of a deleted account', async () => {
