@@ -307,5 +307,15 @@ export const canSeeComingCount = canSeeMeetingPlace;
 /** Who is coming, by name, is for those who run the group. */
 export const canSeeWhoIsComing = canManageGroup;
 
+/**
+ * A mentor pair's own conversation: its two people, and the scheme's coordinators once either of
+ * the two invited them. Not moderators or admins as such: like a closed group's space, what is
+ * said between the two stays between them.
+ */
+export function canReadPairSpace(viewer: Viewer, pair: { peerId: string; mentorId: string; coordinatorInvited: boolean }, coordinator: boolean): boolean {
+  if (!isSignedIn(viewer)) return false;
+  return viewer.id === pair.peerId || viewer.id === pair.mentorId || (pair.coordinatorInvited && coordinator);
+}
+
 /** Admins create groups, remove them and name facilitators. */
 export const canCreateGroup = isAdmin;

@@ -15,7 +15,7 @@ import { outboundMail } from '../notifications/notifications.tables.ts';
 import { endParticipations } from '../groups/participation.ts';
 import { questionnaireResponses } from '../questionnaires/questionnaires.tables.ts';
 import { ownAnswers } from '../questionnaires/questionnaires.service.ts';
-import { mentorApplications, mentorCoordinators } from '../mentoring/mentoring.tables.ts';
+import { mentorApplications, mentorCoordinators, mentorPairMessages } from '../mentoring/mentoring.tables.ts';
 import { invalid, type Invalid } from '../validation.ts';
 
 /**
@@ -44,7 +44,9 @@ export async function deleteAccount(db: DatabaseLike, user: User, password: stri
     await tx.delete(meetingAttendance).where(eq(meetingAttendance.userId, user.id));
     await tx.delete(threadWatches).where(eq(threadWatches.userId, user.id));
     await tx.delete(forumWatches).where(eq(forumWatches.userId, user.id));
-    // Applying to the mentor scheme says something about one's health too.
+    // Applying to the mentor scheme says something about one's health too; their pairs (with the
+    // pair's conversation and log) go with their applications.
+    await tx.delete(mentorPairMessages).where(eq(mentorPairMessages.authorId, user.id));
     await tx.delete(mentorApplications).where(eq(mentorApplications.userId, user.id));
     await tx.delete(mentorCoordinators).where(eq(mentorCoordinators.userId, user.id));
     // Their questionnaire answers go; the totals of closed rounds are made again from what is left.
@@ -122,6 +124,7 @@ export async function exportAccountData(db: DatabaseLike, userId: string): Promi
       .select({ kind: mentorApplications.kind, status: mentorApplications.status, languages: mentorApplications.languages, municipality: mentorApplications.municipalityCode, remote: mentorApplications.remote, weekdays: mentorApplications.weekdays, note: mentorApplications.note, trainedOn: mentorApplications.trainedOn, appliedAt: mentorApplications.createdAt })
       .from(mentorApplications)
       .where(eq(mentorApplications.userId, userId)),
+    messagesToYourMentorPair: await db.select({ message: mentorPairMessages.body, sentAt: mentorPairMessages.createdAt }).from(mentorPairMessages).where(eq(mentorPairMessages.authorId, userId)),
     watching: { conversations: watchedThreads, forums: watchedForums },
     groupsElsewhereYouFollow: following,
     posts: written,

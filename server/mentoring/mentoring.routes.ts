@@ -1,6 +1,6 @@
 import { Router, type Request } from 'express';
 import type { AppContext } from '../context.ts';
-import { requireAdmin, requireSignedIn } from '../access.ts';
+import { canReadPairSpace, requireAdmin, requireSignedIn } from '../access.ts';
 import { NotFoundError } from '../errors.ts';
 import { getSettings, writeSettings } from '../admin/settings.service.ts';
 import { groupLanguages } from '../groups/groups.tables.ts';
@@ -30,7 +30,8 @@ import {
   type Application,
   type Interest,
 } from './mentoring.service.ts';
-import { answerProposal, currentPairs, logMeeting, meetingsOf, pairsOf, proposePair } from './pairs.service.ts';
+import { answerProposal, currentPairs, findPair, inviteCoordinators, logMeeting, meetingsOf, pairMessages, pairsOf, proposePair, writeToPair, type FoundPair } from './pairs.service.ts';
+import { renderMarkdown } from '../markup/markup.ts';
 import { pairActivities, type mentorPairs } from './mentoring.tables.ts';
 
 type MentorPair = typeof mentorPairs.$inferSelect;
@@ -157,6 +158,52 @@ export function mentoringRouter({ database, config }: AppContext): Router {
     if (!result.ok && result.kind === 'refused') throw new NotFoundError();
     if (!result.ok) return res.status(422).render('mentoring/index', await memberView(req, req.body, result.errors));
     await saveAndRedirect(req, res, '/mentoring#pairs', 'mentoring.meetingLogged');
+  });
+
+  /** The pair, for its two people and (once invited) the coordinators; anyone else finds nothing. */
+  const readablePair = async (req: Request) => {
+    await schemeOn();
+    const found = await findPair(db, idParam(req));
+    const coordinatorInvited = Boolean(found?.pair.coordinatorInvitedAt);
+    if (!found || !canReadPairSpace(req.user, { peerId: found.peer.id, mentorId: found.mentor.id, coordinatorInvited }, coordinatorInvited && (await isCoordinator(db, req.user?.id)))) throw new NotFoundError();
+    return found;
+  };
+
+  const spaceView = async (req: Request, found: FoundPair, values: Record<string, unknown> = {}, errors: FieldErrors = {}) => {
+    const name = (person: { displayName: string; username: string }) => person.displayName || person.username;
+    const invitedBy = found.pair.coordinatorInvitedBy === found.peer.id ? found.peer : found.pair.coordinatorInvitedBy === found.mentor.id ? found.mentor : null;
+    return {
+      titleText: `${name(found.peer)} · ${name(found.mentor)}`,
+      pair: found.pair,
+      peer: name(found.peer),
+      mentor: name(found.mentor),
+      inPair: req.user!.id === found.peer.id || req.user!.id === found.mentor.id,
+      invitedBy: invitedBy ? name(invitedBy) : null,
+      messages: (await pairMessages(db, found.pair.id)).map((m) => ({ ...m, bodyHtml: renderMarkdown(m.body), mine: m.authorId === req.user!.id })),
+      ...formView(req, values, errors),
+    };
+  };
+
+  // @route GET /mentoring/pairs/:id — the pair's own conversation
+  router.get('/mentoring/pairs/:id', async (req, res) => {
+    const found = await readablePair(req);
+    res.render('mentoring/pair', await spaceView(req, found));
+  });
+
+  // @route POST /mentoring/pairs/:id/messages — a message to the pair's conversation
+  router.post('/mentoring/pairs/:id/messages', async (req, res) => {
+    const found = await readablePair(req);
+    const result = await writeToPair(db, req.user!, found, req.body);
+    if (!result.ok && result.kind === 'refused') throw new NotFoundError();
+    if (!result.ok) return res.status(422).render('mentoring/pair', await spaceView(req, found, req.body, result.errors));
+    await saveAndRedirect(req, res, `/mentoring/pairs/${found.pair.id}#write`);
+  });
+
+  // @route POST /mentoring/pairs/:id/invite — either of the two asks the coordinators in (shown and recorded)
+  router.post('/mentoring/pairs/:id/invite', async (req, res) => {
+    const found = await readablePair(req);
+    if (!(await inviteCoordinators(db, req.user!, found))) throw new NotFoundError();
+    await saveAndRedirect(req, res, `/mentoring/pairs/${found.pair.id}`, 'mentoring.invited');
   });
 
   // @route GET /mentoring/applications — the waiting mentees and mentors side by side, with who fits whom (coordinators)

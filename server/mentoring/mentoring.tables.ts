@@ -72,6 +72,9 @@ export const mentorPairs = pgTable(
     proposedAt: timestamp('proposed_at', { withTimezone: true }).notNull().defaultNow(),
     startsOn: date('starts_on', { mode: 'string' }),
     endsOn: date('ends_on', { mode: 'string' }),
+    /** Either of the pair asked the coordinators into their conversation: who and when (shown to all three). */
+    coordinatorInvitedBy: uuid('coordinator_invited_by').references(() => users.id),
+    coordinatorInvitedAt: timestamp('coordinator_invited_at', { withTimezone: true }),
   },
   (t) => [index('mentor_pairs_peer').on(t.peerApplicationId), index('mentor_pairs_mentor').on(t.mentorApplicationId)],
 );
@@ -92,4 +95,21 @@ export const mentorPairMeetings = pgTable(
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [index('mentor_pair_meetings_pair').on(t.pairId, t.on)],
+);
+
+/** The pair's own conversation: the two, and the coordinators only when invited. Never in search, never federated, not for moderators. */
+export const mentorPairMessages = pgTable(
+  'mentor_pair_messages',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    pairId: uuid('pair_id')
+      .notNull()
+      .references(() => mentorPairs.id, { onDelete: 'cascade' }),
+    authorId: uuid('author_id')
+      .notNull()
+      .references(() => users.id),
+    body: text('body').notNull(),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [index('mentor_pair_messages_pair').on(t.pairId, t.createdAt)],
 );

@@ -2,13 +2,14 @@
 // mentor with a message; each says yes or no. Both yes: the pair runs for its months, and how
 // long the match took counts for the next applicants' estimate. Any no: both go back to their
 // waiting lists at the place they had.
-import { aliasedTable, and, desc, eq, inArray, or } from 'drizzle-orm';
+import { aliasedTable, and, desc, eq, inArray, isNull, or } from 'drizzle-orm';
+import { authorNameOf } from '../access.sql.ts';
 import { z } from 'zod';
 import type { DatabaseLike } from '../db/client.ts';
 import type { User } from '../accounts/accounts.service.ts';
 import { users } from '../accounts/accounts.tables.ts';
 import { invalid, parseForm, realDate, type Invalid } from '../validation.ts';
-import { mentorApplications, mentorPairMeetings, mentorPairs, pairActivities } from './mentoring.tables.ts';
+import { mentorApplications, mentorPairMeetings, mentorPairMessages, mentorPairs, pairActivities } from './mentoring.tables.ts';
 
 type Refused = { ok: false; kind: 'refused'; reason: 'notWaiting' | 'notTrained' };
 
@@ -121,4 +122,41 @@ export async function logMeeting(db: DatabaseLike, member: User, pairId: string,
 /** The pair's meetings, newest first. */
 export function meetingsOf(db: DatabaseLike, pairId: string) {
   return db.select().from(mentorPairMeetings).where(eq(mentorPairMeetings.pairId, pairId)).orderBy(desc(mentorPairMeetings.on));
+}
+
+/** One pair with its two people, for its space (the caller asks access.ts who may read it). */
+export async function findPair(db: DatabaseLike, pairId: string) {
+  const [row] = await pairsWhere(db, and(eq(mentorPairs.id, pairId), inArray(mentorPairs.status, ['active', 'ended'])));
+  return row;
+}
+export type FoundPair = NonNullable<Awaited<ReturnType<typeof findPair>>>;
+
+export function pairMessages(db: DatabaseLike, pairId: string) {
+  return db
+    .select({ id: mentorPairMessages.id, body: mentorPairMessages.body, createdAt: mentorPairMessages.createdAt, authorId: mentorPairMessages.authorId, authorName: authorNameOf(users), authorUsername: users.username })
+    .from(mentorPairMessages)
+    .innerJoin(users, eq(users.id, mentorPairMessages.authorId))
+    .where(eq(mentorPairMessages.pairId, pairId))
+    .orderBy(mentorPairMessages.createdAt);
+}
+
+const messageForm = z.object({ body: z.string().trim().min(1, 'errors.mentoring.messageEmpty').max(5000, 'errors.mentoring.messageTooLong') });
+
+/** A message in the pair's space, while the pair runs. */
+export async function writeToPair(db: DatabaseLike, author: User, found: FoundPair, form: unknown): Promise<{ ok: true } | Invalid | { ok: false; kind: 'refused' }> {
+  if (found.pair.status !== 'active') return { ok: false, kind: 'refused' };
+  const parsed = parseForm(messageForm, form);
+  if (!parsed.ok) return parsed;
+  await db.insert(mentorPairMessages).values({ pairId: found.pair.id, authorId: author.id, body: parsed.value.body });
+  return { ok: true };
+}
+
+/** Either of the two asks the coordinators in; it is recorded who and when, and shown to all. */
+export async function inviteCoordinators(db: DatabaseLike, member: User, found: FoundPair): Promise<boolean> {
+  if (member.id !== found.peer.id && member.id !== found.mentor.id) return false;
+  await db
+    .update(mentorPairs)
+    .set({ coordinatorInvitedBy: member.id, coordinatorInvitedAt: new Date() })
+    .where(and(eq(mentorPairs.id, found.pair.id), isNull(mentorPairs.coordinatorInvitedAt)));
+  return true;
 }

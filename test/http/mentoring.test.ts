@@ -124,6 +124,24 @@ describe('the peer-mentor scheme: applying, waiting lists and who sees them', ()
     assert.match((await kaisa.get('/mentoring/applications')).$('#pairs').parent().text(), /@aino \+ @mikko · from/);
     assert.ok((await applications()).filter((a) => a.status === 'matched').every((a) => a.matchedAt));
 
+    // Their own conversation: the two, the coordinators once invited, nobody else; never in search.
+    const space = `/mentoring/pairs/${pair.id}`;
+    await ainoClient.submit(space, { body: 'Hei mikko, lähdetäänkö **tiistaina** kävelylle?' }, `${space}/messages`);
+    assert.match((await mikkoClient.get(space)).$('.messages').text(), /lähdetäänkö tiistaina kävelylle/);
+    const empty = await mikkoClient.submit(space, { body: '  ' }, `${space}/messages`);
+    assert.equal(empty.status, 422);
+    assert.match(errorsOf(empty), /The message is empty/);
+    for (const name of ['kaisa', 'bertta', 'valvoja', 'admin_anna']) assert.equal((await (await signedIn(node.url, name)).request(space)).status, 404, `${name} before any invitation`);
+    assert.equal((await new Client(node.url).request(space)).status, 303);
+    assert.equal((await (await signedIn(node.url, 'valvoja')).get('/search?q=tiistaina')).$('.search-results li').length, 0, 'never in search');
+    const invited = await ainoClient.submit(space, {}, `${space}/invite`);
+    assert.match(invited.$('.notice').text(), /aino asked the coordinators into this conversation/);
+    const coordinatorView = await kaisa.get(space);
+    assert.equal(coordinatorView.status, 200);
+    assert.match(coordinatorView.$('.messages').text(), /kävelylle/);
+    assert.match(coordinatorView.$('.notice').text(), /aino asked the coordinators/);
+    for (const name of ['bertta', 'valvoja', 'admin_anna']) assert.equal((await (await signedIn(node.url, name)).request(space)).status, 404, `${name} after the invitation`);
+
     // The light meeting log: a day and what they did; counts in the association's figures.
     const logAction = `/mentoring/pairs/${pair.id}/meetings`;
     const future = await mikkoClient.submit('/mentoring', { on: '2099-01-01', activity: 'sports' }, logAction);
