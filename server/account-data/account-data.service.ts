@@ -15,7 +15,7 @@ import { outboundMail } from '../notifications/notifications.tables.ts';
 import { endParticipations } from '../groups/participation.ts';
 import { questionnaireResponses } from '../questionnaires/questionnaires.tables.ts';
 import { ownAnswers } from '../questionnaires/questionnaires.service.ts';
-import { mentorApplications, mentorCoordinators, mentorPairMessages } from '../mentoring/mentoring.tables.ts';
+import { mentorApplications, mentorCoordinators, mentorPairCheckins, mentorPairMessages } from '../mentoring/mentoring.tables.ts';
 import { invalid, type Invalid } from '../validation.ts';
 
 /**
@@ -124,6 +124,10 @@ export async function exportAccountData(db: DatabaseLike, userId: string): Promi
       .select({ kind: mentorApplications.kind, status: mentorApplications.status, languages: mentorApplications.languages, municipality: mentorApplications.municipalityCode, remote: mentorApplications.remote, weekdays: mentorApplications.weekdays, note: mentorApplications.note, trainedOn: mentorApplications.trainedOn, appliedAt: mentorApplications.createdAt })
       .from(mentorApplications)
       .where(eq(mentorApplications.userId, userId)),
+    mentorPairCheckins: await db
+      .select({ afterMonths: mentorPairCheckins.atMonths, skipped: mentorPairCheckins.skipped, rating: mentorPairCheckins.rating, note: mentorPairCheckins.note, at: mentorPairCheckins.createdAt })
+      .from(mentorPairCheckins)
+      .where(eq(mentorPairCheckins.userId, userId)),
     messagesToYourMentorPair: await db.select({ message: mentorPairMessages.body, sentAt: mentorPairMessages.createdAt }).from(mentorPairMessages).where(eq(mentorPairMessages.authorId, userId)),
     watching: { conversations: watchedThreads, forums: watchedForums },
     groupsElsewhereYouFollow: following,

@@ -110,8 +110,9 @@ async function pairFigures(db: DatabaseLike, period: Period, threshold: number, 
     .select({
       any: sql<number>`count(*)::int`,
       started: sql<number>`(count(*) filter (where ${mentorPairs.startsOn} between ${period.from} and ${period.to}))::int`,
-      running: sql<number>`(count(*) filter (where ${mentorPairs.startsOn} <= ${period.to} and ${mentorPairs.endsOn} >= ${period.from}))::int`,
-      ended: sql<number>`(count(*) filter (where ${mentorPairs.endsOn} between ${period.from} and ${period.to} and ${mentorPairs.endsOn} <= ${today}))::int`,
+      running: sql<number>`(count(*) filter (where ${mentorPairs.startsOn} <= ${period.to} and coalesce(${mentorPairs.endedOn}, ${mentorPairs.endsOn}) >= ${period.from}))::int`,
+      // Ended by one of the two, or its time over.
+      ended: sql<number>`(count(*) filter (where coalesce(${mentorPairs.endedOn}, ${mentorPairs.endsOn}) between ${period.from} and ${period.to} and coalesce(${mentorPairs.endedOn}, ${mentorPairs.endsOn}) <= ${today}))::int`,
     })
     .from(mentorPairs)
     .where(isNotNull(mentorPairs.startsOn));

@@ -30,7 +30,7 @@ import {
   type Application,
   type Interest,
 } from './mentoring.service.ts';
-import { answerProposal, currentPairs, findPair, inviteCoordinators, logMeeting, meetingsOf, pairMessages, pairsOf, proposePair, writeToPair, type FoundPair } from './pairs.service.ts';
+import { answerCheckin, answerProposal, currentPairs, dueCheckins, endPair, findPair, inviteCoordinators, logMeeting, meetingsOf, pairMessages, pairsOf, proposePair, writeToPair, type FoundPair } from './pairs.service.ts';
 import { renderMarkdown } from '../markup/markup.ts';
 import { pairActivities, type mentorPairs } from './mentoring.tables.ts';
 
@@ -178,6 +178,8 @@ export function mentoringRouter({ database, config }: AppContext): Router {
       peer: name(found.peer),
       mentor: name(found.mentor),
       inPair: req.user!.id === found.peer.id || req.user!.id === found.mentor.id,
+      due: req.user!.id === found.peer.id || req.user!.id === found.mentor.id ? await dueCheckins(db, req.user!, found) : [],
+      early: Boolean(found.pair.endsOn && new Date().toISOString().slice(0, 10) < found.pair.endsOn),
       invitedBy: invitedBy ? name(invitedBy) : null,
       messages: (await pairMessages(db, found.pair.id)).map((m) => ({ ...m, bodyHtml: renderMarkdown(m.body), mine: m.authorId === req.user!.id })),
       ...formView(req, values, errors),
@@ -197,6 +199,24 @@ export function mentoringRouter({ database, config }: AppContext): Router {
     if (!result.ok && result.kind === 'refused') throw new NotFoundError();
     if (!result.ok) return res.status(422).render('mentoring/pair', await spaceView(req, found, req.body, result.errors));
     await saveAndRedirect(req, res, `/mentoring/pairs/${found.pair.id}#write`);
+  });
+
+  // @route POST /mentoring/pairs/:id/checkins/:months — a check-in answered (rating, note) or skipped
+  router.post('/mentoring/pairs/:id/checkins/:months', async (req, res) => {
+    const found = await readablePair(req);
+    const result = await answerCheckin(db, req.user!, found, Number(req.params.months), req.body, req.body.skip === '1');
+    if (!result.ok && result.kind === 'refused') throw new NotFoundError();
+    if (!result.ok) return res.status(422).render('mentoring/pair', await spaceView(req, found, req.body, result.errors));
+    await saveAndRedirect(req, res, `/mentoring/pairs/${found.pair.id}`, 'mentoring.checkinSaved');
+  });
+
+  // @route POST /mentoring/pairs/:id/end — either of the two ends the pair (early: with a reason), with feedback
+  router.post('/mentoring/pairs/:id/end', async (req, res) => {
+    const found = await readablePair(req);
+    const result = await endPair(db, req.user!, found, req.body);
+    if (!result.ok && result.kind === 'refused') throw new NotFoundError();
+    if (!result.ok) return res.status(422).render('mentoring/pair', await spaceView(req, found, req.body, result.errors));
+    await saveAndRedirect(req, res, '/mentoring', 'mentoring.ended');
   });
 
   // @route POST /mentoring/pairs/:id/invite — either of the two asks the coordinators in (shown and recorded)

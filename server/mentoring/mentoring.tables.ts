@@ -1,6 +1,6 @@
 // The peer-mentor scheme: who coordinates it, the interests people can share, and the
 // applications of peers (who want a mentor) and mentors, waiting to be matched.
-import { boolean, date, index, integer, jsonb, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core';
+import { boolean, date, index, integer, jsonb, pgTable, primaryKey, text, timestamp, uuid } from 'drizzle-orm/pg-core';
 import { users } from '../accounts/accounts.tables.ts';
 
 /** Coordinators match pairs and alone see the applications; admins name them. */
@@ -72,6 +72,9 @@ export const mentorPairs = pgTable(
     proposedAt: timestamp('proposed_at', { withTimezone: true }).notNull().defaultNow(),
     startsOn: date('starts_on', { mode: 'string' }),
     endsOn: date('ends_on', { mode: 'string' }),
+    /** Ended (its time over, or early): when, and why when early. */
+    endedOn: date('ended_on', { mode: 'string' }),
+    endReason: text('end_reason').notNull().default(''),
     /** Either of the pair asked the coordinators into their conversation: who and when (shown to all three). */
     coordinatorInvitedBy: uuid('coordinator_invited_by').references(() => users.id),
     coordinatorInvitedAt: timestamp('coordinator_invited_at', { withTimezone: true }),
@@ -112,4 +115,29 @@ export const mentorPairMessages = pgTable(
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [index('mentor_pair_messages_pair').on(t.pairId, t.createdAt)],
+);
+
+/**
+ * What each of the pair says along the way and at the end: a check-in after 1, 3 and 6 months
+ * (answered or skipped) and the closing feedback (at_months 0). The coordinators see it only as
+ * totals; the words without names.
+ */
+export const mentorPairCheckins = pgTable(
+  'mentor_pair_checkins',
+  {
+    pairId: uuid('pair_id')
+      .notNull()
+      .references(() => mentorPairs.id, { onDelete: 'cascade' }),
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => users.id),
+    /** 1, 3 or 6 for a check-in; 0 for the closing feedback. */
+    atMonths: integer('at_months').notNull(),
+    skipped: boolean('skipped').notNull().default(false),
+    /** How it is going, 1–5. */
+    rating: integer('rating'),
+    note: text('note').notNull().default(''),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.pairId, t.userId, t.atMonths] })],
 );

@@ -9,7 +9,7 @@ import type { DatabaseLike } from '../db/client.ts';
 import type { User } from '../accounts/accounts.service.ts';
 import { users } from '../accounts/accounts.tables.ts';
 import { invalid, parseForm, realDate, type Invalid } from '../validation.ts';
-import { mentorApplications, mentorPairMeetings, mentorPairMessages, mentorPairs, pairActivities } from './mentoring.tables.ts';
+import { mentorApplications, mentorPairCheckins, mentorPairMeetings, mentorPairMessages, mentorPairs, pairActivities } from './mentoring.tables.ts';
 
 type Refused = { ok: false; kind: 'refused'; reason: 'notWaiting' | 'notTrained' };
 
@@ -159,4 +159,60 @@ export async function inviteCoordinators(db: DatabaseLike, member: User, found: 
     .set({ coordinatorInvitedBy: member.id, coordinatorInvitedAt: new Date() })
     .where(and(eq(mentorPairs.id, found.pair.id), isNull(mentorPairs.coordinatorInvitedAt)));
   return true;
+}
+
+/** The check-ins along the way, in months from the start. */
+export const checkinMonths = [1, 3, 6] as const;
+
+function addMonths(day: string, months: number): string {
+  const date = new Date(`${day}T12:00:00Z`);
+  date.setUTCMonth(date.getUTCMonth() + months);
+  return date.toISOString().slice(0, 10);
+}
+
+/** The member's check-ins that are due and not yet answered or skipped (within the pair's months). */
+export async function dueCheckins(db: DatabaseLike, member: User, found: FoundPair, today = new Date().toISOString().slice(0, 10)): Promise<number[]> {
+  if (found.pair.status !== 'active' || !found.pair.startsOn) return [];
+  const done = await db
+    .select({ atMonths: mentorPairCheckins.atMonths })
+    .from(mentorPairCheckins)
+    .where(and(eq(mentorPairCheckins.pairId, found.pair.id), eq(mentorPairCheckins.userId, member.id)));
+  return checkinMonths.filter((months) => months <= found.pair.months && addMonths(found.pair.startsOn!, months) <= today && !done.some((d) => d.atMonths === months));
+}
+
+const checkinForm = z.object({
+  rating: z.preprocess((value) => (value === '' || value === undefined ? null : value), z.coerce.number().int().min(1, 'errors.mentoring.rating').max(5, 'errors.mentoring.rating').nullable()),
+  note: z.string().trim().max(2000, 'errors.mentoring.note').default(''),
+});
+
+/** A check-in answered (a rating and a note, both optional) or skipped: once each. */
+export async function answerCheckin(db: DatabaseLike, member: User, found: FoundPair, atMonths: number, form: unknown, skip: boolean): Promise<{ ok: true } | Invalid | { ok: false; kind: 'refused' }> {
+  if (!(await dueCheckins(db, member, found)).includes(atMonths)) return { ok: false, kind: 'refused' };
+  const parsed = skip ? { ok: true as const, value: { rating: null, note: '' } } : parseForm(checkinForm, form);
+  if (!parsed.ok) return parsed;
+  await db.insert(mentorPairCheckins).values({ pairId: found.pair.id, userId: member.id, atMonths, skipped: skip, rating: parsed.value.rating, note: parsed.value.note }).onConflictDoNothing();
+  return { ok: true };
+}
+
+const endForm = z.object({
+  reason: z.string().trim().max(1000, 'errors.mentoring.note').default(''),
+  rating: checkinForm.shape.rating,
+  feedback: z.string().trim().max(2000, 'errors.mentoring.note').default(''),
+});
+
+/**
+ * Either of the two ends the pair: at its end, or early, with a reason then. Their feedback
+ * (a rating and words, both optional) is kept as the closing check-in.
+ */
+export async function endPair(db: DatabaseLike, member: User, found: FoundPair, form: unknown, today = new Date().toISOString().slice(0, 10)): Promise<{ ok: true } | Invalid | { ok: false; kind: 'refused' }> {
+  if (found.pair.status !== 'active' || (member.id !== found.peer.id && member.id !== found.mentor.id)) return { ok: false, kind: 'refused' };
+  const parsed = parseForm(endForm, form);
+  if (!parsed.ok) return parsed;
+  const early = Boolean(found.pair.endsOn && today < found.pair.endsOn);
+  if (early && !parsed.value.reason) return invalid('reason', 'errors.mentoring.endReason');
+  await db.transaction(async (tx) => {
+    await tx.update(mentorPairs).set({ status: 'ended', endedOn: today, endReason: early ? parsed.value.reason : '' }).where(eq(mentorPairs.id, found.pair.id));
+    await tx.insert(mentorPairCheckins).values({ pairId: found.pair.id, userId: member.id, atMonths: 0, rating: parsed.value.rating, note: parsed.value.feedback }).onConflictDoNothing();
+  });
+  return { ok: true };
 }

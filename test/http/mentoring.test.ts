@@ -3,7 +3,7 @@ import { eq } from 'drizzle-orm';
 import { Client, errorsOf } from '../support/client.ts';
 import { startSetUpNode, type SetUpTestNode } from '../support/set-up-node.ts';
 import { signedIn } from '../support/fixtures.ts';
-import { mentorApplications, mentorInterests, mentorPairs } from '../../server/mentoring/mentoring.tables.ts';
+import { mentorApplications, mentorInterests, mentorPairCheckins, mentorPairs } from '../../server/mentoring/mentoring.tables.ts';
 
 describe('the peer-mentor scheme: applying, waiting lists and who sees them', () => {
   let node: SetUpTestNode;
@@ -152,9 +152,33 @@ describe('the peer-mentor scheme: applying, waiting lists and who sees them', ()
     assert.match(logged.$('.meeting-log').text(), /sports/);
     const berttaToken = (await bertta.get('/mentoring')).$('input[name="_csrf"]').first().attr('value')!;
     assert.equal((await bertta.post(logAction, { _csrf: berttaToken, on: today, activity: 'leisure' })).status, 404, 'only the pair logs');
+
+    // A month on: each is asked how it goes, answers once or skips.
+    const started = new Date(Date.now() - 40 * 86_400_000).toISOString().slice(0, 10);
+    await db().update(mentorPairs).set({ startsOn: started }).where(eq(mentorPairs.id, pair.id));
+    const asked = await ainoClient.get(space);
+    assert.match(asked.$('#checkin').parent().text(), /After 1 month: how is your time together going\?/);
+    await ainoClient.submit(space, { rating: '4', note: 'Hyvä alku' }, `${space}/checkins/1`);
+    await mikkoClient.submit(space, { skip: '1' }, `${space}/checkins/1`);
+    assert.equal((await ainoClient.get(space)).$('#checkin').length, 0, 'answered: not asked again');
+    const spaceToken = (await ainoClient.get(space)).$('input[name="_csrf"]').first().attr('value')!;
+    assert.equal((await ainoClient.post(`${space}/checkins/1`, { _csrf: spaceToken, rating: '2' })).status, 404, 'once');
+    assert.equal((await db().select().from(mentorPairCheckins)).length, 2);
+
+    // Ending early needs a reason; the feedback stays as the closing check-in.
+    const noReason = await ainoClient.submit(space, { rating: '5', feedback: 'Kiitos kaikesta' }, `${space}/end`);
+    assert.equal(noReason.status, 422);
+    assert.match(errorsOf(noReason), /why you end the pair early/);
+    assert.equal(noReason.$('#field-feedback').text(), 'Kiitos kaikesta');
+    const ended = await ainoClient.submit(space, { reason: 'Muutan toiselle paikkakunnalle', rating: '5', feedback: 'Kiitos kaikesta' }, `${space}/end`);
+    assert.match(ended.$('.notice').text(), /The pair has ended/);
+    const [after] = await db().select().from(mentorPairs).where(eq(mentorPairs.id, pair.id));
+    assert.deepEqual([after!.status, after!.endedOn, after!.endReason], ['ended', today, 'Muutan toiselle paikkakunnalle']);
+    assert.match((await mikkoClient.get(space)).$('main').text(), /The pair ended on/);
+
     const admin = await signedIn(node.url, 'admin_anna');
-    const figures = await admin.get(`/admin/figures?from=${today}&to=${today}`);
-    assert.match(figures.$('.pair-figures').text().replace(/\s+/g, ' '), /Pairs started ?fewer than 5 .*Meetings the pairs logged ?1/);
+    const figures = await admin.get(`/admin/figures?from=${started}&to=${today}`);
+    assert.match(figures.$('.pair-figures').text().replace(/\s+/g, ' '), /Pairs started ?fewer than 5 .*Pairs whose time ended ?fewer than 5 .*Meetings the pairs logged ?1/);
   });
 
   it('takes an application back, and keeps applications in the export and out of a deleted account', async () => {
