@@ -30,7 +30,7 @@ import {
   type Application,
   type Interest,
 } from './mentoring.service.ts';
-import { answerCheckin, answerProposal, currentPairs, dueCheckins, endPair, findPair, inviteCoordinators, logMeeting, meetingsOf, pairMessages, pairsOf, proposePair, writeToPair, type FoundPair } from './pairs.service.ts';
+import { answerCheckin, answerProposal, checkinTotals, currentPairs, dueCheckins, endPair, findPair, inviteCoordinators, logMeeting, meetingsOf, pairMessages, pairsOf, proposePair, writeToPair, type FoundPair } from './pairs.service.ts';
 import { renderMarkdown } from '../markup/markup.ts';
 import { pairActivities, type mentorPairs } from './mentoring.tables.ts';
 
@@ -148,7 +148,9 @@ export function mentoringRouter({ database, config }: AppContext): Router {
     }));
     const trained = lists.mentors.filter((row) => row.application.trainedOn).map((row) => ({ value: row.application.id, name: `@${row.username}` }));
     const pairs = (await currentPairs(db)).map(({ pair, peer, mentor }) => ({ ...pair, peer: peer.username, mentor: mentor.username }));
-    return { title: 'mentoring.applicationsTitle', peers, mentors: show(lists.mentors), trained, pairs, ...formView(req, { trainedOn: new Date().toISOString().slice(0, 10) }, proposal?.errors ?? {}) };
+    const threshold = (await getSettings(db))?.smallNumberThreshold ?? 5;
+    const going = await checkinTotals(db, threshold);
+    return { title: 'mentoring.applicationsTitle', peers, mentors: show(lists.mentors), trained, pairs, going, threshold, ...formView(req, { trainedOn: new Date().toISOString().slice(0, 10) }, proposal?.errors ?? {}) };
   };
 
   // @route POST /mentoring/pairs/:id/meetings — one of the pair logs a meeting (a day and what they did)

@@ -216,3 +216,20 @@ export async function endPair(db: DatabaseLike, member: User, found: FoundPair, 
   });
   return { ok: true };
 }
+
+/** How the pairs are going, for the coordinators: per check-in (and the endings) the answers, the mean rating and the notes without names; nothing below the threshold. */
+export async function checkinTotals(db: DatabaseLike, threshold: number) {
+  const rows = await db.select({ atMonths: mentorPairCheckins.atMonths, skipped: mentorPairCheckins.skipped, rating: mentorPairCheckins.rating, note: mentorPairCheckins.note }).from(mentorPairCheckins);
+  return [...checkinMonths, 0].map((atMonths) => {
+    const answered = rows.filter((row) => row.atMonths === atMonths && !row.skipped);
+    const ratings = answered.flatMap((row) => (row.rating === null ? [] : [row.rating]));
+    const shown = answered.length >= threshold;
+    return {
+      atMonths,
+      answered: answered.length,
+      shown,
+      mean: shown && ratings.length ? Math.round((ratings.reduce((sum, r) => sum + r, 0) / ratings.length) * 10) / 10 : null,
+      notes: shown ? answered.flatMap((row) => (row.note ? [row.note] : [])).sort((a, b) => a.localeCompare(b)) : [],
+    };
+  });
+}

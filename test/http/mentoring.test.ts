@@ -176,6 +176,11 @@ describe('the peer-mentor scheme: applying, waiting lists and who sees them', ()
     assert.deepEqual([after!.status, after!.endedOn, after!.endReason], ['ended', today, 'Muutan toiselle paikkakunnalle']);
     assert.match((await mikkoClient.get(space)).$('main').text(), /The pair ended on/);
 
+    // The coordinators see how pairs go only as totals, and nothing of so few answers.
+    const going = (await kaisa.get('/mentoring/applications')).$('#going').parent().text().replace(/\s+/g, ' ');
+    assert.match(going, /After 1 month: 1 answered · fewer than 5: nothing shown/);
+    assert.doesNotMatch(going, /Hyvä alku|Kiitos kaikesta|aino|mikko/);
+
     const admin = await signedIn(node.url, 'admin_anna');
     const figures = await admin.get(`/admin/figures?from=${started}&to=${today}`);
     assert.match(figures.$('.pair-figures').text().replace(/\s+/g, ' '), /Pairs started ?fewer than 5 .*Pairs whose time ended ?fewer than 5 .*Meetings the pairs logged ?1/);
