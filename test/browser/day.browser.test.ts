@@ -11,6 +11,10 @@ import { warnMember } from '../../server/moderation/moderation.service.ts';
 import { unsubscribeUrl } from '../../server/notifications/email.compose.ts';
 import { paths } from '../../server/paths.ts';
 import type { Thread } from '../../server/forums/threads.service.ts';
+import { eq } from 'drizzle-orm';
+import { apply } from '../../server/mentoring/mentoring.service.ts';
+import { answerProposal } from '../../server/mentoring/pairs.service.ts';
+import { mentorApplications, mentorPairs } from '../../server/mentoring/mentoring.tables.ts';
 
 describe('in Chromium: a member’s day (home, "I’m coming", watching, e-mail choices, moderators’ messages, the look)', () => {
   let node: SetUpTestNode;
@@ -169,9 +173,31 @@ describe('in Chromium: a member’s day (home, "I’m coming", watching, e-mail 
     await sini.waitForSelector('text=You are number 1 among those waiting for a mentor.');
     await assertAccessible(sini, 'my mentor application');
 
+    // A trained mentor waits too; the coordinator proposes, both say yes, and the pair has its space.
+    const db = node.database.db;
+    await apply(db, node.people.toinen!, { kind: 'mentor', languages: 'en', remote: 'on', weekdays: '2' });
+    await db.update(mentorApplications).set({ trainedOn: '2026-11-01' }).where(eq(mentorApplications.userId, node.people.toinen!.id));
     const mari = await signIn('mari');
     await mari.goto(`${node.url}/mentoring/applications`);
-    assert.match(await mari.locator('#list-peers').locator('..').innerText(), /sini/);
+    assert.match(await mari.locator('#list-peers').locator('..').innerText(), /sini[\s\S]*Trained mentors who fit: @toinen/);
     await assertAccessible(mari, 'waiting lists');
+    await mari.locator('details.propose summary').first().click();
+    await mari.getByLabel('Message to both').fill('Teillä on yhteinen kieli ja tiistai.');
+    await mari.getByRole('button', { name: 'Send the proposal' }).click();
+    await mari.waitForSelector('text=The proposal was sent to both.');
+    await assertAccessible(mari, 'pairs and proposals');
+
+    await sini.goto(`${node.url}/mentoring`);
+    await assertAccessible(sini, 'a proposal');
+    await sini.getByRole('button', { name: "Yes, let's meet" }).click();
+    await sini.waitForSelector('text=Thank you. The pair starts when the other says yes too.');
+    const [pair] = await db.select().from(mentorPairs);
+    await answerProposal(db, node.people.toinen!, pair!.id, true);
+    await sini.goto(`${node.url}/mentoring`);
+    await sini.getByRole('link', { name: 'Our conversation' }).click();
+    await sini.getByLabel('Message').fill('Hei! Tiistaina?');
+    await sini.getByRole('button', { name: 'Send', exact: true }).click();
+    await sini.waitForSelector('.messages li');
+    await assertAccessible(sini, 'the pair’s conversation');
   });
 });
