@@ -41,9 +41,15 @@ export function findThread(db: DatabaseLike, id: string, readerId?: string): Pro
 
 /** A thread by what its address says: its short number ("123-its-title"), or its id (older links). */
 export function findThreadAt(db: DatabaseLike, segment: string, readerId?: string): Promise<FoundThread | undefined> {
+  const key = threadKey(segment);
+  return key ? findThreadWhere(db, key.by, key.key, readerId) : Promise.resolve(undefined);
+}
+
+/** What an address's segment names: an id, or a number (with or without words); an id first, as one may begin with eight digits and a dash. */
+export function threadKey(segment: string): { by: 'id'; key: string } | { by: 'number'; key: number } | null {
+  if (isUuid(segment)) return { by: 'id', key: segment };
   const number = /^(\d{1,9})(?:-|$)/.exec(segment)?.[1];
-  if (number) return findThreadWhere(db, 'number', Number(number), readerId);
-  return isUuid(segment) ? findThreadWhere(db, 'id', segment, readerId) : Promise.resolve(undefined);
+  return number ? { by: 'number', key: Number(number) } : null;
 }
 
 async function findThreadWhere(db: DatabaseLike, by: 'id' | 'number', key: string | number, readerId?: string): Promise<FoundThread | undefined> {
