@@ -4,6 +4,7 @@
 // waiting lists at the place they had.
 import { aliasedTable, and, desc, eq, inArray, isNull, or } from 'drizzle-orm';
 import { authorNameOf } from '../access.sql.ts';
+import { meanToTenth } from '../statistics.ts';
 import { z } from 'zod';
 import type { DatabaseLike } from '../db/client.ts';
 import type { User } from '../accounts/accounts.service.ts';
@@ -228,7 +229,7 @@ export async function checkinTotals(db: DatabaseLike, threshold: number) {
       atMonths,
       answered: answered.length,
       shown,
-      mean: shown && ratings.length ? Math.round((ratings.reduce((sum, r) => sum + r, 0) / ratings.length) * 10) / 10 : null,
+      mean: shown ? meanToTenth(ratings) : null,
       notes: shown ? answered.flatMap((row) => (row.note ? [row.note] : [])).sort((a, b) => a.localeCompare(b)) : [],
     };
   });

@@ -11,6 +11,7 @@ import { groupMembers, groups } from '../groups/groups.tables.ts';
 import { invalid, parseForm, singleLine, type Invalid } from '../validation.ts';
 import { questionnaireAnswers, questionnaireItems, questionnaireResponses, questionnaireRounds, questionnaires, roundKinds } from './questionnaires.tables.ts';
 import { templateItems, templateNames, type TemplateName } from './templates.ts';
+import { meanToTenth, roundToTenth } from '../statistics.ts';
 
 export type Questionnaire = typeof questionnaires.$inferSelect;
 export type Item = typeof questionnaireItems.$inferSelect;
@@ -218,7 +219,6 @@ export type ItemResult = {
 export type RoundResult = { round: Round; answered: number; skipped: number; shown: boolean; items: ItemResult[] };
 export type Change = { prompt: string; n: number; start: number; end: number; change: number };
 
-const oneDecimal = (n: number) => Math.round(n * 10) / 10;
 
 /** Aggregates per round, and start against end over the people who answered both; nothing below the threshold. */
 export async function results(db: DatabaseLike, found: Found, threshold: number): Promise<{ rounds: RoundResult[]; change: { shown: boolean; n: number; items: Change[] } | null }> {
@@ -239,7 +239,7 @@ export async function results(db: DatabaseLike, found: Found, threshold: number)
             prompt: item.prompt,
             kind: item.kind,
             n: given.length,
-            mean: item.kind === 'scale' && values.length ? oneDecimal(values.reduce((s, v) => s + v, 0) / values.length) : null,
+            mean: item.kind === 'scale' ? meanToTenth(values) : null,
             distribution:
               item.kind === 'scale'
                 ? Array.from({ length: item.scaleMax ?? 5 }, (_, i) => ({ label: String(i + 1), count: values.filter((v) => v === i + 1).length }))
@@ -271,7 +271,7 @@ export async function results(db: DatabaseLike, found: Found, threshold: number)
             return s !== null && e !== null ? [[s, e] as const] : [];
           });
           const mean = (pick: 0 | 1) => (pairs.length ? pairs.reduce((sum, pair) => sum + pair[pick], 0) / pairs.length : 0);
-          return { prompt: item.prompt, n: pairs.length, start: oneDecimal(mean(0)), end: oneDecimal(mean(1)), change: oneDecimal(mean(1) - mean(0)) };
+          return { prompt: item.prompt, n: pairs.length, start: roundToTenth(mean(0)), end: roundToTenth(mean(1)), change: roundToTenth(mean(1) - mean(0)) };
         })
         .filter((change) => change.n >= threshold);
   return { rounds, change: { shown, n: both.length, items } };
