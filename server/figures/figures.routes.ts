@@ -8,6 +8,7 @@ import { parseForm, realDate, type FieldErrors } from '../validation.ts';
 import { formView } from '../web/forms.ts';
 import { toCsv } from '../web/csv.ts';
 import { saveAndRedirect } from '../web/session.ts';
+import { roundName } from '../questionnaires/questionnaires.routes.ts';
 import { figuresFor, type Figures, type PeopleCount, type Period } from './figures.queries.ts';
 
 const day = z.string('errors.figures.date').refine(realDate, 'errors.figures.date');
@@ -45,6 +46,7 @@ export function figuresRouter({ database }: AppContext): Router {
     res.status(asked.ok ? 200 : 422).render('admin/figures', {
       title: 'admin.figures.title',
       figures,
+      questionnaires: figures ? questionnairesView(figures, translator(req.locale)) : [],
       period: asked.ok ? asked.period : null,
       threshold: await threshold(),
       ...formView(req, asked.ok ? { ...asked.period, smallNumberThreshold: await threshold() } : { ...req.query, smallNumberThreshold: await threshold() }, asked.ok ? {} : asked.errors),
@@ -69,9 +71,11 @@ export function figuresRouter({ database }: AppContext): Router {
     const result = await saveSettingsForm(db, thresholdForm, req.body);
     if (!result.ok) {
       const period = defaultPeriod();
+      const figures = await figuresFor(db, period, await threshold());
       return res.status(422).render('admin/figures', {
         title: 'admin.figures.title',
-        figures: await figuresFor(db, period, await threshold()),
+        figures,
+        questionnaires: questionnairesView(figures, translator(req.locale)),
         period,
         threshold: await threshold(),
         ...formView(req, { ...period, ...req.body }, result.errors),
@@ -83,8 +87,13 @@ export function figuresRouter({ database }: AppContext): Router {
   return router;
 }
 
+/** Rounds and whose questionnaire in the reader's words. */
+function questionnairesView(figures: Figures, t: ReturnType<typeof translator>) {
+  return figures.questionnaires.map((q) => ({ ...q, whose: q.group ?? t('mentoring.title'), rounds: q.rounds.map((round) => ({ ...round, label: roundName(round.name, t) })) }));
+}
+
 function peopleText(count: PeopleCount, t: ReturnType<typeof translator>): string {
-  return 'n' in count ? String(count.n) : t('admin.figures.fewerThan', { n: count.fewerThan });
+  return 'n' in count ? String(count.n) : 'fewerThan' in count ? t('admin.figures.fewerThan', { n: count.fewerThan }) : t('admin.figures.withheld');
 }
 
 /** One row a group, then the total. */
@@ -96,6 +105,17 @@ function csvOf(figures: Figures, t: ReturnType<typeof translator>): string {
     const p = figures.pairs;
     rows.push([], [t('admin.figures.pairsTitle')]);
     rows.push([t('admin.figures.pairs.started'), peopleText(p.started, t)], [t('admin.figures.pairs.running'), peopleText(p.running, t)], [t('admin.figures.pairs.ended'), peopleText(p.ended, t)], [t('admin.figures.pairs.meetingsLogged'), p.meetingsLogged]);
+  }
+  if (figures.questionnaires.length) {
+    rows.push([], [t('admin.figures.questionnairesTitle')], ['questionnaire', 'group', 'round', 'answered'].map((key) => t(`admin.figures.questionnaireColumns.${key}`)));
+    for (const q of figures.questionnaires) {
+      for (const round of q.rounds) rows.push([q.title, q.group ?? t('mentoring.title'), roundName(round.name, t), peopleText(round.answered, t)]);
+    }
+    const changes = figures.questionnaires.filter((q) => q.change?.items.length);
+    if (changes.length) {
+      rows.push([], ['questionnaire', 'group', 'item', 'bothAnswered', 'start', 'end', 'change'].map((key) => t(`admin.figures.questionnaireColumns.${key}`)));
+      for (const q of changes) for (const item of q.change!.items) rows.push([q.title, q.group ?? t('mentoring.title'), item.prompt, item.n, item.start, item.end, item.change]);
+    }
   }
   return toCsv([header, ...rows]);
 }

@@ -6,7 +6,7 @@ import { formView } from '../web/forms.ts';
 import { placeText } from '../groups/group-view.ts';
 import { conversationsWithNews, myGroups, nextPublicMeetings, requestsToAnswer } from './home.queries.ts';
 import { roundsWaitingFor } from '../questionnaires/questionnaires.service.ts';
-import { pairsOf } from '../mentoring/pairs.service.ts';
+import { dueCheckins, pairsOf } from '../mentoring/pairs.service.ts';
 
 export function homeRouter({ database }: AppContext): Router {
   const db = database.db;
@@ -29,7 +29,11 @@ export function homeRouter({ database }: AppContext): Router {
     const conversations = await conversationsWithNews(db, user);
     const requests = await requestsToAnswer(db, user);
     const questionnaires = await roundsWaitingFor(db, user);
-    const proposals = (await pairsOf(db, user)).filter(({ pair, peer }) => pair.status === 'proposed' && !(peer.id === user.id ? pair.peerAnswer : pair.mentorAnswer));
+    const pairs = await pairsOf(db, user);
+    const proposals = pairs.filter(({ pair, peer }) => pair.status === 'proposed' && !(peer.id === user.id ? pair.peerAnswer : pair.mentorAnswer));
+    // A check-in due in a running pair waits here until answered or skipped.
+    const checkins: { pairId: string; months: number }[] = [];
+    for (const row of pairs.filter(({ pair }) => pair.status === 'active')) for (const months of await dueCheckins(db, user, row)) checkins.push({ pairId: row.pair.id, months });
     res.render('pages/home', {
       title: 'home.title',
       noticeHtml: settings.notice ? renderMarkdown(settings.notice) : '',
@@ -44,6 +48,7 @@ export function homeRouter({ database }: AppContext): Router {
       requests,
       questionnaires,
       proposals,
+      checkins,
       queue: isStaff(user) ? res.locals.viewer.queue : null,
       ...formView(req),
     });

@@ -7,6 +7,7 @@ import { groupLanguages } from '../groups/groups.tables.ts';
 import { weekdayNames } from '../groups/group-view.ts';
 import { findMunicipality, municipalityOptions, placeName, regionOptions } from '../groups/municipalities.ts';
 import { formView } from '../web/forms.ts';
+import { markPairRead } from '../notifications/notifications.service.ts';
 import { idParam } from '../web/params.ts';
 import { saveAndRedirect } from '../web/session.ts';
 import type { FieldErrors } from '../validation.ts';
@@ -30,7 +31,7 @@ import {
   type Application,
   type Interest,
 } from './mentoring.service.ts';
-import { answerCheckin, answerProposal, checkinTotals, currentPairs, dueCheckins, endPair, findPair, inviteCoordinators, logMeeting, meetingsOf, pairMessages, pairsOf, proposePair, writeToPair, type FoundPair } from './pairs.service.ts';
+import { answerCheckin, answerProposal, changePairMonths, checkinTotals, closePair, currentPairs, dueCheckins, endPair, findPair, inviteCoordinators, logMeeting, meetingsOf, pairMessages, pairsOf, proposePair, writeToPair, type FoundPair } from './pairs.service.ts';
 import { renderMarkdown } from '../markup/markup.ts';
 import { pairActivities, type mentorPairs } from './mentoring.tables.ts';
 
@@ -124,7 +125,10 @@ export function mentoringRouter({ database, config }: AppContext): Router {
     await saveAndRedirect(req, res, '/mentoring', `mentoring.answers.${result.status}`);
   });
 
-  const applicationsView = async (req: Request, proposal: { peer: string; values: Record<string, unknown>; errors: FieldErrors } | null = null) => {
+  /** A form on the coordinators' page that came back with errors: a proposal for a mentee, or a change to a running pair. */
+  type Returned = { peer?: string; pair?: string; values: Record<string, unknown>; errors: FieldErrors };
+  const applicationsView = async (req: Request, returned: Returned | null = null) => {
+    const proposal = returned?.peer ? returned : null;
     const interests = await listInterests(db);
     const lists = await waitingLists(db);
     const show = (rows: typeof lists.peers) => rows.map((row) => ({ ...described(row.application, interests, req.locale), username: row.username, displayName: row.displayName }));
@@ -147,10 +151,15 @@ export function mentoringRouter({ database, config }: AppContext): Router {
       })),
     }));
     const trained = lists.mentors.filter((row) => row.application.trainedOn).map((row) => ({ value: row.application.id, name: `@${row.username}` }));
-    const pairs = (await currentPairs(db)).map(({ pair, peer, mentor }) => ({ ...pair, peer: peer.username, mentor: mentor.username }));
+    const pairs = (await currentPairs(db)).map(({ pair, peer, mentor }) => ({
+      ...pair,
+      peer: peer.username,
+      mentor: mentor.username,
+      change: returned?.pair === pair.id ? returned : { values: { months: String(pair.months) }, errors: {} },
+    }));
     const threshold = (await getSettings(db))?.smallNumberThreshold ?? 5;
     const going = await checkinTotals(db, threshold);
-    return { title: 'mentoring.applicationsTitle', peers, mentors: show(lists.mentors), trained, pairs, going, threshold, ...formView(req, { trainedOn: new Date().toISOString().slice(0, 10) }, proposal?.errors ?? {}) };
+    return { title: 'mentoring.applicationsTitle', summary: returned?.pair ? 'mentoring.pairChangeInvalid' : 'mentoring.proposalInvalid', peers, mentors: show(lists.mentors), trained, pairs, going, threshold, ...formView(req, { trainedOn: new Date().toISOString().slice(0, 10) }, returned?.errors ?? {}) };
   };
 
   // @route POST /mentoring/pairs/:id/meetings — one of the pair logs a meeting (a day and what they did)
@@ -191,6 +200,7 @@ export function mentoringRouter({ database, config }: AppContext): Router {
   // @route GET /mentoring/pairs/:id — the pair's own conversation
   router.get('/mentoring/pairs/:id', async (req, res) => {
     const found = await readablePair(req);
+    await markPairRead(db, req.user!.id, found.pair.id);
     res.render('mentoring/pair', await spaceView(req, found));
   });
 
@@ -238,9 +248,27 @@ export function mentoringRouter({ database, config }: AppContext): Router {
   router.post('/mentoring/applications/:id/propose', async (req, res) => {
     await coordinating(req);
     const peer = idParam(req);
-    const result = await proposePair(db, peer, req.body);
+    const result = await proposePair(db, req.user!, peer, req.body);
     if (!result.ok && result.kind === 'invalid') return res.status(422).render('mentoring/applications', await applicationsView(req, { peer, values: req.body, errors: result.errors }));
     await saveAndRedirect(req, res, '/mentoring/applications', result.ok ? 'mentoring.proposed' : `mentoring.refused.${result.reason}`);
+  });
+
+  // @route POST /mentoring/pairs/:id/months — a coordinator changes how long a running pair runs
+  router.post('/mentoring/pairs/:id/months', async (req, res) => {
+    await coordinating(req);
+    const result = await changePairMonths(db, idParam(req), req.body);
+    if (!result.ok && result.kind === 'refused') throw new NotFoundError();
+    if (!result.ok) return res.status(422).render('mentoring/applications', await applicationsView(req, { pair: idParam(req), values: req.body, errors: result.errors }));
+    await saveAndRedirect(req, res, '/mentoring/applications#pairs', 'mentoring.monthsChanged');
+  });
+
+  // @route POST /mentoring/pairs/:id/close — a coordinator ends a running pair, with a reason
+  router.post('/mentoring/pairs/:id/close', async (req, res) => {
+    await coordinating(req);
+    const result = await closePair(db, idParam(req), req.body);
+    if (!result.ok && result.kind === 'refused') throw new NotFoundError();
+    if (!result.ok) return res.status(422).render('mentoring/applications', await applicationsView(req, { pair: idParam(req), values: req.body, errors: result.errors }));
+    await saveAndRedirect(req, res, '/mentoring/applications#pairs', 'mentoring.closedByCoordinator');
   });
 
   // @route POST /mentoring/applications/:id/training — a mentor completed the training

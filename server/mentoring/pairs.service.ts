@@ -10,6 +10,7 @@ import type { DatabaseLike } from '../db/client.ts';
 import type { User } from '../accounts/accounts.service.ts';
 import { users } from '../accounts/accounts.tables.ts';
 import { invalid, parseForm, realDate, type Invalid } from '../validation.ts';
+import { notifyPair } from '../notifications/notifications.service.ts';
 import { mentorApplications, mentorPairCheckins, mentorPairMeetings, mentorPairMessages, mentorPairs, pairActivities } from './mentoring.tables.ts';
 
 type Refused = { ok: false; kind: 'refused'; reason: 'notWaiting' | 'notTrained' };
@@ -21,7 +22,7 @@ const proposalForm = z.object({
 });
 
 /** A coordinator proposes a pair: both must be waiting, the mentor trained. */
-export async function proposePair(db: DatabaseLike, peerApplicationId: string, form: unknown): Promise<{ ok: true } | Invalid | Refused> {
+export async function proposePair(db: DatabaseLike, coordinator: User, peerApplicationId: string, form: unknown): Promise<{ ok: true } | Invalid | Refused> {
   const parsed = parseForm(proposalForm, form);
   if (!parsed.ok) return parsed;
   return db.transaction(async (tx) => {
@@ -34,8 +35,9 @@ export async function proposePair(db: DatabaseLike, peerApplicationId: string, f
     const mentor = both.find((a) => a.id === parsed.value.mentorApplicationId && a.kind === 'mentor');
     if (!peer || !mentor || peer.status !== 'waiting' || mentor.status !== 'waiting') return { ok: false as const, kind: 'refused' as const, reason: 'notWaiting' as const };
     if (!mentor.trainedOn) return { ok: false as const, kind: 'refused' as const, reason: 'notTrained' as const };
-    await tx.insert(mentorPairs).values({ peerApplicationId: peer.id, mentorApplicationId: mentor.id, message: parsed.value.message, months: parsed.value.months });
+    const [pair] = await tx.insert(mentorPairs).values({ peerApplicationId: peer.id, mentorApplicationId: mentor.id, message: parsed.value.message, months: parsed.value.months }).returning({ id: mentorPairs.id });
     await tx.update(mentorApplications).set({ status: 'proposed' }).where(inArray(mentorApplications.id, [peer.id, mentor.id]));
+    await notifyPair(tx, coordinator.id, pair!.id, 'pair_proposed', [peer.userId, mentor.userId]);
     return { ok: true as const };
   });
 }
@@ -148,7 +150,10 @@ export async function writeToPair(db: DatabaseLike, author: User, found: FoundPa
   if (found.pair.status !== 'active') return { ok: false, kind: 'refused' };
   const parsed = parseForm(messageForm, form);
   if (!parsed.ok) return parsed;
-  await db.insert(mentorPairMessages).values({ pairId: found.pair.id, authorId: author.id, body: parsed.value.body });
+  await db.transaction(async (tx) => {
+    await tx.insert(mentorPairMessages).values({ pairId: found.pair.id, authorId: author.id, body: parsed.value.body });
+    await notifyPair(tx, author.id, found.pair.id, 'pair_message', [found.peer.id, found.mentor.id]);
+  });
   return { ok: true };
 }
 
@@ -216,6 +221,32 @@ export async function endPair(db: DatabaseLike, member: User, found: FoundPair, 
     await tx.insert(mentorPairCheckins).values({ pairId: found.pair.id, userId: member.id, atMonths: 0, rating: parsed.value.rating, note: parsed.value.feedback }).onConflictDoNothing();
   });
   return { ok: true };
+}
+
+const monthsForm = proposalForm.pick({ months: true });
+
+/** A coordinator lengthens or shortens a running pair's time: its months from the start, and so its end. */
+export async function changePairMonths(db: DatabaseLike, pairId: string, form: unknown): Promise<{ ok: true } | Invalid | { ok: false; kind: 'refused' }> {
+  const parsed = parseForm(monthsForm, form);
+  if (!parsed.ok) return parsed;
+  const [pair] = await db.select().from(mentorPairs).where(and(eq(mentorPairs.id, pairId), eq(mentorPairs.status, 'active')));
+  if (!pair?.startsOn) return { ok: false, kind: 'refused' };
+  await db.update(mentorPairs).set({ months: parsed.value.months, endsOn: addMonths(pair.startsOn, parsed.value.months) }).where(eq(mentorPairs.id, pairId));
+  return { ok: true };
+}
+
+const closeForm = z.object({ reason: z.string().trim().min(1, 'errors.mentoring.closeReason').max(1000, 'errors.mentoring.note') });
+
+/** A coordinator ends a running pair (say, when one of the two has moved away), always with a reason. */
+export async function closePair(db: DatabaseLike, pairId: string, form: unknown, today = new Date().toISOString().slice(0, 10)): Promise<{ ok: true } | Invalid | { ok: false; kind: 'refused' }> {
+  const parsed = parseForm(closeForm, form);
+  if (!parsed.ok) return parsed;
+  const [ended] = await db
+    .update(mentorPairs)
+    .set({ status: 'ended', endedOn: today, endReason: parsed.value.reason })
+    .where(and(eq(mentorPairs.id, pairId), eq(mentorPairs.status, 'active')))
+    .returning({ id: mentorPairs.id });
+  return ended ? { ok: true } : { ok: false, kind: 'refused' };
 }
 
 /** How the pairs are going, for the coordinators: per check-in (and the endings) the answers, the mean rating and the notes without names; nothing below the threshold. */

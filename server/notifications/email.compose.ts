@@ -5,10 +5,10 @@ import { createHmac, timingSafeEqual } from 'node:crypto';
 import type { Locale } from '../config.ts';
 import { translator } from '../i18n/i18n.ts';
 import type { NotificationItem } from './notifications.service.ts';
-import type { EmailKind, NotificationKind, GroupNoticeKind, ModerationNoticeKind } from './notifications.tables.ts';
+import type { EmailKind, NotificationKind, GroupNoticeKind, ModerationNoticeKind, PairNoticeKind } from './notifications.tables.ts';
 import { noticeLine } from './notice-text.ts';
 
-type AnyNoticeKind = NotificationKind | GroupNoticeKind | ModerationNoticeKind;
+type AnyNoticeKind = NotificationKind | GroupNoticeKind | ModerationNoticeKind | PairNoticeKind;
 
 /** Which e-mail choice each notice kind belongs to. */
 export const emailKindOf: Record<AnyNoticeKind, EmailKind> = {
@@ -27,6 +27,8 @@ export const emailKindOf: Record<AnyNoticeKind, EmailKind> = {
   post_approved: 'moderators',
   post_removed: 'moderators',
   member_answered: 'moderators',
+  pair_proposed: 'mentoring',
+  pair_message: 'mentoring',
 };
 
 /** What an unsubscribe link stops: one choice, or the daily digest (all e-mail). */

@@ -6,7 +6,7 @@ import { users } from '../accounts/accounts.tables.ts';
 import { groupMembers, groups } from '../groups/groups.tables.ts';
 import type { User } from '../accounts/accounts.service.ts';
 import { forums, posts, threads } from '../forums/forums.tables.ts';
-import { emailKinds, notifications, notificationSettings, notificationKinds, type EmailKind, type GroupNoticeKind, type ModerationNoticeKind, type NotificationKind, type PreferenceKind } from './notifications.tables.ts';
+import { emailKinds, notifications, notificationSettings, notificationKinds, type EmailKind, type GroupNoticeKind, type ModerationNoticeKind, type NotificationKind, type PairNoticeKind, type PreferenceKind } from './notifications.tables.ts';
 import { mutedAmong } from '../forums/watching.service.ts';
 import { mutes } from '../moderation/moderation.tables.ts';
 import { canSeeForum, isRemote, isStaff } from '../access.ts';
@@ -132,6 +132,8 @@ function openableBy(reader: User): SQL {
       and(inArray(notifications.kind, ['post_removed', 'post_approved']), isNotNull(posts.id)),
       isNotNull(groups.id),
       eq(notifications.kind, 'moderator_message'),
+      // The pair's two were told; the notice goes with the pair.
+      isNotNull(notifications.pairId),
       // Told only to moderators when they were told; one who is no longer a moderator cannot open it.
       and(eq(notifications.kind, 'member_answered'), isStaff(reader) ? sql`true` : sql`false`),
     ),
@@ -152,7 +154,7 @@ export async function unreadCount(db: DatabaseLike, reader: User): Promise<numbe
 
 export type NotificationItem = {
   ids: string[];
-  kind: NotificationKind | GroupNoticeKind | ModerationNoticeKind;
+  kind: NotificationKind | GroupNoticeKind | ModerationNoticeKind | PairNoticeKind;
   /** Null for a deleted member. */
   actors: (string | null)[];
   /** What the notice is about: a conversation's title or a group's name, and where to go. */
@@ -163,6 +165,8 @@ export type NotificationItem = {
   meetingOn: string | null;
   /** The post it is about, for the post kinds. */
   postId: string | null;
+  /** The mentor pair it is about, for the pair kinds. */
+  pairId: string | null;
   unread: boolean;
   createdAt: Date;
 };
@@ -193,6 +197,7 @@ export async function listNotifications(db: DatabaseLike, reader: User): Promise
       groupName: groups.name,
       reply: groupMembers.reply,
       meetingOn: notifications.meetingOn,
+      pairId: notifications.pairId,
     })
     .from(notifications)
     .leftJoin(posts, eq(posts.id, notifications.postId))
@@ -224,6 +229,7 @@ export async function listNotifications(db: DatabaseLike, reader: User): Promise
       reply: row.reply || null,
       meetingOn: row.meetingOn,
       postId: row.postId,
+      pairId: row.pairId,
       unread: row.readAt === null,
       createdAt: row.createdAt,
     };
@@ -252,6 +258,33 @@ export async function notifyModeration(db: DatabaseLike, actorId: string, userId
   await db.insert(notifications).values({ userId, kind, postId, actorId });
 }
 
+/**
+ * Tells the two of a mentor pair (or one of them): a pair was proposed, or the other wrote in their
+ * conversation; while one message notice waits unread, later messages add none.
+ */
+export async function notifyPair(db: DatabaseLike, actorId: string, pairId: string, kind: PairNoticeKind, userIds: string[]): Promise<void> {
+  // One after another: this runs inside the writer's transaction.
+  for (const userId of userIds.filter((id) => id !== actorId)) {
+    if (kind === 'pair_message') {
+      const [waiting] = await db
+        .select({ id: notifications.id })
+        .from(notifications)
+        .where(and(eq(notifications.userId, userId), eq(notifications.pairId, pairId), eq(notifications.kind, 'pair_message'), isNull(notifications.readAt)))
+        .limit(1);
+      if (waiting) continue;
+    }
+    await db.insert(notifications).values({ userId, kind, pairId, actorId });
+  }
+}
+
+/** The reader opened the pair's conversation: its message notices are read. */
+export async function markPairRead(db: DatabaseLike, userId: string, pairId: string): Promise<void> {
+  await db
+    .update(notifications)
+    .set({ readAt: new Date() })
+    .where(and(eq(notifications.userId, userId), eq(notifications.pairId, pairId), eq(notifications.kind, 'pair_message'), isNull(notifications.readAt)));
+}
+
 /** Marks one notification (and its group) read and says where it leads. */
 export async function openNotification(db: DatabaseLike, userId: string, id: string): Promise<string | null> {
   const [row] = await db
@@ -278,6 +311,8 @@ export async function openNotification(db: DatabaseLike, userId: string, id: str
     .set({ readAt: new Date() })
     .where(and(eq(notifications.userId, userId), sameGroup, isNull(notifications.readAt)));
   if (notice.kind === 'moderator_message') return '/moderator-messages';
+  if (notice.kind === 'pair_proposed') return '/mentoring#pairs';
+  if (notice.kind === 'pair_message' && notice.pairId) return `/mentoring/pairs/${notice.pairId}`;
   if (notice.kind === 'member_answered') return `/moderation/members/${encodeURIComponent(actorUsername)}#messages`;
   // Several new posts read from the first one not yet read.
   if (notice.kind === 'watched' && thread) return `${paths.thread(thread)}/unread`;

@@ -1,8 +1,9 @@
-// Notices to members: about posts (replies, quotes, mentions, reactions), groups and moderation.
+// Notices to members: about posts (replies, quotes, mentions, reactions), groups, moderation and mentor pairs.
 import { boolean, date, index, integer, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 import { users } from '../accounts/accounts.tables.ts';
 import { groups } from '../groups/groups.tables.ts';
 import { posts } from '../forums/forums.tables.ts';
+import { mentorPairs } from '../mentoring/mentoring.tables.ts';
 
 /** Kinds a member can switch off in their settings. */
 export const notificationKinds = ['reply', 'quote', 'mention', 'reaction'] as const;
@@ -16,6 +17,9 @@ export type GroupNoticeKind = (typeof groupNoticeKinds)[number];
 /** From the moderators: a message (warning), or that a held post was let through; to them, a member's answer. Always sent. */
 export const moderationNoticeKinds = ['moderator_message', 'post_approved', 'post_removed', 'member_answered'] as const;
 export type ModerationNoticeKind = (typeof moderationNoticeKinds)[number];
+/** To the two of a mentor pair: a pair proposed to them, a new message in their conversation (never its words). Always sent. */
+export const pairNoticeKinds = ['pair_proposed', 'pair_message'] as const;
+export type PairNoticeKind = (typeof pairNoticeKinds)[number];
 
 export const notifications = pgTable(
   'notifications',
@@ -24,11 +28,13 @@ export const notifications = pgTable(
     userId: uuid('user_id')
       .notNull()
       .references(() => users.id),
-    kind: text('kind', { enum: [...postNoticeKinds, ...groupNoticeKinds, ...moderationNoticeKinds] }).notNull(),
+    kind: text('kind', { enum: [...postNoticeKinds, ...groupNoticeKinds, ...moderationNoticeKinds, ...pairNoticeKinds] }).notNull(),
     /** Set for the post kinds. */
     postId: uuid('post_id').references(() => posts.id),
     /** Set for the group kinds. */
     groupId: uuid('group_id').references(() => groups.id, { onDelete: 'cascade' }),
+    /** Set for the pair kinds: gone with the pair. */
+    pairId: uuid('pair_id').references(() => mentorPairs.id, { onDelete: 'cascade' }),
     /** For the meeting kinds: which meeting (the group's local date). */
     meetingOn: date('meeting_on', { mode: 'string' }),
     actorId: uuid('actor_id')
@@ -43,7 +49,7 @@ export const notifications = pgTable(
 );
 
 /** What a member can have by e-mail, each a few notice kinds; also what one unsubscribe link stops. */
-export const emailKinds = ['replies', 'mentions', 'strength', 'watching', 'groups', 'meetings', 'moderators'] as const;
+export const emailKinds = ['replies', 'mentions', 'strength', 'watching', 'groups', 'meetings', 'moderators', 'mentoring'] as const;
 export type EmailKind = (typeof emailKinds)[number];
 
 /** Which notifications a member wants; a missing row means the defaults. */

@@ -3,15 +3,16 @@ import type { AppContext } from '../context.ts';
 import { canManageGroup, requireSignedIn } from '../access.ts';
 import { BadRequestError, NotFoundError } from '../errors.ts';
 import { getSettings } from '../admin/settings.service.ts';
-import { findGroupBySlug, relationOf, type Group } from '../groups/groups.service.ts';
+import { findGroupBySlug, relationOf } from '../groups/groups.service.ts';
+import { isCoordinator } from '../mentoring/mentoring.service.ts';
 import { translator } from '../i18n/i18n.ts';
 import { formView } from '../web/forms.ts';
 import { toCsv } from '../web/csv.ts';
 import { idParam, textParam } from '../web/params.ts';
 import { saveAndRedirect } from '../web/session.ts';
 import { paths } from '../paths.ts';
-import type { FieldErrors } from '../validation.ts';
-import { roundKinds } from './questionnaires.tables.ts';
+import type { FieldErrors, Invalid } from '../validation.ts';
+import { roundAudiences, roundKinds } from './questionnaires.tables.ts';
 import { templateNames } from './templates.ts';
 import {
   addItem,
@@ -27,6 +28,7 @@ import {
   roundFor,
   roundsWaitingFor,
   type Found,
+  type Owner,
 } from './questionnaires.service.ts';
 
 /** A round's name as the reader reads it: start, middle and end in their language, any other as written. */
@@ -34,130 +36,156 @@ export function roundName(name: string, t: ReturnType<typeof translator>): strin
   return (roundKinds as readonly string[]).includes(name) ? t(`questionnaires.rounds.${name}`) : name;
 }
 
+/** Whose questionnaires a page is about, and where they live. */
+type Owning = { owner: Owner; name: string; href: string; base: string; scheme: boolean };
+
 export function questionnairesRouter({ database }: AppContext): Router {
   const db = database.db;
   const router = Router();
-  router.use(['/groups/:slug/questionnaires', '/questionnaires'], requireSignedIn);
-
-  /** The group, for those who run it; anyone else finds nothing here, as if it did not exist. */
-  const led = async (req: Request): Promise<Group> => {
-    const group = await findGroupBySlug(db, textParam(req, 'slug'));
-    if (!group || !canManageGroup(req.user, await relationOf(db, group.id, req.user!.id))) throw new NotFoundError();
-    return group;
-  };
-  const questionnaireOf = async (req: Request): Promise<{ group: Group; found: Found }> => {
-    const group = await led(req);
-    const found = await findQuestionnaire(db, group.id, idParam(req));
-    if (!found) throw new NotFoundError();
-    return { group, found };
-  };
-  const base = (group: Group) => `${paths.group(group)}/questionnaires`;
+  router.use(['/groups/:slug/questionnaires', '/mentoring/questionnaires', '/questionnaires'], requireSignedIn);
   const threshold = async () => (await getSettings(db))?.smallNumberThreshold ?? 5;
 
-  const listView = async (req: Request, group: Group, values: Record<string, unknown> = {}, errors: FieldErrors = {}) => ({
-    title: 'questionnaires.title',
-    group,
-    questionnaires: await listQuestionnaires(db, group.id),
-    templates: templateNames,
-    ...formView(req, values, errors),
-  });
-
-  // @route GET /groups/:slug/questionnaires — the group's questionnaires, for its peer leaders
-  router.get('/groups/:slug/questionnaires', async (req, res) => res.render('questionnaires/list', await listView(req, await led(req))));
-
-  // @route POST /groups/:slug/questionnaires — a new questionnaire, empty or from a template
-  router.post('/groups/:slug/questionnaires', async (req, res) => {
-    const group = await led(req);
-    const result = await createQuestionnaire(db, group.id, req.body, req.locale);
-    if (!result.ok) return res.status(422).render('questionnaires/list', await listView(req, group, req.body, result.errors));
-    await saveAndRedirect(req, res, `${base(group)}/${result.questionnaire.id}`, 'questionnaires.created');
-  });
-
-  const editView = (req: Request, group: Group, found: Found, values: Record<string, unknown> = {}, errors: FieldErrors = {}, refused?: string) => {
-    const t = translator(req.locale);
-    return {
-      titleText: found.questionnaire.title,
-      group,
-      ...found,
-      rounds: found.rounds.map((round) => ({ ...round, label: roundName(round.name, t) })),
-      roundOpen: found.rounds.some((round) => !round.closedAt),
-      roundKinds,
-      base: `${base(group)}/${found.questionnaire.id}`,
-      refused,
-      ...formView(req, { kind: 'scale', scaleMax: '5', name: 'start', ...values }, errors),
-    };
+  /** A group's, for those who run it; anyone else finds nothing here, as if it did not exist. */
+  const groupOwning = async (req: Request): Promise<Owning> => {
+    const group = await findGroupBySlug(db, textParam(req, 'slug'));
+    if (!group || !canManageGroup(req.user, await relationOf(db, group.id, req.user!.id))) throw new NotFoundError();
+    return { owner: group.id, name: group.name, href: paths.group(group), base: `${paths.group(group)}/questionnaires`, scheme: false };
   };
+  /** The mentor scheme's, for its coordinators alone (and only while the scheme is on). */
+  const schemeOwning = async (req: Request): Promise<Owning> => {
+    if (!(await getSettings(db))?.mentorScheme || !(await isCoordinator(db, req.user!.id))) throw new NotFoundError();
+    return { owner: null, name: translator(req.locale)('mentoring.title'), href: '/mentoring/applications', base: '/mentoring/questionnaires', scheme: true };
+  };
+  manage('/groups/:slug/questionnaires', groupOwning);
+  manage('/mentoring/questionnaires', schemeOwning);
 
-  // @route GET /groups/:slug/questionnaires/:id — its items, and its rounds
-  router.get('/groups/:slug/questionnaires/:id', async (req, res) => {
-    const { group, found } = await questionnaireOf(req);
-    res.render('questionnaires/edit', editView(req, group, found));
-  });
+  /** Building, rounds and results, the same for a group's questionnaires and the scheme's. */
+  function manage(prefix: string, owning: (req: Request) => Promise<Owning>): void {
+    const questionnaireOf = async (req: Request): Promise<{ owned: Owning; found: Found }> => {
+      const owned = await owning(req);
+      const found = await findQuestionnaire(db, owned.owner, idParam(req));
+      if (!found) throw new NotFoundError();
+      return { owned, found };
+    };
 
-  // @route POST /groups/:slug/questionnaires/:id/items — an item: a scale, a single choice or free text
-  router.post('/groups/:slug/questionnaires/:id/items', async (req, res) => {
-    const { group, found } = await questionnaireOf(req);
-    const result = await addItem(db, found, req.body);
-    if (!result.ok) return res.status(result.kind === 'invalid' ? 422 : 409).render('questionnaires/edit', editView(req, group, found, req.body, result.kind === 'invalid' ? result.errors : {}, result.kind === 'refused' ? 'questionnaires.locked' : undefined));
-    await saveAndRedirect(req, res, `${base(group)}/${found.questionnaire.id}#items`, 'questionnaires.itemAdded');
-  });
-
-  // @route POST /groups/:slug/questionnaires/:id/items/:item/remove
-  router.post('/groups/:slug/questionnaires/:id/items/:item/remove', async (req, res) => {
-    const { group, found } = await questionnaireOf(req);
-    const result = await removeItem(db, found, idParam(req, 'item'));
-    if (!result.ok) return res.status(409).render('questionnaires/edit', editView(req, group, found, {}, {}, 'questionnaires.locked'));
-    await saveAndRedirect(req, res, `${base(group)}/${found.questionnaire.id}#items`);
-  });
-
-  // @route POST /groups/:slug/questionnaires/:id/rounds — opens a round (start, middle, end or a name of one's own)
-  router.post('/groups/:slug/questionnaires/:id/rounds', async (req, res) => {
-    const { group, found } = await questionnaireOf(req);
-    const result = await openRound(db, found, req.body);
-    if (!result.ok) return res.status(result.kind === 'invalid' ? 422 : 409).render('questionnaires/edit', editView(req, group, found, req.body, result.kind === 'invalid' ? result.errors : {}, result.kind === 'refused' ? `questionnaires.refused.${result.reason}` : undefined));
-    await saveAndRedirect(req, res, `${base(group)}/${found.questionnaire.id}#rounds`, 'questionnaires.roundOpened');
-  });
-
-  // @route POST /groups/:slug/questionnaires/:id/rounds/:round/close
-  router.post('/groups/:slug/questionnaires/:id/rounds/:round/close', async (req, res) => {
-    const { group, found } = await questionnaireOf(req);
-    await closeRound(db, found, idParam(req, 'round'));
-    await saveAndRedirect(req, res, `${base(group)}/${found.questionnaire.id}#rounds`, 'questionnaires.roundClosed');
-  });
-
-  // @route GET /groups/:slug/questionnaires/:id/results — aggregates only, nothing below the threshold
-  router.get('/groups/:slug/questionnaires/:id/results', async (req, res) => {
-    const { group, found } = await questionnaireOf(req);
-    const t = translator(req.locale);
-    const shown = await results(db, found, await threshold());
-    res.render('questionnaires/results', {
-      titleText: found.questionnaire.title,
-      group,
-      questionnaire: found.questionnaire,
-      threshold: await threshold(),
-      rounds: shown.rounds.map((r) => ({ ...r, label: roundName(r.round.name, t) })),
-      change: shown.change,
-      base: `${base(group)}/${found.questionnaire.id}`,
+    const listView = async (req: Request, owned: Owning, values: Record<string, unknown> = {}, errors: FieldErrors = {}) => ({
+      title: 'questionnaires.title',
+      owned,
+      questionnaires: await listQuestionnaires(db, owned.owner),
+      templates: templateNames,
+      ...formView(req, values, errors),
     });
-  });
 
-  // @route GET /groups/:slug/questionnaires/:id/results.csv — the same aggregates as a spreadsheet
-  router.get('/groups/:slug/questionnaires/:id/results.csv', async (req, res) => {
-    const { found } = await questionnaireOf(req);
-    const t = translator(req.locale);
-    const shown = await results(db, found, await threshold());
-    const rows: (string | number)[][] = [['round', 'item', 'answered', 'mean', 'value', 'count'].map((key) => t(`questionnaires.csv.${key}`))];
-    for (const round of shown.rounds.filter((r) => r.shown)) {
-      for (const item of round.items.filter((i) => i.kind !== 'text')) {
-        for (const { label, count } of item.distribution) rows.push([roundName(round.round.name, t), item.prompt, item.n, item.mean ?? '', label, count]);
+    // @route GET /groups/:slug/questionnaires — the group's questionnaires, for its peer leaders
+    // @route GET /mentoring/questionnaires — the scheme's questionnaires, for its coordinators
+    router.get(prefix, async (req, res) => res.render('questionnaires/list', await listView(req, await owning(req))));
+
+    // @route POST /groups/:slug/questionnaires — a new questionnaire, empty or from a template
+    // @route POST /mentoring/questionnaires
+    router.post(prefix, async (req, res) => {
+      const owned = await owning(req);
+      const result = await createQuestionnaire(db, owned.owner, req.body, req.locale);
+      if (!result.ok) return res.status(422).render('questionnaires/list', await listView(req, owned, req.body, result.errors));
+      await saveAndRedirect(req, res, `${owned.base}/${result.questionnaire.id}`, 'questionnaires.created');
+    });
+
+    const editView = (req: Request, owned: Owning, found: Found, values: Record<string, unknown> = {}, errors: FieldErrors = {}, refused?: string) => {
+      const t = translator(req.locale);
+      return {
+        titleText: found.questionnaire.title,
+        owned,
+        ...found,
+        rounds: found.rounds.map((round) => ({ ...round, label: roundName(round.name, t) })),
+        roundOpen: found.rounds.some((round) => !round.closedAt),
+        audiences: roundAudiences,
+        base: `${owned.base}/${found.questionnaire.id}`,
+        refused,
+        ...formView(req, { kind: 'scale', scaleMax: '5', name: 'start', audience: 'everyone', ...values }, errors),
+      };
+    };
+    const refusal = (req: Request, res: Response, owned: Owning, found: Found, result: Invalid | { ok: false; kind: 'refused'; reason: string }) =>
+      res
+        .status(result.kind === 'invalid' ? 422 : 409)
+        .render('questionnaires/edit', editView(req, owned, found, req.body, result.kind === 'invalid' ? result.errors : {}, result.kind === 'refused' ? `questionnaires.refused.${result.reason}` : undefined));
+
+    // @route GET /groups/:slug/questionnaires/:id — its items, and its rounds
+    // @route GET /mentoring/questionnaires/:id
+    router.get(`${prefix}/:id`, async (req, res) => {
+      const { owned, found } = await questionnaireOf(req);
+      res.render('questionnaires/edit', editView(req, owned, found));
+    });
+
+    // @route POST /groups/:slug/questionnaires/:id/items — an item: a scale, a single choice or free text
+    // @route POST /mentoring/questionnaires/:id/items
+    router.post(`${prefix}/:id/items`, async (req, res) => {
+      const { owned, found } = await questionnaireOf(req);
+      const result = await addItem(db, found, req.body);
+      if (!result.ok) return refusal(req, res, owned, found, result);
+      await saveAndRedirect(req, res, `${owned.base}/${found.questionnaire.id}#items`, 'questionnaires.itemAdded');
+    });
+
+    // @route POST /groups/:slug/questionnaires/:id/items/:item/remove
+    // @route POST /mentoring/questionnaires/:id/items/:item/remove
+    router.post(`${prefix}/:id/items/:item/remove`, async (req, res) => {
+      const { owned, found } = await questionnaireOf(req);
+      const result = await removeItem(db, found, idParam(req, 'item'));
+      if (!result.ok) return refusal(req, res, owned, found, result);
+      await saveAndRedirect(req, res, `${owned.base}/${found.questionnaire.id}#items`);
+    });
+
+    // @route POST /groups/:slug/questionnaires/:id/rounds — opens a round (start, middle, end or a name of one's own)
+    // @route POST /mentoring/questionnaires/:id/rounds — the same, for everyone in a pair, the mentees or the mentors
+    router.post(`${prefix}/:id/rounds`, async (req, res) => {
+      const { owned, found } = await questionnaireOf(req);
+      const result = await openRound(db, found, req.body);
+      if (!result.ok) return refusal(req, res, owned, found, result);
+      await saveAndRedirect(req, res, `${owned.base}/${found.questionnaire.id}#rounds`, 'questionnaires.roundOpened');
+    });
+
+    // @route POST /groups/:slug/questionnaires/:id/rounds/:round/close
+    // @route POST /mentoring/questionnaires/:id/rounds/:round/close
+    router.post(`${prefix}/:id/rounds/:round/close`, async (req, res) => {
+      const { owned, found } = await questionnaireOf(req);
+      await closeRound(db, found, idParam(req, 'round'));
+      await saveAndRedirect(req, res, `${owned.base}/${found.questionnaire.id}#rounds`, 'questionnaires.roundClosed');
+    });
+
+    // @route GET /groups/:slug/questionnaires/:id/results — aggregates only, nothing below the threshold
+    // @route GET /mentoring/questionnaires/:id/results
+    router.get(`${prefix}/:id/results`, async (req, res) => {
+      const { owned, found } = await questionnaireOf(req);
+      const t = translator(req.locale);
+      const shown = await results(db, found, await threshold());
+      res.render('questionnaires/results', {
+        titleText: found.questionnaire.title,
+        owned,
+        questionnaire: found.questionnaire,
+        threshold: await threshold(),
+        rounds: shown.rounds.map((r) => ({ ...r, label: roundName(r.round.name, t) })),
+        change: shown.change,
+        base: `${owned.base}/${found.questionnaire.id}`,
+      });
+    });
+
+    // @route GET /groups/:slug/questionnaires/:id/results.csv — the same aggregates as a spreadsheet
+    // @route GET /mentoring/questionnaires/:id/results.csv
+    router.get(`${prefix}/:id/results.csv`, async (req, res) => {
+      const { found } = await questionnaireOf(req);
+      const t = translator(req.locale);
+      const shown = await results(db, found, await threshold());
+      const rows: (string | number)[][] = [['round', 'item', 'answered', 'mean', 'value', 'count'].map((key) => t(`questionnaires.csv.${key}`))];
+      for (const round of shown.rounds.filter((r) => r.shown)) {
+        for (const item of round.items.filter((i) => i.kind !== 'text')) {
+          for (const { label, count } of item.distribution) rows.push([roundName(round.round.name, t), item.prompt, item.n, item.mean ?? '', label, count]);
+        }
       }
-    }
-    res
-      .type('text/csv; charset=utf-8')
-      .attachment('questionnaire.csv')
-      .set('Cache-Control', 'no-store')
-      .send(toCsv(rows));
-  });
+      res
+        .type('text/csv; charset=utf-8')
+        .attachment('questionnaire.csv')
+        .set('Cache-Control', 'no-store')
+        .send(toCsv(rows));
+    });
+  }
 
   // The member's side.
 
@@ -168,7 +196,7 @@ export function questionnairesRouter({ database }: AppContext): Router {
     const mine = await ownAnswers(db, req.user!.id);
     res.render('questionnaires/mine', {
       title: 'questionnaires.mineTitle',
-      waiting: waiting.map((w) => ({ ...w, label: roundName(w.round.name, t) })),
+      waiting: waiting.map((w) => ({ ...w, label: roundName(w.round.name, t), whose: w.groupName ?? t('mentoring.title') })),
       mine: mine.map((row) => ({ ...row, label: roundName(row.round, t) })),
     });
   });
@@ -178,6 +206,7 @@ export function questionnairesRouter({ database }: AppContext): Router {
       titleText: round.questionnaire.title,
       ...round,
       label: roundName(round.round.name, translator(req.locale)),
+      whose: round.groupName ?? translator(req.locale)('mentoring.title'),
       items: round.items.map((item) => ({ ...item, field: `item-${item.id}`, values: item.scaleMax ? Array.from({ length: item.scaleMax }, (_, i) => String(i + 1)) : [] })),
       ...formView(req, values, errors),
     });

@@ -1,7 +1,7 @@
 // Building a questionnaire, opening rounds, answering (once, or skipping) and the results, which
 // are aggregates only: nothing is shown of a round fewer than the node's threshold answered, free
 // text comes without names, and start against end only over the people who answered both.
-import { and, asc, desc, eq, inArray, isNull } from 'drizzle-orm';
+import { and, asc, desc, eq, exists, gte, inArray, isNull, or, sql, type SQL } from 'drizzle-orm';
 import { z } from 'zod';
 import type { DatabaseLike } from '../db/client.ts';
 import type { User } from '../accounts/accounts.service.ts';
@@ -9,7 +9,8 @@ import type { Locale } from '../config.ts';
 import { translator } from '../i18n/i18n.ts';
 import { groupMembers, groups } from '../groups/groups.tables.ts';
 import { invalid, parseForm, singleLine, type Invalid } from '../validation.ts';
-import { questionnaireAnswers, questionnaireItems, questionnaireResponses, questionnaireRounds, questionnaires, roundKinds } from './questionnaires.tables.ts';
+import { mentorApplications, mentorPairs } from '../mentoring/mentoring.tables.ts';
+import { questionnaireAnswers, questionnaireItems, questionnaireResponses, questionnaireRounds, questionnaires, roundAudiences, roundKinds } from './questionnaires.tables.ts';
 import { templateItems, templateNames, type TemplateName } from './templates.ts';
 import { meanToTenth, roundToTenth } from '../statistics.ts';
 
@@ -18,8 +19,12 @@ export type Item = typeof questionnaireItems.$inferSelect;
 export type Round = typeof questionnaireRounds.$inferSelect;
 type Refused<R extends string> = { ok: false; kind: 'refused'; reason: R };
 
-export function listQuestionnaires(db: DatabaseLike, groupId: string) {
-  return db.select().from(questionnaires).where(eq(questionnaires.groupId, groupId)).orderBy(desc(questionnaires.createdAt));
+/** Whose questionnaires: a group's (its id), or the mentor scheme's (null). */
+export type Owner = string | null;
+const ownedBy = (owner: Owner) => (owner === null ? isNull(questionnaires.groupId) : eq(questionnaires.groupId, owner));
+
+export function listQuestionnaires(db: DatabaseLike, owner: Owner) {
+  return db.select().from(questionnaires).where(ownedBy(owner)).orderBy(desc(questionnaires.createdAt));
 }
 
 const newForm = z.object({
@@ -28,7 +33,7 @@ const newForm = z.object({
 });
 
 /** A new questionnaire, empty or from one of ours (its texts then in the builder's language, theirs to change). */
-export async function createQuestionnaire(db: DatabaseLike, groupId: string, form: unknown, locale: Locale): Promise<{ ok: true; questionnaire: Questionnaire } | Invalid> {
+export async function createQuestionnaire(db: DatabaseLike, groupId: Owner, form: unknown, locale: Locale): Promise<{ ok: true; questionnaire: Questionnaire } | Invalid> {
   const parsed = parseForm(newForm, form);
   if (!parsed.ok) return parsed;
   return db.transaction(async (tx) => {
@@ -43,8 +48,8 @@ export async function createQuestionnaire(db: DatabaseLike, groupId: string, for
   });
 }
 
-export async function findQuestionnaire(db: DatabaseLike, groupId: string, id: string) {
-  const [questionnaire] = await db.select().from(questionnaires).where(and(eq(questionnaires.id, id), eq(questionnaires.groupId, groupId)));
+export async function findQuestionnaire(db: DatabaseLike, owner: Owner, id: string) {
+  const [questionnaire] = await db.select().from(questionnaires).where(and(eq(questionnaires.id, id), ownedBy(owner)));
   if (!questionnaire) return undefined;
   const items = await db.select().from(questionnaireItems).where(eq(questionnaireItems.questionnaireId, id)).orderBy(asc(questionnaireItems.position));
   const rounds = await db.select().from(questionnaireRounds).where(eq(questionnaireRounds.questionnaireId, id)).orderBy(asc(questionnaireRounds.openedAt));
@@ -101,18 +106,29 @@ export async function removeItem(db: DatabaseLike, found: Found, itemId: string)
 }
 
 const roundForm = z
-  .object({ name: z.enum([...roundKinds, 'other'], 'form.invalidField'), otherName: z.string().trim().max(60, 'errors.questionnaire.roundName').optional() })
+  .object({
+    name: z.enum([...roundKinds, 'other'], 'form.invalidField'),
+    otherName: z.string().trim().max(60, 'errors.questionnaire.roundName').optional(),
+    audience: z.enum(roundAudiences, 'form.invalidField').default('everyone'),
+  })
   .superRefine((v, ctx) => {
     if (v.name === 'other' && !v.otherName) ctx.addIssue({ code: 'custom', path: ['otherName'], message: 'errors.questionnaire.roundName' });
   });
 
-/** Opens a round for the group's participants; one round open at a time, and only with items to answer. */
+/**
+ * Opens a round for the group's participants, or (the scheme's) for the people in its pairs, or
+ * only the mentees or the mentors; one round open at a time, and only with items to answer.
+ */
 export async function openRound(db: DatabaseLike, found: Found, form: unknown): Promise<{ ok: true } | Invalid | Refused<'empty' | 'roundOpen'>> {
   const parsed = parseForm(roundForm, form);
   if (!parsed.ok) return parsed;
   if (!found.items.length) return { ok: false, kind: 'refused', reason: 'empty' };
   if (found.rounds.some((round) => !round.closedAt)) return { ok: false, kind: 'refused', reason: 'roundOpen' };
-  await db.insert(questionnaireRounds).values({ questionnaireId: found.questionnaire.id, name: parsed.value.name === 'other' ? parsed.value.otherName! : parsed.value.name });
+  await db.insert(questionnaireRounds).values({
+    questionnaireId: found.questionnaire.id,
+    name: parsed.value.name === 'other' ? parsed.value.otherName! : parsed.value.name,
+    audience: found.questionnaire.groupId === null ? parsed.value.audience : 'everyone',
+  });
   return { ok: true };
 }
 
@@ -123,29 +139,55 @@ export async function closeRound(db: DatabaseLike, found: Found, roundId: string
     .where(and(eq(questionnaireRounds.id, roundId), eq(questionnaireRounds.questionnaireId, found.questionnaire.id), isNull(questionnaireRounds.closedAt)));
 }
 
-/** Open rounds the member may answer (a participant of the group) and has not answered or skipped. */
+/**
+ * Whether the member is among those a round is for: a participant of the questionnaire's group; or,
+ * for the mentor scheme's, one of a running pair (or one that ended since the round opened, so an
+ * end round reaches those finishing), on the side the round is for.
+ */
+function roundIsFor(db: DatabaseLike, memberId: string): SQL {
+  const inGroup = exists(
+    db
+      .select({ one: sql`1` })
+      .from(groupMembers)
+      .where(and(eq(groupMembers.groupId, questionnaires.groupId), eq(groupMembers.userId, memberId), eq(groupMembers.status, 'accepted'), eq(groupMembers.role, 'participant'))),
+  );
+  const inPair = exists(
+    db
+      .select({ one: sql`1` })
+      .from(mentorPairs)
+      .innerJoin(mentorApplications, or(eq(mentorApplications.id, mentorPairs.peerApplicationId), eq(mentorApplications.id, mentorPairs.mentorApplicationId)))
+      .where(
+        and(
+          eq(mentorApplications.userId, memberId),
+          or(eq(questionnaireRounds.audience, 'everyone'), and(eq(questionnaireRounds.audience, 'peers'), eq(mentorApplications.kind, 'peer')), and(eq(questionnaireRounds.audience, 'mentors'), eq(mentorApplications.kind, 'mentor'))),
+          or(eq(mentorPairs.status, 'active'), and(eq(mentorPairs.status, 'ended'), gte(mentorPairs.endedOn, sql`(${questionnaireRounds.openedAt})::date`))),
+        ),
+      ),
+  );
+  return or(and(sql`${questionnaires.groupId} is not null`, inGroup), and(isNull(questionnaires.groupId), inPair))!;
+}
+
+/** Open rounds the member may answer and has not answered or skipped. */
 export function roundsWaitingFor(db: DatabaseLike, member: User) {
   return db
     .select({ round: questionnaireRounds, title: questionnaires.title, groupName: groups.name })
     .from(questionnaireRounds)
     .innerJoin(questionnaires, eq(questionnaires.id, questionnaireRounds.questionnaireId))
-    .innerJoin(groups, eq(groups.id, questionnaires.groupId))
-    .innerJoin(groupMembers, and(eq(groupMembers.groupId, groups.id), eq(groupMembers.userId, member.id), eq(groupMembers.status, 'accepted'), eq(groupMembers.role, 'participant')))
+    .leftJoin(groups, eq(groups.id, questionnaires.groupId))
     .leftJoin(questionnaireResponses, and(eq(questionnaireResponses.roundId, questionnaireRounds.id), eq(questionnaireResponses.userId, member.id)))
-    .where(and(isNull(questionnaireRounds.closedAt), isNull(questionnaireResponses.id)))
+    .where(and(isNull(questionnaireRounds.closedAt), isNull(questionnaireResponses.id), roundIsFor(db, member.id)))
     .orderBy(asc(questionnaireRounds.openedAt));
 }
 
-/** A round as the member answers it: only a participant of its group, only while it is open. */
+/** A round as the member answers it: only one it is for, only while it is open. */
 export async function roundFor(db: DatabaseLike, member: User, roundId: string) {
   const [row] = await db
     .select({ round: questionnaireRounds, questionnaire: questionnaires, groupName: groups.name, response: questionnaireResponses.id })
     .from(questionnaireRounds)
     .innerJoin(questionnaires, eq(questionnaires.id, questionnaireRounds.questionnaireId))
-    .innerJoin(groups, eq(groups.id, questionnaires.groupId))
-    .innerJoin(groupMembers, and(eq(groupMembers.groupId, groups.id), eq(groupMembers.userId, member.id), eq(groupMembers.status, 'accepted'), eq(groupMembers.role, 'participant')))
+    .leftJoin(groups, eq(groups.id, questionnaires.groupId))
     .leftJoin(questionnaireResponses, and(eq(questionnaireResponses.roundId, questionnaireRounds.id), eq(questionnaireResponses.userId, member.id)))
-    .where(eq(questionnaireRounds.id, roundId));
+    .where(and(eq(questionnaireRounds.id, roundId), roundIsFor(db, member.id)));
   if (!row || row.round.closedAt) return undefined;
   const items = await db.select().from(questionnaireItems).where(eq(questionnaireItems.questionnaireId, row.questionnaire.id)).orderBy(asc(questionnaireItems.position));
   return { ...row, items, answered: row.response !== null };
@@ -199,7 +241,7 @@ export async function ownAnswers(db: DatabaseLike, userId: string) {
     .from(questionnaireResponses)
     .innerJoin(questionnaireRounds, eq(questionnaireRounds.id, questionnaireResponses.roundId))
     .innerJoin(questionnaires, eq(questionnaires.id, questionnaireRounds.questionnaireId))
-    .innerJoin(groups, eq(groups.id, questionnaires.groupId))
+    .leftJoin(groups, eq(groups.id, questionnaires.groupId))
     .leftJoin(questionnaireAnswers, eq(questionnaireAnswers.responseId, questionnaireResponses.id))
     .leftJoin(questionnaireItems, eq(questionnaireItems.id, questionnaireAnswers.itemId))
     .where(eq(questionnaireResponses.userId, userId))

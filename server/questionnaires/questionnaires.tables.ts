@@ -1,5 +1,6 @@
-// Questionnaires a group's peer leaders open for its participants: items, rounds (start, middle,
-// end, or any named one), and each person's answer to a round, or that they skipped it.
+// Questionnaires a group's peer leaders open for its participants, or the mentor scheme's
+// coordinators for the people in its pairs: items, rounds (start, middle, end, or any named one),
+// and each person's answer to a round, or that they skipped it.
 import { boolean, index, integer, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 import { users } from '../accounts/accounts.tables.ts';
 import { groups } from '../groups/groups.tables.ts';
@@ -11,9 +12,8 @@ export const questionnaires = pgTable(
   'questionnaires',
   {
     id: uuid('id').primaryKey().defaultRandom(),
-    groupId: uuid('group_id')
-      .notNull()
-      .references(() => groups.id, { onDelete: 'cascade' }),
+    /** The group whose participants answer it; none: the mentor scheme's, for the people in its pairs. */
+    groupId: uuid('group_id').references(() => groups.id, { onDelete: 'cascade' }),
     title: text('title').notNull(),
     intro: text('intro').notNull().default(''),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
@@ -43,6 +43,9 @@ export const questionnaireItems = pgTable(
 
 /** start, middle and end are named in the reader's language; any other name is the peer leader's own. */
 export const roundKinds = ['start', 'middle', 'end'] as const;
+/** Who in the mentor scheme's pairs a round is for (a group's round is for its participants). */
+export const roundAudiences = ['everyone', 'peers', 'mentors'] as const;
+export type RoundAudience = (typeof roundAudiences)[number];
 
 export const questionnaireRounds = pgTable(
   'questionnaire_rounds',
@@ -52,6 +55,7 @@ export const questionnaireRounds = pgTable(
       .notNull()
       .references(() => questionnaires.id, { onDelete: 'cascade' }),
     name: text('name').notNull(),
+    audience: text('audience', { enum: roundAudiences }).notNull().default('everyone'),
     openedAt: timestamp('opened_at', { withTimezone: true }).notNull().defaultNow(),
     closedAt: timestamp('closed_at', { withTimezone: true }),
   },

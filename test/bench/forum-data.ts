@@ -7,6 +7,7 @@ import { categories, forums, posts, threads } from '../../server/forums/forums.t
 import { searchDocument } from '../../server/markup/search-text.ts';
 import { renderMarkdown } from '../../server/markup/markup.ts';
 import { hashPassword } from '../../server/accounts/passwords.ts';
+import { paths } from '../../server/paths.ts';
 
 const words = (
   'ryhmässä vertaistuki jaksaminen toipuminen kävely uni ystävä perhe työ koulu arki päivä ilta aamu ' +
@@ -23,7 +24,8 @@ function sentence(seed: number, length: number): string {
   return `${text[0]!.toUpperCase()}${text.slice(1)}.`;
 }
 
-export type BenchData = { forumSlug: string; bigThreadId: string; searchWord: string };
+/** bigThreadPath: the big thread's readable address (its id would answer with a redirect). */
+export type BenchData = { forumSlug: string; bigThreadPath: string; searchWord: string };
 
 export async function fillForum(db: Db, threadCount = 10_000, postCount = 100_000, log: (line: string) => void = () => {}): Promise<BenchData> {
   const passwordHash = await hashPassword('bench password long');
@@ -40,6 +42,7 @@ export async function fillForum(db: Db, threadCount = 10_000, postCount = 100_00
   const perThread = (i: number) => (i === 0 ? 50 : Math.floor((postCount - 50) / (threadCount - 1)) + (i <= (postCount - 50) % (threadCount - 1) ? 1 : 0));
   const start = Date.now() - threadCount * 60_000;
   const threadIds: string[] = [];
+  let bigThreadPath = '';
   for (let from = 0; from < threadCount; from += 500) {
     const rows = Array.from({ length: Math.min(500, threadCount - from) }, (_, k) => {
       const i = from + k;
@@ -53,7 +56,9 @@ export async function fillForum(db: Db, threadCount = 10_000, postCount = 100_00
         lastPostAt: new Date(start + i * 60_000 + 30_000),
       };
     });
-    threadIds.push(...(await db.insert(threads).values(rows).returning({ id: threads.id })).map((r) => r.id));
+    const made = await db.insert(threads).values(rows).returning({ id: threads.id, number: threads.number, title: threads.title });
+    if (from === 0) bigThreadPath = paths.thread(made[0]!);
+    threadIds.push(...made.map((r) => r.id));
   }
   log(`bench: ${threadIds.length} threads`);
   let written = 0;
@@ -83,5 +88,5 @@ export async function fillForum(db: Db, threadCount = 10_000, postCount = 100_00
   await flush();
   await db.execute(sql`analyze`);
   log(`bench: ${written} posts`);
-  return { forumSlug: forum!.slug, bigThreadId: threadIds[0]!, searchWord: 'ryhmä' };
+  return { forumSlug: forum!.slug, bigThreadPath, searchWord: 'ryhmä' };
 }

@@ -8,7 +8,7 @@ const log = (line: string) => process.stderr.write(`${line}\n`);
 const fresh = await freshDatabase();
 const data = await fillForum(fresh.database.db, Number(process.env.BENCH_THREADS ?? 10_000), Number(process.env.BENCH_POSTS ?? 100_000), log);
 await serveWithBaseline(fresh, {
-  'thread-page': `/threads/${data.bigThreadId}?page=2`,
+  'thread-page': `${data.bigThreadPath}?page=2`,
   'forum-index': `/forums/${data.forumSlug}`,
   search: `/search?q=${encodeURIComponent(data.searchWord)}`,
 });

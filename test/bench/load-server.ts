@@ -8,6 +8,7 @@ import { createInterface } from 'node:readline';
 import { desc, eq, inArray, like, sql } from 'drizzle-orm';
 import { freshDatabase } from '../support/database.ts';
 import { fillForum } from './forum-data.ts';
+import { paths } from '../../server/paths.ts';
 import { loadConfig } from '../../server/config.ts';
 import { buildApp } from '../../server/app.ts';
 import { ensureSettings } from '../../server/admin/setup.service.ts';
@@ -18,7 +19,7 @@ import { users } from '../../server/accounts/accounts.tables.ts';
 import { posts, reactions, threads } from '../../server/forums/forums.tables.ts';
 
 export const loadPassword = 'load password load';
-export type LoadServer = { url: string; database: string; members: string[]; threadIds: string[]; postIds: string[]; forumSlug: string; searchWords: string[] };
+export type LoadServer = { url: string; database: string; members: string[]; threadPaths: string[]; postIds: string[]; forumSlug: string; searchWords: string[] };
 export type Acknowledged = { replies: string[]; reactions: [username: string, postId: string][] };
 export type Found = { replies: number; reactions: number };
 
@@ -38,13 +39,13 @@ await db.insert(users).values(members.map((username) => ({ username, displayName
 const config = loadConfig({ DATA_DIR: 'memory://', SESSION_SECRET: 'bench-secret-bench-secret-bench-secret', LOG_LEVEL: 'silent', DEFAULT_LOCALE: 'fi' });
 const server = createServer(buildApp({ config, database: fresh.database, mailer: { send: async () => {} }, log: () => {} }).app);
 await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-const recent = await db.select({ id: threads.id }).from(threads).orderBy(desc(threads.lastPostAt)).limit(200);
+const recent = await db.select({ id: threads.id, number: threads.number, title: threads.title }).from(threads).orderBy(desc(threads.lastPostAt)).limit(200);
 const reactable = await db.select({ id: posts.id }).from(posts).orderBy(sql`random()`).limit(5000);
 const description: LoadServer = {
   url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
   database: fresh.database.kind,
   members,
-  threadIds: recent.map((t) => t.id),
+  threadPaths: recent.map((t) => paths.thread(t)),
   postIds: reactable.map((p) => p.id),
   forumSlug: data.forumSlug,
   searchWords: ['ryhmä', 'kävely', 'toivo', 'kuukausi', 'vertaistuki', 'stöd'],

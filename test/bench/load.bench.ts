@@ -58,7 +58,7 @@ async function signIn(server: LoadServer, username: string): Promise<{ cookie: s
   const signedIn = await request(null, 'login', `${server.url}/login`, { cookie: form.cookie!, form: { _csrf: tokenOf(form.text), login: username, password: 'load password load', next: '/' } });
   if (signedIn.status !== 302 && signedIn.status !== 303) throw new Error(`${username} could not sign in: ${signedIn.status}`);
   const cookie = signedIn.cookie!;
-  const page = await request(null, 'thread', `${server.url}/threads/${server.threadIds[0]}`, { cookie });
+  const page = await request(null, 'thread', `${server.url}${server.threadPaths[0]}`, { cookie });
   return { cookie, token: tokenOf(page.text) };
 }
 
@@ -76,12 +76,12 @@ async function member(server: LoadServer, index: number, session: { cookie: stri
   while (Date.now() < until) {
     const roll = Math.random();
     try {
-      if (roll < 0.35) expect(await request(stats, 'thread', `${server.url}/threads/${pick(server.threadIds)}`, { cookie }), 'thread', [200]);
+      if (roll < 0.35) expect(await request(stats, 'thread', `${server.url}${pick(server.threadPaths)}`, { cookie }), 'thread', [200]);
       else if (roll < 0.55) expect(await request(stats, 'forum', `${server.url}/forums/${server.forumSlug}?page=${1 + Math.floor(Math.random() * 5)}`, { cookie }), 'forum', [200]);
       else if (roll < 0.65) expect(await request(stats, 'search', `${server.url}/search?q=${encodeURIComponent(pick(server.searchWords))}`, { cookie }), 'search', [200]);
       else if (roll < 0.75) {
         const body = `load-reply ${username} ${replies++}`;
-        const answer = await request(stats, 'reply', `${server.url}/threads/${pick(server.threadIds)}/replies`, { cookie, form: { _csrf: token, body } });
+        const answer = await request(stats, 'reply', `${server.url}${pick(server.threadPaths)}/replies`, { cookie, form: { _csrf: token, body } });
         if (expect(answer, 'reply', [302, 303])) acknowledged.replies.push(body);
       } else if (roll < 0.85) {
         // Each member sends strength to posts of their own share, once each: a second press would take it back.
@@ -101,7 +101,7 @@ async function visitor(server: LoadServer, until: number, stats: Stats): Promise
   await pause();
   while (Date.now() < until) {
     const roll = Math.random();
-    const path = roll < 0.6 ? `/threads/${pick(server.threadIds)}` : roll < 0.9 ? `/forums/${server.forumSlug}` : `/search?q=${encodeURIComponent(pick(server.searchWords))}`;
+    const path = roll < 0.6 ? pick(server.threadPaths) : roll < 0.9 ? `/forums/${server.forumSlug}` : `/search?q=${encodeURIComponent(pick(server.searchWords))}`;
     try {
       const answer = await request(stats, 'visitor', `${server.url}${path}`);
       if (answer.status !== 200) stats.fail(`visitor ${answer.status}`);

@@ -102,6 +102,10 @@ describe('the peer-mentor scheme: applying, waiting lists and who sees them', ()
     assert.match(proposal.$('#pairs').parent().text(), /proposes mikko as your peer mentor · for 6 months[\s\S]*Teillä on yhteistä kävely/);
     const lists = await kaisa.get('/mentoring/applications');
     assert.doesNotMatch(lists.$('#list-peers').parent().text(), /aino/, 'a proposed mentee is not on the waiting list');
+    const told = await ainoClient.get('/notifications');
+    assert.match(told.$('.notification-list').text(), /A mentor pair is proposed to you/);
+    const opened = await ainoClient.request(`/notifications/${told.$('.notification-list a').first().attr('href')!.split('/').at(-1)}`);
+    assert.equal(opened.headers.get('location'), '/mentoring#pairs');
 
     const pairAction = proposal.$('form[action$="/answer"]').attr('action')!;
     const bertta = await signedIn(node.url, 'bertta');
@@ -127,7 +131,15 @@ describe('the peer-mentor scheme: applying, waiting lists and who sees them', ()
     // Their own conversation: the two, the coordinators once invited, nobody else; never in search.
     const space = `/mentoring/pairs/${pair.id}`;
     await ainoClient.submit(space, { body: 'Hei mikko, lähdetäänkö **tiistaina** kävelylle?' }, `${space}/messages`);
+    await ainoClient.submit(space, { body: 'Tai torstaina?' }, `${space}/messages`);
+    // mikko is told once while he has not read it, never with the words; reading the conversation reads the notice.
+    const mikkoTold = await mikkoClient.get('/notifications');
+    assert.deepEqual(mikkoTold.$('.notification-list li.is-new a').map((_, a) => mikkoTold.$(a).text()).get().filter((line) => /conversation/.test(line)), ["aino wrote in your pair's conversation"]);
+    assert.doesNotMatch(mikkoTold.$('.notification-list').text(), /tiistaina|torstaina/);
+    assert.doesNotMatch((await ainoClient.get('/notifications')).$('.notification-list').text(), /wrote in your pair/, 'not told of one’s own message');
     assert.match((await mikkoClient.get(space)).$('.messages').text(), /lähdetäänkö tiistaina kävelylle/);
+    assert.equal((await mikkoClient.get('/notifications')).$('.notification-list li.is-new').text().includes('conversation'), false, 'read with the conversation');
+    assert.doesNotMatch((await (await signedIn(node.url, 'bertta')).get('/notifications')).$('main').text(), /pair/, 'nobody else is told');
     const empty = await mikkoClient.submit(space, { body: '  ' }, `${space}/messages`);
     assert.equal(empty.status, 422);
     assert.match(errorsOf(empty), /The message is empty/);
@@ -156,11 +168,13 @@ describe('the peer-mentor scheme: applying, waiting lists and who sees them', ()
     // A month on: each is asked how it goes, answers once or skips.
     const started = new Date(Date.now() - 40 * 86_400_000).toISOString().slice(0, 10);
     await db().update(mentorPairs).set({ startsOn: started }).where(eq(mentorPairs.id, pair.id));
+    assert.match((await ainoClient.get('/')).$('.home-tasks').text(), /Your mentor pair after 1 month: tell how it is going/);
     const asked = await ainoClient.get(space);
     assert.match(asked.$('#checkin').parent().text(), /After 1 month: how is your time together going\?/);
     await ainoClient.submit(space, { rating: '4', note: 'Hyvä alku' }, `${space}/checkins/1`);
     await mikkoClient.submit(space, { skip: '1' }, `${space}/checkins/1`);
     assert.equal((await ainoClient.get(space)).$('#checkin').length, 0, 'answered: not asked again');
+    assert.doesNotMatch((await ainoClient.get('/')).$('main').text(), /tell how it is going/, 'nor on the home page');
     const spaceToken = (await ainoClient.get(space)).$('input[name="_csrf"]').first().attr('value')!;
     assert.equal((await ainoClient.post(`${space}/checkins/1`, { _csrf: spaceToken, rating: '2' })).status, 404, 'once');
     assert.equal((await db().select().from(mentorPairCheckins)).length, 2);
