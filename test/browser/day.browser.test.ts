@@ -199,5 +199,35 @@ describe('in Chromium: a member’s day (home, "I’m coming", watching, e-mail 
     await sini.getByRole('button', { name: 'Send', exact: true }).click();
     await sini.waitForSelector('.messages li');
     await assertAccessible(sini, 'the pair’s conversation');
+
+    // The coordinator's hand on the running pair: a reason is needed to end it.
+    await mari.goto(`${node.url}/mentoring/applications`);
+    await mari.getByText('Change or end the pair').click();
+    await assertAccessible(mari, 'a running pair’s forms');
+    await mari.getByRole('button', { name: 'End the pair' }).click();
+    await mari.waitForSelector('.error-summary');
+    assert.match(await mari.locator('.field-error').first().innerText(), /why the pair ends/);
+    await assertAccessible(mari, 'ending a pair without a reason');
+
+    // The scheme's questionnaire, opened for the mentees: sini answers it from home.
+    await mari.getByRole('link', { name: 'Questionnaires' }).click();
+    await assertAccessible(mari, 'the scheme’s questionnaires');
+    await mari.getByLabel('Name of the questionnaire').fill('Mentoroinnin alku');
+    await mari.getByLabel('Start and end questionnaire').check();
+    await mari.getByRole('button', { name: 'Create the questionnaire' }).click();
+    await mari.waitForSelector('text=The questionnaire was created.');
+    await mari.getByLabel('For whom').selectOption('peers');
+    await assertAccessible(mari, 'the scheme’s questionnaire builder');
+    await mari.getByRole('button', { name: 'Open the round' }).click();
+    await mari.waitForSelector('text=Start · The mentees');
+    await sini.goto(`${node.url}/`);
+    await sini.getByRole('link', { name: /Mentoroinnin alku/ }).click();
+    assert.match(await sini.locator('main').innerText(), /Peer-mentor scheme · Start/);
+    await sini.getByRole('button', { name: 'Send my answers' }).press('Enter');
+    await sini.waitForSelector('text=Thank you: your answers were saved.');
+
+    await admin.goto(`${node.url}/admin/figures`);
+    assert.match(await admin.locator('main').innerText(), /Mentoroinnin alku · Peer-mentor scheme/);
+    await assertAccessible(admin, 'figures with questionnaires');
   });
 });
