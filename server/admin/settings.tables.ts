@@ -1,4 +1,5 @@
-import { boolean, customType, integer, jsonb, pgTable, text, timestamp } from 'drizzle-orm/pg-core';
+import { boolean, customType, integer, jsonb, pgTable, text, timestamp, uuid } from 'drizzle-orm/pg-core';
+import { groups } from '../groups/groups.tables.ts';
 
 export const registrationPolicies = ['open', 'approval', 'invite'] as const;
 export type RegistrationPolicy = (typeof registrationPolicies)[number];
@@ -22,6 +23,8 @@ export const nodeSettings = pgTable('node_settings', {
   accentColor: text('accent_color'),
   /** Whether the peer-mentor scheme is in use (its pages are there only then). */
   mentorScheme: boolean('mentor_scheme').notNull().default(false),
+  /** The group (often closed) where the scheme's mentors take their training course, if it has one. */
+  mentorTrainingGroupId: uuid('mentor_training_group_id').references(() => groups.id, { onDelete: 'set null' }),
   /** Figures about people below this many are shown only as "fewer than N" (never below 3). */
   smallNumberThreshold: integer('small_number_threshold').notNull().default(5),
   /** Goes up with each new logo (its address changes, so browsers fetch it again); 0 for none. */

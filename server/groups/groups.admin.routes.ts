@@ -1,6 +1,5 @@
 // The admin's pages for groups: every group, a new group, and the node's list of topics.
 import { paths } from '../paths.ts';
-import { asc, isNull } from 'drizzle-orm';
 import { Router, type Request } from 'express';
 import type { AppContext } from '../context.ts';
 import { requireAdmin } from '../access.ts';
@@ -8,9 +7,8 @@ import { formView } from '../web/forms.ts';
 import { idParam } from '../web/params.ts';
 import { saveAndRedirect } from '../web/session.ts';
 import type { FieldErrors } from '../validation.ts';
-import { saveGroup, listTopics, topicName } from './groups.service.ts';
+import { ownGroups, saveGroup, listTopics, topicName } from './groups.service.ts';
 import { addTopic, removeTopic } from './topics.service.ts';
-import { groups } from './groups.tables.ts';
 import { formValues, listingOptions } from './manage.routes.ts';
 
 export function groupsAdminRouter(context: AppContext): Router {
@@ -22,7 +20,7 @@ export function groupsAdminRouter(context: AppContext): Router {
   const listView = async (req: Request, values: Record<string, unknown> = {}, errors: FieldErrors = {}) => ({
     title: 'admin.groups.title',
     // This node's own groups; partners' are managed on their own nodes.
-    groups: await db.select().from(groups).where(isNull(groups.origin)).orderBy(asc(groups.name)),
+    groups: await ownGroups(db),
     topics: (await listTopics(db)).map((topic) => ({ id: topic.id, slug: topic.slug, name: topicName(topic, req.locale, config.defaultLocale) })),
     ...formView(req, values, errors),
   });

@@ -4,6 +4,7 @@ import { canReadPairSpace, requireAdmin, requireSignedIn } from '../access.ts';
 import { NotFoundError } from '../errors.ts';
 import { getSettings, writeSettings } from '../admin/settings.service.ts';
 import { groupLanguages } from '../groups/groups.tables.ts';
+import { ownGroups } from '../groups/groups.service.ts';
 import { weekdayNames } from '../groups/group-view.ts';
 import { findMunicipality, municipalityOptions, placeName, regionOptions } from '../groups/municipalities.ts';
 import { formView } from '../web/forms.ts';
@@ -26,6 +27,8 @@ import {
   removeCoordinator,
   removeInterest,
   fittingMentors,
+  inTrainingGroup,
+  setTrainingGroup,
   waitingLists,
   withdraw,
   type Application,
@@ -51,6 +54,12 @@ export function mentoringRouter({ database, config }: AppContext): Router {
     if (!(await isCoordinator(db, req.user?.id))) throw new NotFoundError();
   };
   router.use('/mentoring', requireSignedIn);
+
+  /** The group where the training course is held, if the admins named one. */
+  const trainingGroup = async () => {
+    const id = (await getSettings(db))?.mentorTrainingGroupId;
+    return id ? ((await db.query.groups.findFirst({ where: (g, { eq }) => eq(g.id, id) })) ?? null) : null;
+  };
 
   /** What an application says, in the reader's words (for the applicant and the coordinators). */
   const described = (application: Application, interests: Interest[], locale: Locale) => {
@@ -88,6 +97,7 @@ export function mentoringRouter({ database, config }: AppContext): Router {
         municipalityGroups: regionOptions(req.locale).map((region) => ({ ...region, municipalities: municipalityOptions(req.locale).filter((m) => m.region === region.code) })),
       },
       refused,
+      trainingGroup: mine.some((a) => a.kind === 'mentor' && !a.trainedOn) ? await trainingGroup() : null,
       coordinator: await isCoordinator(db, req.user!.id),
       activities: pairActivities,
       ...formView(req, { kind: mine.some((a) => a.kind === 'peer') ? 'mentor' : 'peer', languages: [req.locale], on: new Date().toISOString().slice(0, 10), activity: 'leisure', ...values }, errors),
@@ -157,9 +167,13 @@ export function mentoringRouter({ database, config }: AppContext): Router {
       mentor: mentor.username,
       change: returned?.pair === pair.id ? returned : { values: { months: String(pair.months) }, errors: {} },
     }));
-    const threshold = (await getSettings(db))?.smallNumberThreshold ?? 5;
+    const settings = await getSettings(db);
+    const threshold = settings?.smallNumberThreshold ?? 5;
     const going = await checkinTotals(db, threshold);
-    return { title: 'mentoring.applicationsTitle', summary: returned?.pair ? 'mentoring.pairChangeInvalid' : 'mentoring.proposalInvalid', peers, mentors: show(lists.mentors), trained, pairs, going, threshold, ...formView(req, { trainedOn: new Date().toISOString().slice(0, 10) }, returned?.errors ?? {}) };
+    // Mentors in training who are already in the course's group.
+    const inCourse = await inTrainingGroup(db, settings?.mentorTrainingGroupId, lists.mentors.filter((row) => !row.application.trainedOn).map((row) => row.application.userId));
+    const mentors = show(lists.mentors).map((mentor) => ({ ...mentor, inCourse: inCourse.has(mentor.userId) }));
+    return { title: 'mentoring.applicationsTitle', summary: returned?.pair ? 'mentoring.pairChangeInvalid' : 'mentoring.proposalInvalid', peers, mentors, trained, pairs, going, threshold, ...formView(req, { trainedOn: new Date().toISOString().slice(0, 10) }, returned?.errors ?? {}) };
   };
 
   // @route POST /mentoring/pairs/:id/meetings — one of the pair logs a meeting (a day and what they did)
@@ -284,9 +298,10 @@ export function mentoringRouter({ database, config }: AppContext): Router {
   const adminView = async (req: Request, values: Record<string, unknown> = {}, errors: FieldErrors = {}) => ({
     title: 'admin.mentoring.title',
     on: (await getSettings(db))?.mentorScheme ?? false,
+    groups: (await ownGroups(db)).map((group) => ({ value: group.id, name: group.name })),
     coordinators: await listCoordinators(db),
     interests: (await listInterests(db)).map((i) => ({ id: i.id, name: interestName(i, req.locale, config.defaultLocale) })),
-    ...formView(req, values, errors),
+    ...formView(req, { groupId: (await getSettings(db))?.mentorTrainingGroupId ?? '', ...values }, errors),
   });
 
   // @route GET /admin/mentoring
@@ -295,6 +310,13 @@ export function mentoringRouter({ database, config }: AppContext): Router {
   // @route POST /admin/mentoring/scheme — the scheme on or off
   router.post('/admin/mentoring/scheme', async (req, res) => {
     await writeSettings(db, { mentorScheme: req.body.on === 'true' });
+    await saveAndRedirect(req, res, '/admin/mentoring', 'admin.mentoring.saved');
+  });
+
+  // @route POST /admin/mentoring/training — the group where the training course is held, or none
+  router.post('/admin/mentoring/training', async (req, res) => {
+    const result = await setTrainingGroup(db, req.body);
+    if (!result.ok) return res.status(422).render('admin/mentoring', await adminView(req, req.body, result.errors));
     await saveAndRedirect(req, res, '/admin/mentoring', 'admin.mentoring.saved');
   });
 

@@ -1,12 +1,13 @@
 // The peer-mentor scheme's intake: applications as a peer or a mentor, the waiting lists with
-// each applicant's own place, an honest word on how long matching has taken, and mentors'
-// training. Matching and the pairs come next.
-import { and, asc, count, desc, eq, inArray, isNotNull, lt, sql } from 'drizzle-orm';
+// each applicant's own place, an honest word on how long matching has taken, mentors' training
+// (and the group where the course is held), and who fits whom. The pairs are in pairs.service.ts.
+import { and, asc, count, desc, eq, inArray, isNotNull, isNull, lt, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import type { DatabaseLike } from '../db/client.ts';
 import type { User } from '../accounts/accounts.service.ts';
 import { users } from '../accounts/accounts.tables.ts';
-import { groupLanguages } from '../groups/groups.tables.ts';
+import { groupLanguages, groupMembers, groups } from '../groups/groups.tables.ts';
+import { writeSettings } from '../admin/settings.service.ts';
 import { findMunicipality } from '../groups/municipalities.ts';
 import { invalid, list, parseForm, realDate, type Invalid } from '../validation.ts';
 import { mentorApplications, mentorCoordinators, mentorInterests, type ApplicationKind } from './mentoring.tables.ts';
@@ -159,6 +160,28 @@ export async function recordTraining(db: DatabaseLike, applicationId: string, fo
     .set({ trainedOn: parsed.value.trainedOn })
     .where(and(eq(mentorApplications.id, applicationId), eq(mentorApplications.kind, 'mentor')));
   return { ok: true };
+}
+
+const trainingGroupForm = z.object({ groupId: z.union([z.literal(''), z.uuid('errors.mentoring.trainingGroup')], 'errors.mentoring.trainingGroup') });
+
+/** An admin names the group where the training course is held (one of ours), or none. */
+export async function setTrainingGroup(db: DatabaseLike, form: unknown): Promise<{ ok: true } | Invalid> {
+  const parsed = parseForm(trainingGroupForm, form);
+  if (!parsed.ok) return parsed;
+  const groupId = parsed.value.groupId || null;
+  if (groupId && !(await db.query.groups.findFirst({ where: and(eq(groups.id, groupId), isNull(groups.origin)) }))) return invalid('groupId', 'errors.mentoring.trainingGroup');
+  await writeSettings(db, { mentorTrainingGroupId: groupId });
+  return { ok: true };
+}
+
+/** Which of these people are in the training course's group (accepted), to show the coordinators who has started. */
+export async function inTrainingGroup(db: DatabaseLike, groupId: string | null | undefined, userIds: string[]): Promise<Set<string>> {
+  if (!groupId || !userIds.length) return new Set();
+  const rows = await db
+    .select({ userId: groupMembers.userId })
+    .from(groupMembers)
+    .where(and(eq(groupMembers.groupId, groupId), eq(groupMembers.status, 'accepted'), inArray(groupMembers.userId, userIds)));
+  return new Set(rows.map((row) => row.userId));
 }
 
 export type Fit = { languages: string[]; samePlace: boolean; bothOnline: boolean; interestIds: string[]; weekdays: number[] };

@@ -4,6 +4,9 @@ import { Client, errorsOf } from '../support/client.ts';
 import { startSetUpNode, type SetUpTestNode } from '../support/set-up-node.ts';
 import { signedIn } from '../support/fixtures.ts';
 import { mentorApplications, mentorInterests, mentorPairCheckins, mentorPairs } from '../../server/mentoring/mentoring.tables.ts';
+import { makeGroup } from '../support/groups.ts';
+import { join } from '../../server/groups/membership.service.ts';
+import { getSettings } from '../../server/admin/settings.service.ts';
 
 describe('the peer-mentor scheme: applying, waiting lists and who sees them', () => {
   let node: SetUpTestNode;
@@ -28,6 +31,15 @@ describe('the peer-mentor scheme: applying, waiting lists and who sees them', ()
     const page = await admin.get('/admin/mentoring');
     assert.match(page.$('#coordinators').parent().text(), /@kaisa/);
     assert.equal(page.$('#interests').parent().find('li').length, 3);
+
+    // The training course is held in a group of ours.
+    const course = await makeGroup(db(), { name: 'Mentorikoulutus', slug: 'mentorikoulutus' });
+    const strange = await admin.submit('/admin/mentoring', { groupId: 'ei-ryhma' }, '/admin/mentoring/training');
+    assert.equal(strange.status, 422);
+    assert.match(errorsOf(strange), /Choose one of the association's groups/);
+    assert.equal((await getSettings(db()))?.mentorTrainingGroupId, null, 'nothing saved');
+    await admin.submit('/admin/mentoring', { groupId: course.id }, '/admin/mentoring/training');
+    assert.equal((await admin.get('/admin/mentoring')).$('#field-groupId option:checked').text(), 'Mentorikoulutus');
   });
 
   it('takes an application with a clear message for bad input, and shows the applicant their place and an honest word on the wait', async () => {
@@ -56,7 +68,8 @@ describe('the peer-mentor scheme: applying, waiting lists and who sees them', ()
 
     const mikko = await signedIn(node.url, 'mikko');
     const mentor = await mikko.submit('/mentoring', { kind: 'mentor', languages: 'fi', municipalityCode: '837', remote: 'on', weekdays: ['2', '3'], interestIds: walk!.id }, '/mentoring/apply');
-    assert.match(mentor.$('.applications').text(), /In training/);
+    assert.match(mentor.$('.applications').text(), /In training The course is held in the group Mentorikoulutus/);
+    assert.equal(mentor.$('.applications a[href="/groups/mentorikoulutus"]').length, 1);
   });
 
   it('shows the waiting lists side by side only to coordinators, who record a mentor’s training; 404 for anyone else, by URL guessing too', async () => {
@@ -65,6 +78,10 @@ describe('the peer-mentor scheme: applying, waiting lists and who sees them', ()
     assert.deepEqual(lists.$('#list-peers').parent().find('.applications > li > p:first-child strong').map((_, el) => lists.$(el).text()).get(), ['aino', 'bertta']);
     assert.match(lists.$('#list-peers').parent().text(), /Finnish, Swedish[\s\S]*Tampere[\s\S]*Kävely[\s\S]*Tuesday, Thursday[\s\S]*Iltapäivät/);
     assert.match(lists.$('#list-mentors').parent().text(), /mikko[\s\S]*In training/);
+    assert.doesNotMatch(lists.$('#list-mentors').parent().text(), /In the course group/);
+    const course = (await db().query.groups.findFirst({ where: (g, { eq }) => eq(g.slug, 'mentorikoulutus') }))!;
+    assert.equal((await join(db(), node.people.mikko!, course)).ok, true);
+    assert.match((await kaisa.get('/mentoring/applications')).$('#list-mentors').parent().text(), /mikko[\s\S]*In training\s*In the course group/);
     const mikko = (await applications()).find((a) => a.kind === 'mentor')!;
     await kaisa.submit('/mentoring/applications', { trainedOn: '2026-11-30' }, `/mentoring/applications/${mikko.id}/training`);
     assert.equal((await db().query.mentorApplications.findFirst({ where: eq(mentorApplications.id, mikko.id) }))!.trainedOn, '2026-11-30');

@@ -1,0 +1,2 @@
+ALTER TABLE "node_settings" ADD COLUMN "mentor_training_group_id" uuid;--> statement-breakpoint
+ALTER TABLE "node_settings" ADD CONSTRAINT "node_settings_mentor_training_group_id_groups_id_fk" FOREIGN KEY ("mentor_training_group_id") REFERENCES "public"."groups"("id") ON DELETE set null ON UPDATE no action;
