@@ -34,7 +34,7 @@ import {
   type Application,
   type Interest,
 } from './mentoring.service.ts';
-import { answerCheckin, answerProposal, changePairMonths, checkinTotals, closePair, currentPairs, dueCheckins, endPair, findPair, inviteCoordinators, logMeeting, meetingsOf, pairMessages, pairsOf, proposePair, writeToPair, type FoundPair } from './pairs.service.ts';
+import { answerCheckin, answerProposal, changePairMonths, checkinTotals, closePair, currentPairs, dueCheckins, endPair, findPair, inviteCoordinators, logMeeting, meetingsOf, pairMessages, pairsOf, proposePair, removeOwnMessage, writeToPair, type FoundPair } from './pairs.service.ts';
 import { renderMarkdown } from '../markup/markup.ts';
 import { pairActivities, type mentorPairs } from './mentoring.tables.ts';
 
@@ -225,6 +225,13 @@ export function mentoringRouter({ database, config }: AppContext): Router {
     if (!result.ok && result.kind === 'refused') throw new NotFoundError();
     if (!result.ok) return res.status(422).render('mentoring/pair', await spaceView(req, found, req.body, result.errors));
     await saveAndRedirect(req, res, `/mentoring/pairs/${found.pair.id}#write`);
+  });
+
+  // @route POST /mentoring/pairs/:id/messages/:message/remove — the writer takes a message of their own back
+  router.post('/mentoring/pairs/:id/messages/:message/remove', async (req, res) => {
+    const found = await readablePair(req);
+    if (!(await removeOwnMessage(db, req.user!, found, idParam(req, 'message')))) throw new NotFoundError();
+    await saveAndRedirect(req, res, `/mentoring/pairs/${found.pair.id}`, 'mentoring.messageRemoved');
   });
 
   // @route POST /mentoring/pairs/:id/checkins/:months — a check-in answered (rating, note) or skipped

@@ -11,7 +11,7 @@ import type { User } from '../accounts/accounts.service.ts';
 import { users } from '../accounts/accounts.tables.ts';
 import { invalid, parseForm, realDate, type Invalid } from '../validation.ts';
 import { notifyPair } from '../notifications/notifications.service.ts';
-import { mentorApplications, mentorPairCheckins, mentorPairMeetings, mentorPairMessages, mentorPairs, pairActivities } from './mentoring.tables.ts';
+import { mentorApplications, mentorCoordinators, mentorPairCheckins, mentorPairMeetings, mentorPairMessages, mentorPairs, pairActivities } from './mentoring.tables.ts';
 
 type Refused = { ok: false; kind: 'refused'; reason: 'notWaiting' | 'notTrained' };
 
@@ -157,13 +157,26 @@ export async function writeToPair(db: DatabaseLike, author: User, found: FoundPa
   return { ok: true };
 }
 
-/** Either of the two asks the coordinators in; it is recorded who and when, and shown to all. */
+/** The writer takes back a message of their own (written too soon, or saying too much); it is gone, not marked. */
+export async function removeOwnMessage(db: DatabaseLike, author: User, found: FoundPair, messageId: string): Promise<boolean> {
+  const removed = await db
+    .delete(mentorPairMessages)
+    .where(and(eq(mentorPairMessages.id, messageId), eq(mentorPairMessages.pairId, found.pair.id), eq(mentorPairMessages.authorId, author.id)))
+    .returning({ id: mentorPairMessages.id });
+  return removed.length > 0;
+}
+
+/** Either of the two asks the coordinators in; it is recorded who and when, shown to all, and the coordinators are told. */
 export async function inviteCoordinators(db: DatabaseLike, member: User, found: FoundPair): Promise<boolean> {
   if (member.id !== found.peer.id && member.id !== found.mentor.id) return false;
-  await db
-    .update(mentorPairs)
-    .set({ coordinatorInvitedBy: member.id, coordinatorInvitedAt: new Date() })
-    .where(and(eq(mentorPairs.id, found.pair.id), isNull(mentorPairs.coordinatorInvitedAt)));
+  await db.transaction(async (tx) => {
+    const [invited] = await tx
+      .update(mentorPairs)
+      .set({ coordinatorInvitedBy: member.id, coordinatorInvitedAt: new Date() })
+      .where(and(eq(mentorPairs.id, found.pair.id), isNull(mentorPairs.coordinatorInvitedAt)))
+      .returning({ id: mentorPairs.id });
+    if (invited) await notifyPair(tx, member.id, found.pair.id, 'pair_invited', (await tx.select({ id: mentorCoordinators.userId }).from(mentorCoordinators)).map((c) => c.id));
+  });
   return true;
 }
 

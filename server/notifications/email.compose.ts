@@ -29,6 +29,7 @@ export const emailKindOf: Record<AnyNoticeKind, EmailKind> = {
   member_answered: 'moderators',
   pair_proposed: 'mentoring',
   pair_message: 'mentoring',
+  pair_invited: 'mentoring',
 };
 
 /** What an unsubscribe link stops: one choice, or the daily digest (all e-mail). */

@@ -17,8 +17,11 @@ export type GroupNoticeKind = (typeof groupNoticeKinds)[number];
 /** From the moderators: a message (warning), or that a held post was let through; to them, a member's answer. Always sent. */
 export const moderationNoticeKinds = ['moderator_message', 'post_approved', 'post_removed', 'member_answered'] as const;
 export type ModerationNoticeKind = (typeof moderationNoticeKinds)[number];
-/** To the two of a mentor pair: a pair proposed to them, a new message in their conversation (never its words). Always sent. */
-export const pairNoticeKinds = ['pair_proposed', 'pair_message'] as const;
+/**
+ * About a mentor pair: to the two, a pair proposed to them or a new message in their conversation
+ * (never its words); to the coordinators, that one of the two asked them in. Always sent.
+ */
+export const pairNoticeKinds = ['pair_proposed', 'pair_message', 'pair_invited'] as const;
 export type PairNoticeKind = (typeof pairNoticeKinds)[number];
 
 export const notifications = pgTable(

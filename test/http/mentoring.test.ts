@@ -163,8 +163,23 @@ describe('the peer-mentor scheme: applying, waiting lists and who sees them', ()
     for (const name of ['kaisa', 'bertta', 'valvoja', 'admin_anna']) assert.equal((await (await signedIn(node.url, name)).request(space)).status, 404, `${name} before any invitation`);
     assert.equal((await new Client(node.url).request(space)).status, 303);
     assert.equal((await (await signedIn(node.url, 'valvoja')).get('/search?q=tiistaina')).$('.search-results li').length, 0, 'never in search');
+    // A message of one's own can be taken back; someone else's cannot.
+    await ainoClient.submit(space, { body: 'Liian henkilökohtainen, poistan tämän' }, `${space}/messages`);
+    const mikkoSees = await mikkoClient.get(space);
+    const hers = await ainoClient.get(space);
+    const removeAction = hers.$('.messages li').last().find('form[action$="/remove"]').attr('action')!;
+    assert.equal(mikkoSees.$(`form[action="${removeAction}"]`).length, 0, 'no remove button on another’s message');
+    assert.equal((await mikkoClient.post(removeAction, { _csrf: mikkoSees.$('input[name="_csrf"]').first().attr('value')! })).status, 404);
+    const removed = await ainoClient.submit(space, {}, removeAction);
+    assert.match(removed.$('.notice').text(), /Your message has been removed/);
+    assert.doesNotMatch((await mikkoClient.get(space)).$('.messages').text(), /Liian henkilökohtainen/);
+
     const invited = await ainoClient.submit(space, {}, `${space}/invite`);
     assert.match(invited.$('.notice').text(), /aino asked the coordinators into this conversation/);
+    const coordinatorTold = await kaisa.get('/notifications');
+    assert.match(coordinatorTold.$('.notification-list').text(), /aino asked the coordinators into a mentor pair's conversation/);
+    const goesTo = await kaisa.request(`/notifications/${coordinatorTold.$('.notification-list a').first().attr('href')!.split('/').at(-1)}`);
+    assert.equal(goesTo.headers.get('location'), space);
     const coordinatorView = await kaisa.get(space);
     assert.equal(coordinatorView.status, 200);
     assert.match(coordinatorView.$('.messages').text(), /kävelylle/);
