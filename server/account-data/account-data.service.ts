@@ -16,6 +16,7 @@ import { endParticipations } from '../groups/participation.ts';
 import { questionnaireResponses } from '../questionnaires/questionnaires.tables.ts';
 import { ownAnswers } from '../questionnaires/questionnaires.service.ts';
 import { mentorApplications, mentorCoordinators, mentorPairCheckins, mentorPairMessages } from '../mentoring/mentoring.tables.ts';
+import { forgetMentoring, ownPairs } from '../mentoring/pairs.service.ts';
 import { invalid, type Invalid } from '../validation.ts';
 
 /**
@@ -44,10 +45,9 @@ export async function deleteAccount(db: DatabaseLike, user: User, password: stri
     await tx.delete(meetingAttendance).where(eq(meetingAttendance.userId, user.id));
     await tx.delete(threadWatches).where(eq(threadWatches.userId, user.id));
     await tx.delete(forumWatches).where(eq(forumWatches.userId, user.id));
-    // Applying to the mentor scheme says something about one's health too; their pairs (with the
-    // pair's conversation and log) go with their applications.
-    await tx.delete(mentorPairMessages).where(eq(mentorPairMessages.authorId, user.id));
-    await tx.delete(mentorApplications).where(eq(mentorApplications.userId, user.id));
+    // Applying to the mentor scheme says something about one's health too: what they wrote goes;
+    // a pair that ran stays only as a nameless count.
+    await forgetMentoring(tx, user.id);
     await tx.delete(mentorCoordinators).where(eq(mentorCoordinators.userId, user.id));
     // Their questionnaire answers go; the totals of closed rounds are made again from what is left.
     await tx.delete(questionnaireResponses).where(eq(questionnaireResponses.userId, user.id));
@@ -128,6 +128,7 @@ export async function exportAccountData(db: DatabaseLike, userId: string): Promi
       .select({ afterMonths: mentorPairCheckins.atMonths, skipped: mentorPairCheckins.skipped, rating: mentorPairCheckins.rating, note: mentorPairCheckins.note, at: mentorPairCheckins.createdAt })
       .from(mentorPairCheckins)
       .where(eq(mentorPairCheckins.userId, userId)),
+    mentorPairs: await ownPairs(db, userId),
     messagesToYourMentorPair: await db.select({ message: mentorPairMessages.body, sentAt: mentorPairMessages.createdAt }).from(mentorPairMessages).where(eq(mentorPairMessages.authorId, userId)),
     watching: { conversations: watchedThreads, forums: watchedForums },
     groupsElsewhereYouFollow: following,

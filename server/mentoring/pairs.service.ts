@@ -2,7 +2,7 @@
 // mentor with a message; each says yes or no. Both yes: the pair runs for its months, and how
 // long the match took counts for the next applicants' estimate. Any no: both go back to their
 // waiting lists at the place they had.
-import { aliasedTable, and, desc, eq, inArray, isNull, or } from 'drizzle-orm';
+import { aliasedTable, and, desc, eq, inArray, isNull, ne, or } from 'drizzle-orm';
 import { authorNameOf } from '../access.sql.ts';
 import { meanToTenth } from '../statistics.ts';
 import { z } from 'zod';
@@ -277,4 +277,55 @@ export async function checkinTotals(db: DatabaseLike, threshold: number) {
       notes: shown ? answered.flatMap((row) => (row.note ? [row.note] : [])).sort((a, b) => a.localeCompare(b)) : [],
     };
   });
+}
+
+/**
+ * A deleted account's part in the scheme: what they wrote goes (messages, check-ins, what their
+ * applications said); a proposal not yet answered is withdrawn and the other goes back to their
+ * place; a running pair ends. A pair that ran stays as a nameless count for the figures, with
+ * its meeting log (days and kinds, nothing written).
+ */
+export async function forgetMentoring(db: DatabaseLike, userId: string, today = new Date().toISOString().slice(0, 10)): Promise<void> {
+  const mine = await db.select().from(mentorApplications).where(eq(mentorApplications.userId, userId));
+  const ids = mine.map((application) => application.id);
+  if (ids.length) {
+    const theirs = or(inArray(mentorPairs.peerApplicationId, ids), inArray(mentorPairs.mentorApplicationId, ids));
+    const proposed = await db.select().from(mentorPairs).where(and(theirs, eq(mentorPairs.status, 'proposed')));
+    const others = proposed.flatMap((pair) => [pair.peerApplicationId, pair.mentorApplicationId]).filter((id) => !ids.includes(id));
+    if (others.length) await db.update(mentorApplications).set({ status: 'waiting' }).where(inArray(mentorApplications.id, others));
+    await db.update(mentorPairs).set({ status: 'ended', endedOn: today, endReason: '' }).where(and(theirs, eq(mentorPairs.status, 'active')));
+  }
+  await db.delete(mentorPairMessages).where(eq(mentorPairMessages.authorId, userId));
+  await db.delete(mentorPairCheckins).where(eq(mentorPairCheckins.userId, userId));
+  // A matched application holds a pair that ran: kept, saying nothing. The rest go, and with them proposals never answered.
+  await db
+    .update(mentorApplications)
+    .set({ languages: [], municipalityCode: null, remote: false, interestIds: [], weekdays: [], note: '' })
+    .where(and(eq(mentorApplications.userId, userId), eq(mentorApplications.status, 'matched')));
+  await db.delete(mentorApplications).where(and(eq(mentorApplications.userId, userId), ne(mentorApplications.status, 'matched')));
+}
+
+/** For the member's data export: their pairs (as mentee or mentor), their times, and the meetings logged. */
+export async function ownPairs(db: DatabaseLike, userId: string) {
+  const rows = await db
+    .select({ pair: mentorPairs, kind: mentorApplications.kind })
+    .from(mentorPairs)
+    .innerJoin(mentorApplications, or(eq(mentorApplications.id, mentorPairs.peerApplicationId), eq(mentorApplications.id, mentorPairs.mentorApplicationId)))
+    .where(and(eq(mentorApplications.userId, userId), inArray(mentorPairs.status, ['proposed', 'active', 'ended'])))
+    .orderBy(mentorPairs.proposedAt);
+  const shown = [];
+  // One after another: a member has a pair or two, and PGlite has one connection.
+  for (const { pair, kind } of rows) {
+    shown.push({
+      as: kind,
+      status: pair.status,
+      proposedAt: pair.proposedAt,
+      startsOn: pair.startsOn,
+      endsOn: pair.endsOn,
+      endedOn: pair.endedOn,
+      endReason: pair.endReason,
+      meetingsLogged: (await meetingsOf(db, pair.id)).map((meeting) => ({ on: meeting.on, activity: meeting.activity })),
+    });
+  }
+  return shown;
 }

@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
-import { eq } from 'drizzle-orm';
+import { and, eq } from 'drizzle-orm';
 import { Client, errorsOf } from '../support/client.ts';
 import { startSetUpNode, type SetUpTestNode } from '../support/set-up-node.ts';
 import { signedIn } from '../support/fixtures.ts';
-import { mentorApplications, mentorInterests, mentorPairCheckins, mentorPairs } from '../../server/mentoring/mentoring.tables.ts';
+import { mentorApplications, mentorInterests, mentorPairCheckins, mentorPairMessages, mentorPairs } from '../../server/mentoring/mentoring.tables.ts';
 import { makeGroup } from '../support/groups.ts';
 import { join } from '../../server/groups/membership.service.ts';
 import { getSettings } from '../../server/admin/settings.service.ts';
@@ -237,9 +237,49 @@ describe('the peer-mentor scheme: applying, waiting lists and who sees them', ()
     await bertta.submit('/mentoring', { kind: 'peer' }, '/mentoring/withdraw');
     assert.equal((await bertta.get('/mentoring')).$('.applications').length, 0, 'nothing waiting');
     const aino = await signedIn(node.url, 'aino');
-    const exported = JSON.parse((await aino.request('/settings/export')).html) as { mentorApplications: { kind: string; note: string }[] };
+    type Exported = { mentorApplications: { kind: string; note: string }[]; mentorPairs: { as: string; status: string; endReason: string; meetingsLogged: { activity: string }[] }[]; mentorPairCheckins: { note: string }[] };
+    const exported = JSON.parse((await aino.request('/settings/export')).html) as Exported;
     assert.deepEqual(exported.mentorApplications.map((a) => [a.kind, a.note]), [['peer', 'Iltapäivät']]);
+    assert.deepEqual(
+      exported.mentorPairs.filter((p) => p.status === 'ended').map((p) => [p.as, p.endReason, p.meetingsLogged.map((m) => m.activity)]),
+      [['peer', 'Muutan toiselle paikkakunnalle', ['sports']]],
+    );
+    assert.deepEqual(exported.mentorPairCheckins.map((c) => c.note).sort(), ['Hyvä alku', 'Kiitos kaikesta']);
+
+    const admin = await signedIn(node.url, 'admin_anna');
+    const today = new Date().toISOString().slice(0, 10);
+    const figuresBefore = (await admin.get(`/admin/figures?from=2026-01-01&to=${today}`)).$('.pair-figures').text();
     await aino.submit('/settings/delete', { password: 'correct horse battery' });
-    assert.equal((await applications()).filter((a) => a.userId === node.people.aino!.id).length, 0);
+    // What she wrote is gone; the pair that ran stays as a nameless count, with its log.
+    const left = (await applications()).filter((a) => a.userId === node.people.aino!.id);
+    assert.deepEqual(left.map((a) => [a.status, a.note, a.languages, a.municipalityCode, a.interestIds, a.weekdays]), [['matched', '', [], null, [], []]]);
+    assert.equal((await db().select().from(mentorPairCheckins).where(eq(mentorPairCheckins.userId, node.people.aino!.id))).length, 0);
+    assert.equal((await db().select().from(mentorPairMessages).where(eq(mentorPairMessages.authorId, node.people.aino!.id))).length, 0);
+    assert.equal((await admin.get(`/admin/figures?from=2026-01-01&to=${today}`)).$('.pair-figures').text(), figuresBefore, 'the figures keep their counts');
+    assert.doesNotMatch((await (await signedIn(node.url, 'kaisa')).get('/mentoring/applications')).html, /Iltapäivät|@aino/);
+  });
+
+  it('ends a running pair and withdraws a proposal when one of them deletes their account; the other keeps their place', async () => {
+    const [mentor] = await db().select().from(mentorApplications).where(eq(mentorApplications.userId, node.people.mikko!.id));
+    // mikko mentors again: a running pair with bertta, and a proposal to a mentee who has not answered.
+    const bertta = await signedIn(node.url, 'bertta');
+    await bertta.submit('/mentoring', { kind: 'peer', languages: 'fi', remote: 'on', weekdays: '2' }, '/mentoring/apply');
+    const [berttaApplication] = await db().select().from(mentorApplications).where(and(eq(mentorApplications.userId, node.people.bertta!.id), eq(mentorApplications.status, 'waiting')));
+    const [running] = await db().insert(mentorPairs).values({ peerApplicationId: berttaApplication!.id, mentorApplicationId: mentor!.id, status: 'active', startsOn: '2026-11-01', endsOn: '2027-05-01' }).returning();
+    await db().update(mentorApplications).set({ status: 'matched' }).where(eq(mentorApplications.id, berttaApplication!.id));
+    const kaisa = await signedIn(node.url, 'kaisa');
+    await kaisa.submit('/mentoring', { kind: 'peer', languages: 'fi', remote: 'on', weekdays: '2' }, '/mentoring/apply');
+    const [kaisaApplication] = await db().select().from(mentorApplications).where(eq(mentorApplications.userId, node.people.kaisa!.id));
+    const [mikkoAgain] = await db().insert(mentorApplications).values({ userId: node.people.mikko!.id, kind: 'mentor', status: 'proposed', trainedOn: '2026-11-30', weekdays: [2] }).returning();
+    await db().insert(mentorPairs).values({ peerApplicationId: kaisaApplication!.id, mentorApplicationId: mikkoAgain!.id });
+    await db().update(mentorApplications).set({ status: 'proposed' }).where(eq(mentorApplications.id, kaisaApplication!.id));
+
+    const mikko = await signedIn(node.url, 'mikko');
+    await mikko.submit('/settings/delete', { password: 'correct horse battery' });
+    const after = (await db().query.mentorPairs.findFirst({ where: eq(mentorPairs.id, running!.id) }))!;
+    assert.deepEqual([after.status, after.endReason], ['ended', ''], 'the running pair ended, without a reason to tell');
+    assert.equal((await db().query.mentorApplications.findFirst({ where: eq(mentorApplications.id, kaisaApplication!.id) }))!.status, 'waiting', 'the mentee is back on the list');
+    assert.equal((await db().select().from(mentorPairs).where(eq(mentorPairs.peerApplicationId, kaisaApplication!.id))).length, 0, 'the proposal is gone');
+    assert.match((await kaisa.get('/mentoring')).$('.applications').text(), /You are number 1 among those waiting for a mentor/);
   });
 });
