@@ -10,6 +10,7 @@ import { translator } from '../i18n/i18n.ts';
 import { groupMembers, groups } from '../groups/groups.tables.ts';
 import { invalid, parseForm, singleLine, type Invalid } from '../validation.ts';
 import { mentorApplications, mentorPairs } from '../mentoring/mentoring.tables.ts';
+import { nodeSettings } from '../admin/settings.tables.ts';
 import { questionnaireAnswers, questionnaireItems, questionnaireResponses, questionnaireRounds, questionnaires, roundAudiences, roundKinds } from './questionnaires.tables.ts';
 import { templateItems, templateNames, type TemplateName } from './templates.ts';
 import { meanToTenth, roundToTenth } from '../statistics.ts';
@@ -141,8 +142,8 @@ export async function closeRound(db: DatabaseLike, found: Found, roundId: string
 
 /**
  * Whether the member is among those a round is for: a participant of the questionnaire's group; or,
- * for the mentor scheme's, one of a running pair (or one that ended since the round opened, so an
- * end round reaches those finishing), on the side the round is for.
+ * for the mentor scheme's (while it is in use), one of a running pair (or one that ended since the
+ * round opened, so an end round reaches those finishing), on the side the round is for.
  */
 function roundIsFor(db: DatabaseLike, memberId: string): SQL {
   const inGroup = exists(
@@ -164,7 +165,9 @@ function roundIsFor(db: DatabaseLike, memberId: string): SQL {
         ),
       ),
   );
-  return or(and(sql`${questionnaires.groupId} is not null`, inGroup), and(isNull(questionnaires.groupId), inPair))!;
+  // The scheme's rounds are there only while the scheme is in use, like its pages.
+  const schemeOn = exists(db.select({ one: sql`1` }).from(nodeSettings).where(eq(nodeSettings.mentorScheme, true)));
+  return or(and(sql`${questionnaires.groupId} is not null`, inGroup), and(isNull(questionnaires.groupId), schemeOn, inPair))!;
 }
 
 /** Open rounds the member may answer and has not answered or skipped. */

@@ -79,6 +79,11 @@ describe('questionnaires for the mentor scheme’s pairs, and the coordinators�
     const aino = await signedIn(node.url, 'aino');
     assert.match((await aino.get('/questionnaires')).$('#waiting').parent().text(), /Mentoroinnin alku · Peer-mentor scheme · Start/);
     assert.match((await aino.get('/')).$('.home-tasks').text(), /Mentoroinnin alku/);
+    // Switched off, the scheme's rounds are gone with its pages.
+    await writeSettings(db(), { mentorScheme: false });
+    assert.doesNotMatch((await aino.get('/questionnaires')).html, /Mentoroinnin alku/);
+    assert.equal((await aino.request(`/questionnaires/rounds/${round!.id}`)).status, 404);
+    await writeSettings(db(), { mentorScheme: true });
     for (const name of ['mikko', 'ulkopuolinen', 'ohjaaja', 'valvoja', 'admin_anna']) {
       const client = await signedIn(node.url, name);
       assert.doesNotMatch((await client.get('/questionnaires')).html, /Mentoroinnin alku/, name);
