@@ -139,7 +139,7 @@ export function questionnairesRouter({ database }: AppContext): Router {
       const { owned, found } = await questionnaireOf(req);
       const result = await openRound(db, found, req.body);
       if (!result.ok) return refusal(req, res, owned, found, result);
-      await saveAndRedirect(req, res, `${owned.base}/${found.questionnaire.id}#rounds`, 'questionnaires.roundOpened');
+      await saveAndRedirect(req, res, `${owned.base}/${found.questionnaire.id}#rounds`, owned.scheme ? 'questionnaires.roundOpenedForPairs' : 'questionnaires.roundOpened');
     });
 
     // @route POST /groups/:slug/questionnaires/:id/rounds/:round/close

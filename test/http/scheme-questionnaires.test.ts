@@ -69,7 +69,7 @@ describe('questionnaires for the mentor scheme’s pairs, and the coordinators�
     assert.equal(strange.status, 422);
     assert.equal((await db().select().from(questionnaireRounds)).length, 0, 'nothing opened');
     const { page, round } = await openRound({ name: 'start', audience: 'peers' });
-    assert.match(page.$('.notice').text(), /round is open/i);
+    assert.match(page.$('.notice').text(), /The round is open: the pairs it is for can answer/);
     assert.equal(round.audience, 'peers');
     assert.match(page.$('#rounds').parent().text(), /Start · The mentees/);
   });
