@@ -31,12 +31,12 @@ export function findGroupBySlug(db: DatabaseLike, slug: string): Promise<Group |
   return db.query.groups.findFirst({ where: and(eq(groups.slug, slug.toLowerCase()), isNull(groups.origin)) });
 }
 
-/** A partner node's group, as its node last told it. */
 /** This node's own groups (not the network's), by name. */
 export function ownGroups(db: DatabaseLike): Promise<Group[]> {
   return db.select().from(groups).where(isNull(groups.origin)).orderBy(asc(groups.name));
 }
 
+/** A partner node's group, as its node last told it. */
 export function findNetworkGroup(db: DatabaseLike, slug: string): Promise<Group | undefined> {
   return db.query.groups.findFirst({ where: and(eq(groups.slug, slug.toLowerCase()), isNotNull(groups.origin)) });
 }
