@@ -45,6 +45,7 @@ import { mentoringRouter } from './mentoring/mentoring.routes.ts';
 import { siteImage } from './look/look.service.ts';
 import { unsubscribeRouter } from './notifications/unsubscribe.routes.ts';
 import { startMailQueue } from './notifications/email.queue.ts';
+import { startCheckinReminders } from './mentoring/reminders.ts';
 import { refuseControlCharacters } from './web/input.ts';
 import { visitorPageCache } from './web/page-cache.ts';
 import { helpers } from './web/helpers/index.ts';
@@ -122,6 +123,7 @@ export function buildApp(context: AppContext): { app: express.Express; close(): 
     startDirectorySync(federation, background, stopQueue.signal);
     startBackupSchedule(background, stopQueue.signal);
     startMailQueue(background, stopQueue.signal);
+    startCheckinReminders(background, stopQueue.signal);
     // After an upgrade that changed the search documents, or a change of languages cut short.
     refreshSearchIndex(background.database.db)
       .then((n) => n && context.log(`search: made the search index again (${n} posts)`))

@@ -11,6 +11,7 @@ import type { User } from '../accounts/accounts.service.ts';
 import { users } from '../accounts/accounts.tables.ts';
 import { invalid, parseForm, realDate, type Invalid } from '../validation.ts';
 import { notifyPair } from '../notifications/notifications.service.ts';
+import { notifications } from '../notifications/notifications.tables.ts';
 import { mentorApplications, mentorCoordinators, mentorPairCheckins, mentorPairMeetings, mentorPairMessages, mentorPairs, pairActivities } from './mentoring.tables.ts';
 
 type Refused = { ok: false; kind: 'refused'; reason: 'notWaiting' | 'notTrained' };
@@ -190,13 +191,37 @@ function addMonths(day: string, months: number): string {
 }
 
 /** The member's check-ins that are due and not yet answered or skipped (within the pair's months). */
-export async function dueCheckins(db: DatabaseLike, member: User, found: FoundPair, today = new Date().toISOString().slice(0, 10)): Promise<number[]> {
+export async function dueCheckins(db: DatabaseLike, member: Pick<User, 'id'>, found: FoundPair, today = new Date().toISOString().slice(0, 10)): Promise<number[]> {
   if (found.pair.status !== 'active' || !found.pair.startsOn) return [];
   const done = await db
     .select({ atMonths: mentorPairCheckins.atMonths })
     .from(mentorPairCheckins)
     .where(and(eq(mentorPairCheckins.pairId, found.pair.id), eq(mentorPairCheckins.userId, member.id)));
   return checkinMonths.filter((months) => months <= found.pair.months && addMonths(found.pair.startsOn!, months) <= today && !done.some((d) => d.atMonths === months));
+}
+
+/**
+ * Tells each of a running pair once when a check-in falls due (the notice keeps its due day, so
+ * none is sent twice); the coordinator is the one asking, so the notice names nobody.
+ */
+export async function remindDueCheckins(db: DatabaseLike, today = new Date().toISOString().slice(0, 10)): Promise<number> {
+  let told = 0;
+  // One after another: a handful of pairs, once an hour, and PGlite has one connection.
+  for (const found of await pairsWhere(db, eq(mentorPairs.status, 'active'))) {
+    for (const person of [found.peer, found.mentor]) {
+      for (const months of await dueCheckins(db, person, found, today)) {
+        const dueOn = addMonths(found.pair.startsOn!, months);
+        const [already] = await db
+          .select({ id: notifications.id })
+          .from(notifications)
+          .where(and(eq(notifications.userId, person.id), eq(notifications.pairId, found.pair.id), eq(notifications.kind, 'pair_checkin'), eq(notifications.meetingOn, dueOn)));
+        if (already) continue;
+        await db.insert(notifications).values({ userId: person.id, kind: 'pair_checkin', pairId: found.pair.id, meetingOn: dueOn, actorId: person.id });
+        told++;
+      }
+    }
+  }
+  return told;
 }
 
 const checkinForm = z.object({

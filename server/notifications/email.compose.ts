@@ -30,6 +30,7 @@ export const emailKindOf: Record<AnyNoticeKind, EmailKind> = {
   pair_proposed: 'mentoring',
   pair_message: 'mentoring',
   pair_invited: 'mentoring',
+  pair_checkin: 'mentoring',
 };
 
 /** What an unsubscribe link stops: one choice, or the daily digest (all e-mail). */

@@ -312,7 +312,7 @@ export async function openNotification(db: DatabaseLike, userId: string, id: str
     .where(and(eq(notifications.userId, userId), sameGroup, isNull(notifications.readAt)));
   if (notice.kind === 'moderator_message') return '/moderator-messages';
   if (notice.kind === 'pair_proposed') return '/mentoring#pairs';
-  if (notice.pairId) return `/mentoring/pairs/${notice.pairId}`;
+  if (notice.pairId) return `/mentoring/pairs/${notice.pairId}${notice.kind === 'pair_checkin' ? '#checkin' : ''}`;
   if (notice.kind === 'member_answered') return `/moderation/members/${encodeURIComponent(actorUsername)}#messages`;
   // Several new posts read from the first one not yet read.
   if (notice.kind === 'watched' && thread) return `${paths.thread(thread)}/unread`;

@@ -18,10 +18,11 @@ export type GroupNoticeKind = (typeof groupNoticeKinds)[number];
 export const moderationNoticeKinds = ['moderator_message', 'post_approved', 'post_removed', 'member_answered'] as const;
 export type ModerationNoticeKind = (typeof moderationNoticeKinds)[number];
 /**
- * About a mentor pair: to the two, a pair proposed to them or a new message in their conversation
- * (never its words); to the coordinators, that one of the two asked them in. Always sent.
+ * About a mentor pair: to the two, a pair proposed to them, a new message in their conversation
+ * (never its words) or a check-in fallen due; to the coordinators, that one of the two asked them
+ * in. Always sent.
  */
-export const pairNoticeKinds = ['pair_proposed', 'pair_message', 'pair_invited'] as const;
+export const pairNoticeKinds = ['pair_proposed', 'pair_message', 'pair_invited', 'pair_checkin'] as const;
 export type PairNoticeKind = (typeof pairNoticeKinds)[number];
 
 export const notifications = pgTable(
@@ -38,7 +39,7 @@ export const notifications = pgTable(
     groupId: uuid('group_id').references(() => groups.id, { onDelete: 'cascade' }),
     /** Set for the pair kinds: gone with the pair. */
     pairId: uuid('pair_id').references(() => mentorPairs.id, { onDelete: 'cascade' }),
-    /** For the meeting kinds: which meeting (the group's local date). */
+    /** For the meeting kinds: which meeting (the group's local date); for a pair's check-in, the day it fell due. */
     meetingOn: date('meeting_on', { mode: 'string' }),
     actorId: uuid('actor_id')
       .notNull()

@@ -7,6 +7,7 @@ import { mentorApplications, mentorInterests, mentorPairCheckins, mentorPairMess
 import { makeGroup } from '../support/groups.ts';
 import { join } from '../../server/groups/membership.service.ts';
 import { getSettings } from '../../server/admin/settings.service.ts';
+import { remindDueCheckins } from '../../server/mentoring/pairs.service.ts';
 
 describe('the peer-mentor scheme: applying, waiting lists and who sees them', () => {
   let node: SetUpTestNode;
@@ -201,6 +202,13 @@ describe('the peer-mentor scheme: applying, waiting lists and who sees them', ()
     const started = new Date(Date.now() - 40 * 86_400_000).toISOString().slice(0, 10);
     await db().update(mentorPairs).set({ startsOn: started }).where(eq(mentorPairs.id, pair.id));
     assert.match((await ainoClient.get('/')).$('.home-tasks').text(), /Your mentor pair after 1 month: tell how it is going/);
+    // The hourly look tells each of the two once that the check-in has come.
+    assert.equal(await remindDueCheckins(db()), 2);
+    assert.equal(await remindDueCheckins(db()), 0, 'once');
+    const reminded = await ainoClient.get('/notifications');
+    const reminder = reminded.$('.notification-list a').filter((_, a) => /Time to tell how your mentor pair is going/.test(reminded.$(a).text()));
+    assert.equal(reminder.length, 1);
+    assert.equal((await ainoClient.request(reminder.attr('href')!)).headers.get('location'), `${space}#checkin`);
     const asked = await ainoClient.get(space);
     assert.match(asked.$('#checkin').parent().text(), /After 1 month: how is your time together going\?/);
     await ainoClient.submit(space, { rating: '4', note: 'Hyvä alku' }, `${space}/checkins/1`);
