@@ -157,19 +157,20 @@ async function pairFigures(db: DatabaseLike, period: Period, threshold: number, 
 
 /** The questionnaires with rounds opened in the period, each over those rounds only; the same threshold as everywhere. */
 async function questionnaireFigures(db: DatabaseLike, period: Period, threshold: number): Promise<QuestionnaireFigures[]> {
+  const [from, until] = [new Date(`${period.from}T00:00:00Z`), dayAfter(period.to)];
   const opened = await db
     .selectDistinct({ id: questionnaires.id, groupId: questionnaires.groupId, title: questionnaires.title, group: groups.name })
     .from(questionnaireRounds)
     .innerJoin(questionnaires, eq(questionnaires.id, questionnaireRounds.questionnaireId))
     .leftJoin(groups, eq(groups.id, questionnaires.groupId))
-    .where(and(gte(questionnaireRounds.openedAt, new Date(`${period.from}T00:00:00Z`)), lt(questionnaireRounds.openedAt, dayAfter(period.to))))
+    .where(and(gte(questionnaireRounds.openedAt, from), lt(questionnaireRounds.openedAt, until)))
     .orderBy(groups.name, questionnaires.title);
   const shown: QuestionnaireFigures[] = [];
   // One after another: an admin's page, and PGlite's one connection.
   for (const row of opened) {
     const found = await findQuestionnaire(db, row.groupId, row.id);
     if (!found) continue;
-    const inPeriod = found.rounds.filter((round) => round.openedAt >= new Date(`${period.from}T00:00:00Z`) && round.openedAt < dayAfter(period.to));
+    const inPeriod = found.rounds.filter((round) => round.openedAt >= from && round.openedAt < until);
     const result = await results(db, { ...found, rounds: inPeriod }, threshold);
     shown.push({
       title: row.title,

@@ -108,13 +108,14 @@ function csvOf(figures: Figures, t: ReturnType<typeof translator>): string {
   }
   if (figures.questionnaires.length) {
     rows.push([], [t('admin.figures.questionnairesTitle')], ['questionnaire', 'group', 'round', 'answered'].map((key) => t(`admin.figures.questionnaireColumns.${key}`)));
-    for (const q of figures.questionnaires) {
-      for (const round of q.rounds) rows.push([q.title, q.group ?? t('mentoring.title'), roundName(round.name, t), peopleText(round.answered, t)]);
+    const shown = questionnairesView(figures, t);
+    for (const q of shown) {
+      for (const round of q.rounds) rows.push([q.title, q.whose, round.label, peopleText(round.answered, t)]);
     }
-    const changes = figures.questionnaires.filter((q) => q.change?.items.length);
+    const changes = shown.filter((q) => q.change?.items.length);
     if (changes.length) {
       rows.push([], ['questionnaire', 'group', 'item', 'bothAnswered', 'start', 'end', 'change'].map((key) => t(`admin.figures.questionnaireColumns.${key}`)));
-      for (const q of changes) for (const item of q.change!.items) rows.push([q.title, q.group ?? t('mentoring.title'), item.prompt, item.n, item.start, item.end, item.change]);
+      for (const q of changes) for (const item of q.change!.items) rows.push([q.title, q.whose, item.prompt, item.n, item.start, item.end, item.change]);
     }
   }
   return toCsv([header, ...rows]);

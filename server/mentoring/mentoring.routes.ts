@@ -18,6 +18,7 @@ import {
   addCoordinator,
   addInterest,
   apply,
+  coordinatesScheme,
   interestName,
   isCoordinator,
   listCoordinators,
@@ -50,8 +51,7 @@ export function mentoringRouter({ database, config }: AppContext): Router {
   };
   /** The applications are the coordinators' alone: anyone else finds nothing. */
   const coordinating = async (req: Request) => {
-    await schemeOn();
-    if (!(await isCoordinator(db, req.user?.id))) throw new NotFoundError();
+    if (!(await coordinatesScheme(db, req.user?.id))) throw new NotFoundError();
   };
   router.use('/mentoring', requireSignedIn);
 
@@ -275,22 +275,20 @@ export function mentoringRouter({ database, config }: AppContext): Router {
   });
 
   // @route POST /mentoring/pairs/:id/months — a coordinator changes how long a running pair runs
-  router.post('/mentoring/pairs/:id/months', async (req, res) => {
-    await coordinating(req);
-    const result = await changePairMonths(db, idParam(req), req.body);
-    if (!result.ok && result.kind === 'refused') throw new NotFoundError();
-    if (!result.ok) return res.status(422).render('mentoring/applications', await applicationsView(req, { pair: idParam(req), values: req.body, errors: result.errors }));
-    await saveAndRedirect(req, res, '/mentoring/applications#pairs', 'mentoring.monthsChanged');
-  });
-
   // @route POST /mentoring/pairs/:id/close — a coordinator ends a running pair, with a reason
-  router.post('/mentoring/pairs/:id/close', async (req, res) => {
-    await coordinating(req);
-    const result = await closePair(db, idParam(req), req.body);
-    if (!result.ok && result.kind === 'refused') throw new NotFoundError();
-    if (!result.ok) return res.status(422).render('mentoring/applications', await applicationsView(req, { pair: idParam(req), values: req.body, errors: result.errors }));
-    await saveAndRedirect(req, res, '/mentoring/applications#pairs', 'mentoring.closedByCoordinator');
-  });
+  const coordinatorChanges = [
+    ['months', changePairMonths, 'mentoring.monthsChanged'],
+    ['close', closePair, 'mentoring.closedByCoordinator'],
+  ] as const;
+  for (const [action, change, done] of coordinatorChanges) {
+    router.post(`/mentoring/pairs/:id/${action}`, async (req, res) => {
+      await coordinating(req);
+      const result = await change(db, idParam(req), req.body);
+      if (!result.ok && result.kind === 'refused') throw new NotFoundError();
+      if (!result.ok) return res.status(422).render('mentoring/applications', await applicationsView(req, { pair: idParam(req), values: req.body, errors: result.errors }));
+      await saveAndRedirect(req, res, '/mentoring/applications#pairs', done);
+    });
+  }
 
   // @route POST /mentoring/applications/:id/training — a mentor completed the training
   router.post('/mentoring/applications/:id/training', async (req, res) => {

@@ -7,7 +7,7 @@ import type { DatabaseLike } from '../db/client.ts';
 import type { User } from '../accounts/accounts.service.ts';
 import { users } from '../accounts/accounts.tables.ts';
 import { groupLanguages, groupMembers, groups } from '../groups/groups.tables.ts';
-import { writeSettings } from '../admin/settings.service.ts';
+import { getSettings, writeSettings } from '../admin/settings.service.ts';
 import { findMunicipality } from '../groups/municipalities.ts';
 import { invalid, list, parseForm, realDate, type Invalid } from '../validation.ts';
 import { mentorApplications, mentorCoordinators, mentorInterests, type ApplicationKind } from './mentoring.tables.ts';
@@ -18,6 +18,11 @@ export type Interest = typeof mentorInterests.$inferSelect;
 export async function isCoordinator(db: DatabaseLike, userId: string | undefined): Promise<boolean> {
   if (!userId) return false;
   return Boolean(await db.query.mentorCoordinators.findFirst({ where: eq(mentorCoordinators.userId, userId) }));
+}
+
+/** Whether the member coordinates the scheme now: only while the node runs it. */
+export async function coordinatesScheme(db: DatabaseLike, userId: string | undefined): Promise<boolean> {
+  return Boolean((await getSettings(db))?.mentorScheme) && (await isCoordinator(db, userId));
 }
 
 export function listCoordinators(db: DatabaseLike) {

@@ -10,8 +10,7 @@ import type { DatabaseLike } from '../db/client.ts';
 import type { User } from '../accounts/accounts.service.ts';
 import { users } from '../accounts/accounts.tables.ts';
 import { invalid, parseForm, realDate, type Invalid } from '../validation.ts';
-import { notifyPair } from '../notifications/notifications.service.ts';
-import { notifications } from '../notifications/notifications.tables.ts';
+import { notifyCheckinDue, notifyPair } from '../notifications/notifications.service.ts';
 import { mentorApplications, mentorCoordinators, mentorPairCheckins, mentorPairMeetings, mentorPairMessages, mentorPairs, pairActivities } from './mentoring.tables.ts';
 
 type Refused = { ok: false; kind: 'refused'; reason: 'notWaiting' | 'notTrained' };
@@ -202,7 +201,7 @@ export async function dueCheckins(db: DatabaseLike, member: Pick<User, 'id'>, fo
 
 /**
  * Tells each of a running pair once when a check-in falls due (the notice keeps its due day, so
- * none is sent twice); the coordinator is the one asking, so the notice names nobody.
+ * none is sent twice); it names nobody.
  */
 export async function remindDueCheckins(db: DatabaseLike, today = new Date().toISOString().slice(0, 10)): Promise<number> {
   let told = 0;
@@ -210,14 +209,7 @@ export async function remindDueCheckins(db: DatabaseLike, today = new Date().toI
   for (const found of await pairsWhere(db, eq(mentorPairs.status, 'active'))) {
     for (const person of [found.peer, found.mentor]) {
       for (const months of await dueCheckins(db, person, found, today)) {
-        const dueOn = addMonths(found.pair.startsOn!, months);
-        const [already] = await db
-          .select({ id: notifications.id })
-          .from(notifications)
-          .where(and(eq(notifications.userId, person.id), eq(notifications.pairId, found.pair.id), eq(notifications.kind, 'pair_checkin'), eq(notifications.meetingOn, dueOn)));
-        if (already) continue;
-        await db.insert(notifications).values({ userId: person.id, kind: 'pair_checkin', pairId: found.pair.id, meetingOn: dueOn, actorId: person.id });
-        told++;
+        if (await notifyCheckinDue(db, person.id, found.pair.id, addMonths(found.pair.startsOn!, months))) told++;
       }
     }
   }

@@ -277,6 +277,20 @@ export async function notifyPair(db: DatabaseLike, actorId: string, pairId: stri
   }
 }
 
+/**
+ * Tells a member of a running pair that a check-in fell due, once for its due day (kept in
+ * meeting_on). Nobody did anything, so the member stands as the notice's actor.
+ */
+export async function notifyCheckinDue(db: DatabaseLike, userId: string, pairId: string, dueOn: string): Promise<boolean> {
+  const [already] = await db
+    .select({ id: notifications.id })
+    .from(notifications)
+    .where(and(eq(notifications.userId, userId), eq(notifications.pairId, pairId), eq(notifications.kind, 'pair_checkin'), eq(notifications.meetingOn, dueOn)));
+  if (already) return false;
+  await db.insert(notifications).values({ userId, kind: 'pair_checkin', pairId, meetingOn: dueOn, actorId: userId });
+  return true;
+}
+
 /** The reader opened the pair's conversation: its message notices are read. */
 export async function markPairRead(db: DatabaseLike, userId: string, pairId: string): Promise<void> {
   await db

@@ -4,7 +4,7 @@ import { canManageGroup, requireSignedIn } from '../access.ts';
 import { BadRequestError, NotFoundError } from '../errors.ts';
 import { getSettings } from '../admin/settings.service.ts';
 import { findGroupBySlug, relationOf } from '../groups/groups.service.ts';
-import { isCoordinator } from '../mentoring/mentoring.service.ts';
+import { coordinatesScheme } from '../mentoring/mentoring.service.ts';
 import { translator } from '../i18n/i18n.ts';
 import { formView } from '../web/forms.ts';
 import { toCsv } from '../web/csv.ts';
@@ -53,7 +53,7 @@ export function questionnairesRouter({ database }: AppContext): Router {
   };
   /** The mentor scheme's, for its coordinators alone (and only while the scheme is on). */
   const schemeOwning = async (req: Request): Promise<Owning> => {
-    if (!(await getSettings(db))?.mentorScheme || !(await isCoordinator(db, req.user!.id))) throw new NotFoundError();
+    if (!(await coordinatesScheme(db, req.user!.id))) throw new NotFoundError();
     return { owner: null, name: translator(req.locale)('mentoring.title'), href: '/mentoring/applications', base: '/mentoring/questionnaires', scheme: true };
   };
   manage('/groups/:slug/questionnaires', groupOwning);
@@ -155,12 +155,13 @@ export function questionnairesRouter({ database }: AppContext): Router {
     router.get(`${prefix}/:id/results`, async (req, res) => {
       const { owned, found } = await questionnaireOf(req);
       const t = translator(req.locale);
-      const shown = await results(db, found, await threshold());
+      const limit = await threshold();
+      const shown = await results(db, found, limit);
       res.render('questionnaires/results', {
         titleText: found.questionnaire.title,
         owned,
         questionnaire: found.questionnaire,
-        threshold: await threshold(),
+        threshold: limit,
         rounds: shown.rounds.map((r) => ({ ...r, label: roundName(r.round.name, t) })),
         change: shown.change,
         base: `${owned.base}/${found.questionnaire.id}`,
