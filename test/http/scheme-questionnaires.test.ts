@@ -119,6 +119,7 @@ describe('questionnaires for the mentor scheme’s pairs, and the coordinators�
     const admin = await signedIn(node.url, 'admin_anna');
     const figures = await admin.get(`/admin/figures?from=${today}&to=${today}`);
     assert.match(figures.$('main').text().replace(/\s+/g, ' '), /Mentoroinnin alku · Peer-mentor scheme Start: answered 3/);
+    assert.doesNotMatch(figures.html, /aino|bertta|cecilia/, 'nobody named in the figures');
     const csv = parse((await admin.request(`/admin/figures.csv?from=${today}&to=${today}`)).html, { relax_column_count: true }) as string[][];
     assert.deepEqual(
       csv.find((row) => row[0] === 'Mentoroinnin alku'),
