@@ -19,6 +19,7 @@ import { listChanges, publicForums, refreshMeetings, type Group } from '../serve
 import { changeForm, listingForm } from '../server/groups/listing.ts';
 import { ruleOf, upcomingMeetings } from '../server/groups/schedule.ts';
 import { federationServers } from './federation.tables.ts';
+import { repeat } from '../server/repeat.ts';
 import { activityId, kept } from './activities.ts';
 import { nodeActor } from './node-actor.ts';
 import { asJson, type Json } from './json.ts';
@@ -226,20 +227,10 @@ export async function forgetListings(context: AppContext, host: string): Promise
 
 /** Every partner's directory is read again now and then; the time a listing was last confirmed shows its age. */
 export function startDirectorySync(federation: Federation<AppContext>, context: AppContext, signal: AbortSignal): void {
-  // A round that outlasts the interval (a slow partner) is not started again over itself.
-  let running = false;
-  const run = async () => {
-    if (running) return;
-    running = true;
-    try {
-      const partners = await context.database.db.select({ host: federationServers.host }).from(federationServers).where(and(eq(federationServers.partner, true), eq(federationServers.ourFollow, 'accepted'))).catch(() => []);
-      const ctx = federation.createContext(context.config.baseUrl, context);
-      for (const { host } of partners) if (!signal.aborted) await syncPartner(ctx, host);
-    } finally {
-      running = false;
-    }
+  const sync = async () => {
+    const partners = await context.database.db.select({ host: federationServers.host }).from(federationServers).where(and(eq(federationServers.partner, true), eq(federationServers.ourFollow, 'accepted')));
+    const ctx = federation.createContext(context.config.baseUrl, context);
+    for (const { host } of partners) if (!signal.aborted) await syncPartner(ctx, host);
   };
-  const timer = setInterval(() => void run(), context.config.networkSyncSeconds * 1000);
-  timer.unref();
-  signal.addEventListener('abort', () => clearInterval(timer));
+  repeat({ what: "federation: reading the partners' directories", everyMs: context.config.networkSyncSeconds * 1000 }, sync, context.log, signal);
 }

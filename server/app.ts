@@ -7,6 +7,7 @@ import { federationAdminRouter } from '../federation/admin.routes.ts';
 import { followingRouter } from '../federation/following.routes.ts';
 import { inboxLimit } from '../federation/inbox-limit.ts';
 import { startOutbox } from '../federation/outbox.ts';
+import { startFederationClearOut } from '../federation/clear-out.ts';
 import { backupsRouter } from './backups/backups.routes.ts';
 import { startBackupSchedule } from './backups/schedule.ts';
 import { refreshSearchIndex } from './forums/search-index.ts';
@@ -124,6 +125,7 @@ export function buildApp(context: AppContext): { app: express.Express; close(): 
     startBackupSchedule(background, stopQueue.signal);
     startMailQueue(background, stopQueue.signal);
     startCheckinReminders(background, stopQueue.signal);
+    startFederationClearOut(background, stopQueue.signal);
     // After an upgrade that changed the search documents, or a change of languages cut short.
     refreshSearchIndex(background.database.db)
       .then((n) => n && context.log(`search: made the search index again (${n} posts)`))

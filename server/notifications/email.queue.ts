@@ -5,6 +5,7 @@
 import { TZDate } from '@date-fns/tz';
 import { and, asc, eq, gt, inArray, isNotNull, isNull, lt, lte, or, sql } from 'drizzle-orm';
 import type { AppContext } from '../context.ts';
+import { repeat } from '../repeat.ts';
 import type { DatabaseLike } from '../db/client.ts';
 import type { Mailer } from '../mail.ts';
 import { isLocale } from '../i18n/i18n.ts';
@@ -164,20 +165,9 @@ export function startMailQueue(context: AppContext, signal: AbortSignal): void {
     digestHour: config.mail.digestHour,
     timezone: config.timezone,
   };
-  let running = false;
-  const tick = async () => {
-    if (running || signal.aborted) return;
-    running = true;
-    try {
-      await queueDueMail(database.db, plan);
-      await sendDueMail(database.db, mailer, config.baseUrl.hostname, config.mail.retrySeconds);
-    } catch (error) {
-      log(`mail: the e-mail queue failed: ${(error as Error).message}`);
-    } finally {
-      running = false;
-    }
+  const send = async () => {
+    await queueDueMail(database.db, plan);
+    await sendDueMail(database.db, mailer, config.baseUrl.hostname, config.mail.retrySeconds);
   };
-  const timer = setInterval(() => void tick(), config.mail.pollSeconds * 1000);
-  timer.unref();
-  signal.addEventListener('abort', () => clearInterval(timer));
+  repeat({ what: 'mail: the e-mail queue', everyMs: config.mail.pollSeconds * 1000 }, send, log, signal);
 }

@@ -1,12 +1,14 @@
 // Fedify's key–value store and message queue on the app's own database (PGlite or PostgreSQL):
 // Fedify's own conformance tests for the queue, and what a crash must not lose.
 import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
 import { Temporal } from '@js-temporal/polyfill';
 import { testMessageQueue } from '@fedify/testing';
 import { freshDatabase, type TestDatabase } from '../support/database.ts';
 import { DatabaseKvStore } from '../../federation/kv-store.ts';
 import { DatabaseMessageQueue } from '../../federation/message-queue.ts';
-import { federationQueue } from '../../federation/federation.tables.ts';
+import { federationActivities, federationKv, federationQueue } from '../../federation/federation.tables.ts';
+import { clearOutFederation } from '../../federation/clear-out.ts';
 
 describe('federation: the key–value store and the queue on the app database', function () {
   this.timeout(120_000);
@@ -70,5 +72,24 @@ describe('federation: the key–value store and the queue on the app database', 
     await worker;
     assert.deepEqual(seen, [{ deliver: 'to-a-follower' }]);
     assert.equal((await db.select().from(federationQueue)).length, 0, 'handled, then removed');
+  });
+
+  it('clears out expired values and activities sent more than 90 days ago, and keeps the rest', async () => {
+    const db = fresh.database.db;
+    const kv = new DatabaseKvStore(db);
+    await kv.set(['seen', 'https://b.example/activities/1'], true, { ttl: Temporal.Duration.from({ milliseconds: 1 }) });
+    await kv.set(['seen', 'https://b.example/activities/2'], true, { ttl: Temporal.Duration.from({ days: 1 }) });
+    await kv.set(['keeps'], 1);
+    const day = 86_400_000;
+    const now = new Date();
+    const sent = (id: string, daysAgo: number) => ({ id, body: { type: 'Create' }, createdAt: new Date(now.getTime() - daysAgo * day) });
+    await db.insert(federationActivities).values([sent(randomUUID(), 91), sent(randomUUID(), 89), sent(randomUUID(), 0)]);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    await clearOutFederation(db, new Date());
+    const keys = (await db.select({ key: federationKv.key }).from(federationKv)).map((row) => row.key.join(' '));
+    assert.ok(!keys.includes('seen https://b.example/activities/1'), 'an expired value is removed');
+    assert.ok(keys.includes('seen https://b.example/activities/2') && keys.includes('keeps'), 'the others stay');
+    const left = await db.select({ createdAt: federationActivities.createdAt }).from(federationActivities);
+    assert.deepEqual(left.map((row) => Math.round((now.getTime() - row.createdAt.getTime()) / day)).sort((a, b) => a - b), [0, 89]);
   });
 });
