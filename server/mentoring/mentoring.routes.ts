@@ -35,7 +35,7 @@ import {
   type Application,
   type Interest,
 } from './mentoring.service.ts';
-import { answerCheckin, answerProposal, changePairMonths, checkinTotals, closePair, currentPairs, dueCheckins, endPair, findPair, inviteCoordinators, logMeeting, meetingsOf, pairMessages, pairsOf, proposePair, removeOwnMessage, writeToPair, type FoundPair } from './pairs.service.ts';
+import { answerCheckin, answerProposal, changePairMonths, checkinTotals, closePair, currentPairs, dueCheckins, editableMessage, editOwnMessage, endPair, findPair, inviteCoordinators, logMeeting, meetingsOf, pairMessages, pairsOf, proposePair, removeOwnMessage, writeToPair, type FoundPair } from './pairs.service.ts';
 import { renderMarkdown } from '../markup/markup.ts';
 import { pairActivities, type mentorPairs } from './mentoring.tables.ts';
 
@@ -225,6 +225,31 @@ export function mentoringRouter({ database, config }: AppContext): Router {
     if (!result.ok && result.kind === 'refused') throw new NotFoundError();
     if (!result.ok) return res.status(422).render('mentoring/pair', await spaceView(req, found, req.body, result.errors));
     await saveAndRedirect(req, res, `/mentoring/pairs/${found.pair.id}#write`);
+  });
+
+  const editView = (found: FoundPair, req: Request, values: Record<string, unknown>, errors: FieldErrors = {}) => ({
+    title: 'mentoring.editMessageTitle',
+    pair: found.pair,
+    messageId: idParam(req, 'message'),
+    ...formView(req, values, errors),
+  });
+
+  // @route GET /mentoring/pairs/:id/messages/:message/edit — the writer corrects a message of their own
+  router.get('/mentoring/pairs/:id/messages/:message/edit', async (req, res) => {
+    const found = await readablePair(req);
+    const message = await editableMessage(db, req.user!, found, idParam(req, 'message'));
+    if (!message) throw new NotFoundError();
+    res.render('mentoring/message-edit', editView(found, req, { body: message.body }));
+  });
+
+  // @route POST /mentoring/pairs/:id/messages/:message/edit — the corrected message
+  router.post('/mentoring/pairs/:id/messages/:message/edit', async (req, res) => {
+    const found = await readablePair(req);
+    const messageId = idParam(req, 'message');
+    const result = await editOwnMessage(db, req.user!, found, messageId, req.body);
+    if (!result.ok && result.kind === 'refused') throw new NotFoundError();
+    if (!result.ok) return res.status(422).render('mentoring/message-edit', editView(found, req, req.body, result.errors));
+    await saveAndRedirect(req, res, `/mentoring/pairs/${found.pair.id}#message-${messageId}`, 'mentoring.messageEdited');
   });
 
   // @route POST /mentoring/pairs/:id/messages/:message/remove — the writer takes a message of their own back

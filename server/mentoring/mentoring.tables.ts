@@ -113,6 +113,8 @@ export const mentorPairMessages = pgTable(
       .references(() => users.id),
     body: text('body').notNull(),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    /** The writer corrected it (shown as "edited"; the earlier words are not kept). */
+    editedAt: timestamp('edited_at', { withTimezone: true }),
   },
   (t) => [index('mentor_pair_messages_pair').on(t.pairId, t.createdAt)],
 );

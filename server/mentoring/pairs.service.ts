@@ -136,7 +136,7 @@ export type FoundPair = NonNullable<Awaited<ReturnType<typeof findPair>>>;
 
 export function pairMessages(db: DatabaseLike, pairId: string) {
   return db
-    .select({ id: mentorPairMessages.id, body: mentorPairMessages.body, createdAt: mentorPairMessages.createdAt, authorId: mentorPairMessages.authorId, authorName: authorNameOf(users), authorUsername: users.username })
+    .select({ id: mentorPairMessages.id, body: mentorPairMessages.body, createdAt: mentorPairMessages.createdAt, editedAt: mentorPairMessages.editedAt, authorId: mentorPairMessages.authorId, authorName: authorNameOf(users), authorUsername: users.username })
     .from(mentorPairMessages)
     .innerJoin(users, eq(users.id, mentorPairMessages.authorId))
     .where(eq(mentorPairMessages.pairId, pairId))
@@ -157,11 +157,30 @@ export async function writeToPair(db: DatabaseLike, author: User, found: FoundPa
   return { ok: true };
 }
 
+const ownMessage = (author: User, found: FoundPair, messageId: string) =>
+  and(eq(mentorPairMessages.id, messageId), eq(mentorPairMessages.pairId, found.pair.id), eq(mentorPairMessages.authorId, author.id));
+
+/** A message of the writer's own that they may still correct: while the pair runs. */
+export async function editableMessage(db: DatabaseLike, author: User, found: FoundPair, messageId: string): Promise<{ id: string; body: string } | undefined> {
+  if (found.pair.status !== 'active') return undefined;
+  const [message] = await db.select({ id: mentorPairMessages.id, body: mentorPairMessages.body }).from(mentorPairMessages).where(ownMessage(author, found, messageId));
+  return message;
+}
+
+/** The writer corrects a message of their own while the pair runs; the other is not told again. */
+export async function editOwnMessage(db: DatabaseLike, author: User, found: FoundPair, messageId: string, form: unknown): Promise<{ ok: true } | Invalid | { ok: false; kind: 'refused' }> {
+  if (!(await editableMessage(db, author, found, messageId))) return { ok: false, kind: 'refused' };
+  const parsed = parseForm(messageForm, form);
+  if (!parsed.ok) return parsed;
+  await db.update(mentorPairMessages).set({ body: parsed.value.body, editedAt: new Date() }).where(ownMessage(author, found, messageId));
+  return { ok: true };
+}
+
 /** The writer takes back a message of their own (written too soon, or saying too much); it is gone, not marked. */
 export async function removeOwnMessage(db: DatabaseLike, author: User, found: FoundPair, messageId: string): Promise<boolean> {
   const removed = await db
     .delete(mentorPairMessages)
-    .where(and(eq(mentorPairMessages.id, messageId), eq(mentorPairMessages.pairId, found.pair.id), eq(mentorPairMessages.authorId, author.id)))
+    .where(ownMessage(author, found, messageId))
     .returning({ id: mentorPairMessages.id });
   return removed.length > 0;
 }
@@ -342,6 +361,12 @@ export async function ownPairs(db: DatabaseLike, userId: string) {
       endedOn: pair.endedOn,
       endReason: pair.endReason,
       meetingsLogged: (await meetingsOf(db, pair.id)).map((meeting) => ({ on: meeting.on, activity: meeting.activity })),
+      // Their own words only: what the other wrote is the other's.
+      messagesWritten: await db
+        .select({ body: mentorPairMessages.body, writtenAt: mentorPairMessages.createdAt, editedAt: mentorPairMessages.editedAt })
+        .from(mentorPairMessages)
+        .where(and(eq(mentorPairMessages.pairId, pair.id), eq(mentorPairMessages.authorId, userId)))
+        .orderBy(mentorPairMessages.createdAt),
     });
   }
   return shown;

@@ -199,6 +199,15 @@ describe('in Chromium: a member’s day (home, "I’m coming", watching, e-mail 
     await sini.getByRole('button', { name: 'Send', exact: true }).click();
     await sini.waitForSelector('.messages li');
     await assertAccessible(sini, 'the pair’s conversation');
+    // Correcting her message by keyboard: the link, the filled-in field, the button.
+    await sini.getByRole('link', { name: /^Edit\b/ }).focus();
+    await sini.keyboard.press('Enter');
+    await sini.waitForSelector('h1:text("Edit your message")');
+    await assertAccessible(sini, 'correcting a message');
+    await sini.getByLabel('Message').fill('Hei! Keskiviikkona?');
+    await sini.getByRole('button', { name: 'Save changes' }).press('Enter');
+    await sini.waitForSelector('text=Your message has been saved.');
+    assert.match(await sini.locator('.messages li').first().innerText(), /edited[\s\S]*Keskiviikkona\?/);
 
     // The coordinator's hand on the running pair: a reason is needed to end it.
     await mari.goto(`${node.url}/mentoring/applications`);

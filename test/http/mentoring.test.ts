@@ -174,6 +174,27 @@ describe('the peer-mentor scheme: applying, waiting lists and who sees them', ()
     const removed = await ainoClient.submit(space, {}, removeAction);
     assert.match(removed.$('.notice').text(), /Your message has been removed/);
     assert.doesNotMatch((await mikkoClient.get(space)).$('.messages').text(), /Liian henkilökohtainen/);
+    // A message of one's own can be corrected while the pair runs, and shows as edited; someone else's cannot.
+    const editPath = hers.$('.messages li').first().find('a[href$="/edit"]').attr('href')!;
+    assert.match(editPath, new RegExp(`^${space}/messages/[0-9a-f-]{36}/edit$`));
+    assert.equal(mikkoSees.$(`a[href="${editPath}"]`).length, 0, 'no edit link on another’s message');
+    assert.equal((await mikkoClient.request(editPath)).status, 404);
+    assert.equal((await mikkoClient.post(editPath, { _csrf: mikkoSees.$('input[name="_csrf"]').first().attr('value')!, body: 'Mikon sanat' })).status, 404);
+    const editing = await ainoClient.get(editPath);
+    assert.equal(editing.$('textarea[name="body"]').text(), 'Hei mikko, lähdetäänkö **tiistaina** kävelylle?');
+    const emptied = await ainoClient.submit(editPath, { body: ' ' }, editPath);
+    assert.equal(emptied.status, 422);
+    assert.match(errorsOf(emptied), /The message is empty/);
+    assert.equal(emptied.$('textarea[name="body"]').text(), ' ', 'what was typed comes back');
+    assert.match((await mikkoClient.get(space)).$('.messages').text(), /lähdetäänkö tiistaina kävelylle/, 'a refused correction changes nothing');
+    const unreadBefore = (await mikkoClient.get('/notifications')).$('.notification-list li.is-new').length;
+    const corrected = await ainoClient.submit(editPath, { body: 'Hei mikko, lähdetäänkö **keskiviikkona** kävelylle?' }, editPath);
+    assert.match(corrected.$('.notice').text(), /Your message has been saved/);
+    const correctedMessage = (await mikkoClient.get(space)).$('.messages li').first();
+    assert.match(correctedMessage.find('.prose').text(), /lähdetäänkö keskiviikkona kävelylle/);
+    assert.doesNotMatch(correctedMessage.text(), /tiistaina/);
+    assert.match(correctedMessage.find('.meta').text(), /edited/);
+    assert.equal((await mikkoClient.get('/notifications')).$('.notification-list li.is-new').length, unreadBefore, 'a correction tells nobody again');
 
     const invited = await ainoClient.submit(space, {}, `${space}/invite`);
     assert.match(invited.$('.notice').text(), /aino asked the coordinators into this conversation/);
@@ -229,6 +250,7 @@ describe('the peer-mentor scheme: applying, waiting lists and who sees them', ()
     const [after] = await db().select().from(mentorPairs).where(eq(mentorPairs.id, pair.id));
     assert.deepEqual([after!.status, after!.endedOn, after!.endReason], ['ended', today, 'Muutan toiselle paikkakunnalle']);
     assert.match((await mikkoClient.get(space)).$('main').text(), /The pair ended on/);
+    assert.equal((await ainoClient.request(editPath)).status, 404, 'an ended pair’s conversation is kept as it was');
 
     // The coordinators see how pairs go only as totals, and nothing of so few answers.
     const going = (await kaisa.get('/mentoring/applications')).$('#going').parent().text().replace(/\s+/g, ' ');
@@ -245,12 +267,17 @@ describe('the peer-mentor scheme: applying, waiting lists and who sees them', ()
     await bertta.submit('/mentoring', { kind: 'peer' }, '/mentoring/withdraw');
     assert.equal((await bertta.get('/mentoring')).$('.applications').length, 0, 'nothing waiting');
     const aino = await signedIn(node.url, 'aino');
-    type Exported = { mentorApplications: { kind: string; note: string }[]; mentorPairs: { as: string; status: string; endReason: string; meetingsLogged: { activity: string }[] }[]; mentorPairCheckins: { note: string }[] };
+    type Exported = { mentorApplications: { kind: string; note: string }[]; mentorPairs: { as: string; status: string; endReason: string; meetingsLogged: { activity: string }[]; messagesWritten: { body: string; editedAt: string | null }[] }[]; mentorPairCheckins: { note: string }[] };
     const exported = JSON.parse((await aino.request('/settings/export')).html) as Exported;
     assert.deepEqual(exported.mentorApplications.map((a) => [a.kind, a.note]), [['peer', 'Iltapäivät']]);
     assert.deepEqual(
       exported.mentorPairs.filter((p) => p.status === 'ended').map((p) => [p.as, p.endReason, p.meetingsLogged.map((m) => m.activity)]),
       [['peer', 'Muutan toiselle paikkakunnalle', ['sports']]],
+    );
+    assert.deepEqual(
+      exported.mentorPairs.flatMap((p) => p.messagesWritten.map((m) => [m.body, Boolean(m.editedAt)])),
+      [['Hei mikko, lähdetäänkö **keskiviikkona** kävelylle?', true], ['Tai torstaina?', false]],
+      'her own messages as they stand, none of his',
     );
     assert.deepEqual(exported.mentorPairCheckins.map((c) => c.note).sort(), ['Hyvä alku', 'Kiitos kaikesta']);
 
