@@ -179,6 +179,7 @@ describe('the peer-mentor scheme: applying, waiting lists and who sees them', ()
     assert.match(editPath, new RegExp(`^${space}/messages/[0-9a-f-]{36}/edit$`));
     assert.equal(mikkoSees.$(`a[href="${editPath}"]`).length, 0, 'no edit link on another’s message');
     assert.equal((await mikkoClient.request(editPath)).status, 404);
+    for (const name of ['kaisa', 'bertta', 'valvoja', 'admin_anna']) assert.equal((await (await signedIn(node.url, name)).request(editPath)).status, 404, `${name} cannot open it`);
     assert.equal((await mikkoClient.post(editPath, { _csrf: mikkoSees.$('input[name="_csrf"]').first().attr('value')!, body: 'Mikon sanat' })).status, 404);
     const editing = await ainoClient.get(editPath);
     assert.equal(editing.$('textarea[name="body"]').text(), 'Hei mikko, lähdetäänkö **tiistaina** kävelylle?');
