@@ -94,6 +94,8 @@ export async function apply(db: DatabaseLike, member: User, form: unknown): Prom
     await tx.insert(mentorApplications).values({
       userId: member.id,
       kind: v.kind,
+      // Training is the person's, not the application's: a mentor who comes back after a pair is still trained.
+      trainedOn: v.kind === 'mentor' ? await trainedOn(tx, member.id) : null,
       languages: [...new Set(v.languages)],
       municipalityCode: v.municipalityCode,
       remote: v.remote,
@@ -103,6 +105,16 @@ export async function apply(db: DatabaseLike, member: User, form: unknown): Prom
     });
     return { ok: true as const };
   });
+}
+
+async function trainedOn(db: DatabaseLike, userId: string): Promise<string | null> {
+  const [latest] = await db
+    .select({ on: mentorApplications.trainedOn })
+    .from(mentorApplications)
+    .where(and(eq(mentorApplications.userId, userId), eq(mentorApplications.kind, 'mentor'), isNotNull(mentorApplications.trainedOn)))
+    .orderBy(desc(mentorApplications.trainedOn))
+    .limit(1);
+  return latest?.on ?? null;
 }
 
 function waitingApplication(db: DatabaseLike, userId: string, kind: ApplicationKind) {

@@ -252,6 +252,11 @@ describe('the peer-mentor scheme: applying, waiting lists and who sees them', ()
     assert.deepEqual([after!.status, after!.endedOn, after!.endReason], ['ended', today, 'Muutan toiselle paikkakunnalle']);
     assert.match((await mikkoClient.get(space)).$('main').text(), /The pair ended on/);
     assert.equal((await ainoClient.request(editPath)).status, 404, 'an ended pair’s conversation is kept as it was');
+    // Continuous intake: a mentor whose pair has ended can support someone again, and is still trained.
+    const mentorAgain = await mikkoClient.submit('/mentoring', { kind: 'mentor', languages: 'fi', remote: 'on', weekdays: ['2'] }, '/mentoring/apply');
+    assert.match(mentorAgain.$('.applications').text(), /Training completed/);
+    assert.doesNotMatch(mentorAgain.$('.applications').text(), /In training/);
+    await mikkoClient.submit('/mentoring', { kind: 'mentor' }, '/mentoring/withdraw');
 
     // The coordinators see how pairs go only as totals, and nothing of so few answers.
     const going = (await kaisa.get('/mentoring/applications')).$('#going').parent().text().replace(/\s+/g, ' ');
