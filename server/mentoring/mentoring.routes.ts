@@ -35,11 +35,15 @@ import {
   type Application,
   type Interest,
 } from './mentoring.service.ts';
-import { answerCheckin, answerProposal, changePairMonths, checkinTotals, closePair, currentPairs, dueCheckins, editableMessage, editOwnMessage, endPair, findPair, inviteCoordinators, logMeeting, meetingsOf, pairMessages, pairsOf, proposePair, removeOwnMessage, writeToPair, type FoundPair } from './pairs.service.ts';
+import { answerCheckin, answerProposal, changePairMonths, checkinTotals, closePair, currentPairs, dueCheckins, editableMessage, editOwnMessage, endedPairsOf, endPair, findPair, inviteCoordinators, logMeeting, meetingsOf, pairMessages, pairsOf, proposePair, removeOwnMessage, writeToPair, type FoundPair } from './pairs.service.ts';
 import { renderMarkdown } from '../markup/markup.ts';
 import { pairActivities, type mentorPairs } from './mentoring.tables.ts';
 
 type MentorPair = typeof mentorPairs.$inferSelect;
+
+/** How one of a pair is named: a deleted account reads as such, as its posts do. */
+const nameIn = (locale: Locale) => (person: { displayName: string; username: string; status: string }) =>
+  person.status === 'deleted' ? translator(locale)('forums.deletedMember') : person.displayName || person.username;
 
 export function mentoringRouter({ database, config }: AppContext): Router {
   const db = database.db;
@@ -74,6 +78,7 @@ export function mentoringRouter({ database, config }: AppContext): Router {
   };
 
   const memberView = async (req: Request, values: Record<string, unknown> = {}, errors: FieldErrors = {}, refused?: string) => {
+    const nameOf = nameIn(req.locale);
     const interests = await listInterests(db);
     const mine = await myApplications(db, req.user!);
     const pairs: (MentorPair & { iAmPeer: boolean; other: string; mine: string | null; meetings: Awaited<ReturnType<typeof meetingsOf>> })[] = [];
@@ -82,11 +87,17 @@ export function mentoringRouter({ database, config }: AppContext): Router {
       const other = iAmPeer ? mentor : peer;
       // One after another: a small list, and PGlite's one connection.
       const meetings: Awaited<ReturnType<typeof meetingsOf>> = pair.status === 'active' ? await meetingsOf(db, pair.id) : [];
-      pairs.push({ ...pair, iAmPeer, other: other.displayName || other.username, mine: iAmPeer ? pair.peerAnswer : pair.mentorAnswer, meetings });
+      pairs.push({ ...pair, iAmPeer, other: nameOf(other), mine: iAmPeer ? pair.peerAnswer : pair.mentorAnswer, meetings });
     }
+    const earlier = (await endedPairsOf(db, req.user!)).map(({ pair, peer, mentor }) => {
+      const iAmPeer = peer.id === req.user!.id;
+      const other = iAmPeer ? mentor : peer;
+      return { id: pair.id, iAmPeer, other: nameOf(other), startsOn: pair.startsOn, endedOn: pair.endedOn };
+    });
     return {
       title: 'mentoring.title',
       pairs,
+      earlier,
       mine: mine.map((application) => described(application, interests, req.locale)),
       // One application of a kind at a time, and none while in a pair or a proposal of that kind.
       canApplyAs: (['peer', 'mentor'] as const).filter((kind) => !mine.some((a) => a.kind === kind) && !pairs.some((p) => p.iAmPeer === (kind === 'peer'))),
@@ -195,7 +206,7 @@ export function mentoringRouter({ database, config }: AppContext): Router {
   };
 
   const spaceView = async (req: Request, found: FoundPair, values: Record<string, unknown> = {}, errors: FieldErrors = {}) => {
-    const name = (person: { displayName: string; username: string }) => person.displayName || person.username;
+    const name = nameIn(req.locale);
     const invitedBy = found.pair.coordinatorInvitedBy === found.peer.id ? found.peer : found.pair.coordinatorInvitedBy === found.mentor.id ? found.mentor : null;
     return {
       titleText: `${name(found.peer)} · ${name(found.mentor)}`,

@@ -52,8 +52,8 @@ function pairsWhere(db: DatabaseLike, where: ReturnType<typeof and>) {
   return db
     .select({
       pair: mentorPairs,
-      peer: { id: peerUser.id, username: peerUser.username, displayName: peerUser.displayName },
-      mentor: { id: mentorUser.id, username: mentorUser.username, displayName: mentorUser.displayName },
+      peer: { id: peerUser.id, username: peerUser.username, displayName: peerUser.displayName, status: peerUser.status },
+      mentor: { id: mentorUser.id, username: mentorUser.username, displayName: mentorUser.displayName, status: mentorUser.status },
     })
     .from(mentorPairs)
     .innerJoin(peerApplication, eq(peerApplication.id, mentorPairs.peerApplicationId))
@@ -67,6 +67,11 @@ function pairsWhere(db: DatabaseLike, where: ReturnType<typeof and>) {
 /** The member's proposals and pairs (either side). */
 export function pairsOf(db: DatabaseLike, member: User) {
   return pairsWhere(db, and(or(eq(peerUser.id, member.id), eq(mentorUser.id, member.id)), inArray(mentorPairs.status, ['proposed', 'active'])));
+}
+
+/** The member's pairs that have ended, newest first: their conversation stays theirs to read. */
+export function endedPairsOf(db: DatabaseLike, member: User) {
+  return pairsWhere(db, and(or(eq(peerUser.id, member.id), eq(mentorUser.id, member.id)), eq(mentorPairs.status, 'ended')));
 }
 
 /** Proposals waiting for answers, and running pairs: for the coordinators. */

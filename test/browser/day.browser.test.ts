@@ -238,5 +238,16 @@ describe('in Chromium: a member’s day (home, "I’m coming", watching, e-mail 
     await admin.goto(`${node.url}/admin/figures`);
     assert.match(await admin.locator('main').innerText(), /Mentoroinnin alku · Peer-mentor scheme/);
     await assertAccessible(admin, 'figures with questionnaires');
+
+    // The coordinator ends the pair with a reason; sini finds its conversation among her earlier pairs.
+    await mari.goto(`${node.url}/mentoring/applications`);
+    await mari.getByText('Change or end the pair').click();
+    await mari.getByLabel('Why the pair ends').fill('Sovittu yhdessä');
+    await mari.getByRole('button', { name: 'End the pair' }).click();
+    await mari.waitForSelector('text=The pair has been ended.');
+    await sini.goto(`${node.url}/mentoring`);
+    await assertAccessible(sini, 'earlier pairs');
+    await sini.getByRole('link', { name: /Read our conversation/ }).click();
+    assert.match(await sini.locator('main').innerText(), /Keskiviikkona\?[\s\S]*The pair ended on/);
   });
 });

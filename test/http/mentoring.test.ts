@@ -252,6 +252,10 @@ describe('the peer-mentor scheme: applying, waiting lists and who sees them', ()
     assert.deepEqual([after!.status, after!.endedOn, after!.endReason], ['ended', today, 'Muutan toiselle paikkakunnalle']);
     assert.match((await mikkoClient.get(space)).$('main').text(), /The pair ended on/);
     assert.equal((await ainoClient.request(editPath)).status, 404, 'an ended pair’s conversation is kept as it was');
+    const earlierPairs = (await ainoClient.get('/mentoring')).$('#earlier').parent();
+    assert.match(earlierPairs.text(), /Your peer mentor was mikko/);
+    assert.equal(earlierPairs.find(`a[href="${space}"]`).length, 1, 'she finds the conversation again');
+    assert.equal((await bertta.request(space)).status, 404, 'still only theirs');
     // Continuous intake: a mentor whose pair has ended can support someone again, and is still trained.
     const mentorAgain = await mikkoClient.submit('/mentoring', { kind: 'mentor', languages: 'fi', remote: 'on', weekdays: ['2'] }, '/mentoring/apply');
     assert.match(mentorAgain.$('.applications').text(), /Training completed/);
@@ -322,5 +326,13 @@ describe('the peer-mentor scheme: applying, waiting lists and who sees them', ()
     assert.equal((await db().query.mentorApplications.findFirst({ where: eq(mentorApplications.id, kaisaApplication!.id) }))!.status, 'waiting', 'the mentee is back on the list');
     assert.equal((await db().select().from(mentorPairs).where(eq(mentorPairs.peerApplicationId, kaisaApplication!.id))).length, 0, 'the proposal is gone');
     assert.match((await kaisa.get('/mentoring')).$('.applications').text(), /You are number 1 among those waiting for a mentor/);
+    // bertta keeps the conversation of the pair that ended, the other named as deleted, not by their old name.
+    const earlier = (await bertta.get('/mentoring')).$('#earlier').parent();
+    assert.match(earlier.text(), /Your peer mentor was deleted member/);
+    assert.doesNotMatch(earlier.text(), /mikko/);
+    const kept = await bertta.get(earlier.find('a').attr('href')!);
+    assert.equal(kept.status, 200);
+    assert.match(kept.$('main').text(), /The pair ended on/);
+    assert.doesNotMatch(kept.$('h1').text() + kept.$('title').text(), /mikko/);
   });
 });
