@@ -79,21 +79,22 @@ export function mentoringRouter({ database, config }: AppContext): Router {
 
   const memberView = async (req: Request, values: Record<string, unknown> = {}, errors: FieldErrors = {}, refused?: string) => {
     const nameOf = nameIn(req.locale);
+    // Which side of the pair the reader is on, and who the other is.
+    const sides = (row: Pick<FoundPair, 'peer' | 'mentor'>) => {
+      const iAmPeer = row.peer.id === req.user!.id;
+      return { iAmPeer, other: nameOf(iAmPeer ? row.mentor : row.peer) };
+    };
     const interests = await listInterests(db);
     const mine = await myApplications(db, req.user!);
     const pairs: (MentorPair & { iAmPeer: boolean; other: string; mine: string | null; meetings: Awaited<ReturnType<typeof meetingsOf>> })[] = [];
-    for (const { pair, peer, mentor } of await pairsOf(db, req.user!)) {
-      const iAmPeer = peer.id === req.user!.id;
-      const other = iAmPeer ? mentor : peer;
+    for (const row of await pairsOf(db, req.user!)) {
+      const { pair } = row;
+      const side = sides(row);
       // One after another: a small list, and PGlite's one connection.
       const meetings: Awaited<ReturnType<typeof meetingsOf>> = pair.status === 'active' ? await meetingsOf(db, pair.id) : [];
-      pairs.push({ ...pair, iAmPeer, other: nameOf(other), mine: iAmPeer ? pair.peerAnswer : pair.mentorAnswer, meetings });
+      pairs.push({ ...pair, ...side, mine: side.iAmPeer ? pair.peerAnswer : pair.mentorAnswer, meetings });
     }
-    const earlier = (await endedPairsOf(db, req.user!)).map(({ pair, peer, mentor }) => {
-      const iAmPeer = peer.id === req.user!.id;
-      const other = iAmPeer ? mentor : peer;
-      return { id: pair.id, iAmPeer, other: nameOf(other), startsOn: pair.startsOn, endedOn: pair.endedOn };
-    });
+    const earlier = (await endedPairsOf(db, req.user!)).map((row) => ({ id: row.pair.id, startsOn: row.pair.startsOn, endedOn: row.pair.endedOn, ...sides(row) }));
     return {
       title: 'mentoring.title',
       pairs,
