@@ -19,8 +19,8 @@ declare module 'express-session' {
     offerLocale?: boolean;
     /** i18n key of a one-time notice shown after a redirect. */
     notice?: string;
-    /** The member's post sounded like a crisis: the next page shows them where help is, and whether the post is out or waits. */
-    crisisHelp?: 'published' | 'held';
+    /** The member's words sounded like a crisis: the next page shows them where help is, and whether their post is out or waits (or that their message to their mentor pair is sent). */
+    crisisHelp?: 'published' | 'held' | 'message';
     /** A form that could not be taken, offered back at /draft. */
     draft?: Draft;
   }

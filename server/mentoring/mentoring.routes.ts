@@ -236,6 +236,7 @@ export function mentoringRouter({ database, config }: AppContext): Router {
     const result = await writeToPair(db, req.user!, found, req.body);
     if (!result.ok && result.kind === 'refused') throw new NotFoundError();
     if (!result.ok) return res.status(422).render('mentoring/pair', await spaceView(req, found, req.body, result.errors));
+    if (result.crisis) req.session.crisisHelp = 'message';
     await saveAndRedirect(req, res, `/mentoring/pairs/${found.pair.id}#write`);
   });
 
@@ -261,6 +262,7 @@ export function mentoringRouter({ database, config }: AppContext): Router {
     const result = await editOwnMessage(db, req.user!, found, messageId, req.body);
     if (!result.ok && result.kind === 'refused') throw new NotFoundError();
     if (!result.ok) return res.status(422).render('mentoring/message-edit', editView(found, req, req.body, result.errors));
+    if (result.crisis) req.session.crisisHelp = 'message';
     await saveAndRedirect(req, res, `/mentoring/pairs/${found.pair.id}#message-${messageId}`, 'mentoring.messageEdited');
   });
 

@@ -11,6 +11,7 @@ import type { User } from '../accounts/accounts.service.ts';
 import { users } from '../accounts/accounts.tables.ts';
 import { invalid, parseForm, realDate, type Invalid } from '../validation.ts';
 import { notifyCheckinDue, notifyPair } from '../notifications/notifications.service.ts';
+import { judge } from '../moderation/word-rules.ts';
 import { mentorApplications, mentorCoordinators, mentorPairCheckins, mentorPairMeetings, mentorPairMessages, mentorPairs, pairActivities } from './mentoring.tables.ts';
 
 type Refused = { ok: false; kind: 'refused'; reason: 'notWaiting' | 'notTrained' };
@@ -150,8 +151,16 @@ export function pairMessages(db: DatabaseLike, pairId: string) {
 
 const messageForm = z.object({ body: z.string().trim().min(1, 'errors.mentoring.messageEmpty').max(5000, 'errors.mentoring.messageTooLong') });
 
+/**
+ * A message saved; `crisis` when its words sound like the writer may be in crisis, so that they
+ * are shown where help answers. Nobody else is told: moderators have no place in a pair's space,
+ * and the pair's privacy is what lets a mentee write like this at all. (The node's refuse and
+ * hold rules are for what others read in forums; no moderator reads here.)
+ */
+type Written = { ok: true; crisis: boolean } | Invalid | { ok: false; kind: 'refused' };
+
 /** A message in the pair's space, while the pair runs. */
-export async function writeToPair(db: DatabaseLike, author: User, found: FoundPair, form: unknown): Promise<{ ok: true } | Invalid | { ok: false; kind: 'refused' }> {
+export async function writeToPair(db: DatabaseLike, author: User, found: FoundPair, form: unknown): Promise<Written> {
   if (found.pair.status !== 'active') return { ok: false, kind: 'refused' };
   const parsed = parseForm(messageForm, form);
   if (!parsed.ok) return parsed;
@@ -159,7 +168,7 @@ export async function writeToPair(db: DatabaseLike, author: User, found: FoundPa
     await tx.insert(mentorPairMessages).values({ pairId: found.pair.id, authorId: author.id, body: parsed.value.body });
     await notifyPair(tx, author.id, found.pair.id, 'pair_message', [found.peer.id, found.mentor.id]);
   });
-  return { ok: true };
+  return { ok: true, crisis: (await judge(db, parsed.value.body)).crisis };
 }
 
 const ownMessage = (author: User, found: FoundPair, messageId: string) =>
@@ -173,12 +182,12 @@ export async function editableMessage(db: DatabaseLike, author: User, found: Fou
 }
 
 /** The writer corrects a message of their own while the pair runs; the other is not told again. */
-export async function editOwnMessage(db: DatabaseLike, author: User, found: FoundPair, messageId: string, form: unknown): Promise<{ ok: true } | Invalid | { ok: false; kind: 'refused' }> {
+export async function editOwnMessage(db: DatabaseLike, author: User, found: FoundPair, messageId: string, form: unknown): Promise<Written> {
   if (!(await editableMessage(db, author, found, messageId))) return { ok: false, kind: 'refused' };
   const parsed = parseForm(messageForm, form);
   if (!parsed.ok) return parsed;
   await db.update(mentorPairMessages).set({ body: parsed.value.body, editedAt: new Date() }).where(ownMessage(author, found, messageId));
-  return { ok: true };
+  return { ok: true, crisis: (await judge(db, parsed.value.body)).crisis };
 }
 
 /** The writer takes back a message of their own (written too soon, or saying too much); it is gone, not marked. */

@@ -8,6 +8,7 @@ import { makeGroup } from '../support/groups.ts';
 import { join } from '../../server/groups/membership.service.ts';
 import { getSettings } from '../../server/admin/settings.service.ts';
 import { remindDueCheckins } from '../../server/mentoring/pairs.service.ts';
+import { reports } from '../../server/moderation/moderation.tables.ts';
 
 describe('the peer-mentor scheme: applying, waiting lists and who sees them', () => {
   let node: SetUpTestNode;
@@ -319,7 +320,17 @@ describe('the peer-mentor scheme: applying, waiting lists and who sees them', ()
     await db().insert(mentorPairs).values({ peerApplicationId: kaisaApplication!.id, mentorApplicationId: mikkoAgain!.id });
     await db().update(mentorApplications).set({ status: 'proposed' }).where(eq(mentorApplications.id, kaisaApplication!.id));
 
+    // Crisis wording in the pair's conversation: the writer is shown where help answers, once;
+    // nobody else is told (no alert, nothing for moderators, nothing on the other's page).
+    const runningSpace = `/mentoring/pairs/${running!.id}`;
+    const heavy = await bertta.submit(runningSpace, { body: 'Some nights I want to die.' }, `${runningSpace}/messages`);
+    assert.match(heavy.$('.crisis-box').text(), /Your message is sent[\s\S]*MIELI Crisis Helpline[\s\S]*112/);
+    assert.equal((await bertta.get(runningSpace)).$('.crisis-box').length, 0, 'once');
+    assert.equal((await db().select().from(reports)).length, 0, 'no alert: moderators have no place here');
     const mikko = await signedIn(node.url, 'mikko');
+    const mikkoReads = await mikko.get(runningSpace);
+    assert.match(mikkoReads.$('.messages').text(), /Some nights/);
+    assert.equal(mikkoReads.$('.crisis-box').length, 0);
     await mikko.submit('/settings/delete', { password: 'correct horse battery' });
     const after = (await db().query.mentorPairs.findFirst({ where: eq(mentorPairs.id, running!.id) }))!;
     assert.deepEqual([after.status, after.endReason], ['ended', ''], 'the running pair ended, without a reason to tell');
