@@ -35,7 +35,7 @@ import {
   type Application,
   type Interest,
 } from './mentoring.service.ts';
-import { answerCheckin, answerProposal, changePairMonths, checkinTotals, closePair, currentPairs, dueCheckins, editableMessage, editOwnMessage, endedPairsOf, endPair, findPair, inviteCoordinators, logMeeting, meetingsOf, pairMessages, pairsOf, proposePair, removeOwnMessage, writeToPair, type FoundPair } from './pairs.service.ts';
+import { answerCheckin, answerProposal, changePairMonths, checkinTotals, closePair, currentPairs, dueCheckins, editableMessage, editOwnMessage, endedPairsOf, endedPairsSince, endPair, findPair, inviteCoordinators, logMeeting, meetingsOf, pairMessages, pairsOf, proposePair, removeOwnMessage, writeToPair, type FoundPair } from './pairs.service.ts';
 import { renderMarkdown } from '../markup/markup.ts';
 import { pairActivities, type mentorPairs } from './mentoring.tables.ts';
 
@@ -179,13 +179,22 @@ export function mentoringRouter({ database, config }: AppContext): Router {
       mentor: mentor.username,
       change: returned?.pair === pair.id ? returned : { values: { months: String(pair.months) }, errors: {} },
     }));
+    // The last twelve months' endings, each with why when it ended early (the one who ended it wrote it for them).
+    const handle = (person: FoundPair['peer']) => (person.status === 'deleted' ? t('forums.deletedMember') : `@${person.username}`);
+    const yearAgo = new Date(Date.now() - 365 * 86_400_000).toISOString().slice(0, 10);
+    const ended = (await endedPairsSince(db, yearAgo)).map(({ pair, peer, mentor }) => ({
+      ...pair,
+      peer: handle(peer),
+      mentor: handle(mentor),
+      early: Boolean(pair.endedOn && pair.endsOn && pair.endedOn < pair.endsOn),
+    }));
     const settings = await getSettings(db);
     const threshold = settings?.smallNumberThreshold ?? 5;
     const going = await checkinTotals(db, threshold);
     // Mentors in training who are already in the course's group.
     const inCourse = await inTrainingGroup(db, settings?.mentorTrainingGroupId, lists.mentors.filter((row) => !row.application.trainedOn).map((row) => row.application.userId));
     const mentors = show(lists.mentors).map((mentor) => ({ ...mentor, inCourse: inCourse.has(mentor.userId) }));
-    return { title: 'mentoring.applicationsTitle', summary: returned?.pair ? 'mentoring.pairChangeInvalid' : 'mentoring.proposalInvalid', peers, mentors, trained, pairs, going, threshold, ...formView(req, { trainedOn: new Date().toISOString().slice(0, 10) }, returned?.errors ?? {}) };
+    return { title: 'mentoring.applicationsTitle', summary: returned?.pair ? 'mentoring.pairChangeInvalid' : 'mentoring.proposalInvalid', peers, mentors, trained, pairs, ended, going, threshold, ...formView(req, { trainedOn: new Date().toISOString().slice(0, 10) }, returned?.errors ?? {}) };
   };
 
   // @route POST /mentoring/pairs/:id/meetings — one of the pair logs a meeting (a day and what they did)

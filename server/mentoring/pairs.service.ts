@@ -2,7 +2,7 @@
 // mentor with a message; each says yes or no. Both yes: the pair runs for its months, and how
 // long the match took counts for the next applicants' estimate. Any no: both go back to their
 // waiting lists at the place they had.
-import { aliasedTable, and, desc, eq, inArray, isNull, ne, or } from 'drizzle-orm';
+import { aliasedTable, and, desc, eq, gte, inArray, isNull, ne, or } from 'drizzle-orm';
 import { authorNameOf } from '../access.sql.ts';
 import { meanToTenth } from '../statistics.ts';
 import { z } from 'zod';
@@ -73,6 +73,11 @@ export function pairsOf(db: DatabaseLike, member: User) {
 /** The member's pairs that have ended, newest first: their conversation stays theirs to read. */
 export function endedPairsOf(db: DatabaseLike, member: User) {
   return pairsWhere(db, and(or(eq(peerUser.id, member.id), eq(mentorUser.id, member.id)), eq(mentorPairs.status, 'ended')));
+}
+
+/** Pairs that ended since the given day, newest first: for the coordinators, who follow up on an early end. */
+export function endedPairsSince(db: DatabaseLike, since: string) {
+  return pairsWhere(db, and(eq(mentorPairs.status, 'ended'), gte(mentorPairs.endedOn, since)));
 }
 
 /** Proposals waiting for answers, and running pairs: for the coordinators. */

@@ -245,6 +245,8 @@ describe('in Chromium: a member’s day (home, "I’m coming", watching, e-mail 
     await mari.getByLabel('Why the pair ends').fill('Sovittu yhdessä');
     await mari.getByRole('button', { name: 'End the pair' }).click();
     await mari.waitForSelector('text=The pair has been ended.');
+    assert.match(await mari.locator('#ended').locator('..').innerText(), /ended early\s+Sovittu yhdessä/);
+    await assertAccessible(mari, 'ended pairs');
     await sini.goto(`${node.url}/mentoring`);
     await assertAccessible(sini, 'earlier pairs');
     await sini.getByRole('link', { name: /Read our conversation/ }).click();

@@ -251,7 +251,12 @@ describe('the peer-mentor scheme: applying, waiting lists and who sees them', ()
     assert.match(ended.$('.notice').text(), /The pair has ended/);
     const [after] = await db().select().from(mentorPairs).where(eq(mentorPairs.id, pair.id));
     assert.deepEqual([after!.status, after!.endedOn, after!.endReason], ['ended', today, 'Muutan toiselle paikkakunnalle']);
-    assert.match((await mikkoClient.get(space)).$('main').text(), /The pair ended on/);
+    const mikkoAfter = (await mikkoClient.get(space)).$('main').text();
+    assert.match(mikkoAfter, /The pair ended on/);
+    assert.doesNotMatch(mikkoAfter, /Muutan/, 'the reason is for the coordinators, not the other');
+    // The coordinators see the ending and why, to follow up.
+    const endings = (await kaisa.get('/mentoring/applications')).$('#ended').parent();
+    assert.match(endings.text().replace(/\s+/g, ' '), /@aino \+ @mikko · from .* · ended early Muutan toiselle paikkakunnalle/);
     assert.equal((await ainoClient.request(editPath)).status, 404, 'an ended pair’s conversation is kept as it was');
     const earlierPairs = (await ainoClient.get('/mentoring')).$('#earlier').parent();
     assert.match(earlierPairs.text(), /Your peer mentor was mikko/);
@@ -345,5 +350,7 @@ describe('the peer-mentor scheme: applying, waiting lists and who sees them', ()
     assert.equal(kept.status, 200);
     assert.match(kept.$('main').text(), /The pair ended on/);
     assert.doesNotMatch(kept.$('h1').text() + kept.$('title').text(), /mikko/);
+    const forCoordinators = (await kaisa.get('/mentoring/applications')).$('#ended').parent().text().replace(/\s+/g, ' ');
+    assert.match(forCoordinators, /@bertta \+ deleted member · from .* · ended early/);
   });
 });
