@@ -331,7 +331,7 @@ export function mentoringRouter({ database, config }: AppContext): Router {
   for (const [action, change, done] of coordinatorChanges) {
     router.post(`/mentoring/pairs/:id/${action}`, async (req, res) => {
       await coordinating(req);
-      const result = await change(db, idParam(req), req.body);
+      const result = await change(db, req.user!, idParam(req), req.body);
       if (!result.ok && result.kind === 'refused') throw new NotFoundError();
       if (!result.ok) return res.status(422).render('mentoring/applications', await applicationsView(req, { pair: idParam(req), values: req.body, errors: result.errors }));
       await saveAndRedirect(req, res, '/mentoring/applications#pairs', done);

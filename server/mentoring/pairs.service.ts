@@ -287,34 +287,49 @@ export async function endPair(db: DatabaseLike, member: User, found: FoundPair, 
   await db.transaction(async (tx) => {
     await tx.update(mentorPairs).set({ status: 'ended', endedOn: today, endReason: early ? parsed.value.reason : '' }).where(eq(mentorPairs.id, found.pair.id));
     await tx.insert(mentorPairCheckins).values({ pairId: found.pair.id, userId: member.id, atMonths: 0, rating: parsed.value.rating, note: parsed.value.feedback }).onConflictDoNothing();
+    await notifyPair(tx, member.id, found.pair.id, 'pair_ended', [found.peer.id, found.mentor.id]);
   });
   return { ok: true };
 }
 
 const monthsForm = proposalForm.pick({ months: true });
 
+/** The two of a running pair hear of a coordinator's change to it (its time, or its end). */
+async function tellPair(db: DatabaseLike, coordinator: User, pairId: string, kind: 'pair_changed' | 'pair_ended'): Promise<void> {
+  const found = await findPair(db, pairId);
+  if (found) await notifyPair(db, coordinator.id, pairId, kind, [found.peer.id, found.mentor.id]);
+}
+
 /** A coordinator lengthens or shortens a running pair's time: its months from the start, and so its end. */
-export async function changePairMonths(db: DatabaseLike, pairId: string, form: unknown): Promise<{ ok: true } | Invalid | { ok: false; kind: 'refused' }> {
+export async function changePairMonths(db: DatabaseLike, coordinator: User, pairId: string, form: unknown): Promise<{ ok: true } | Invalid | { ok: false; kind: 'refused' }> {
   const parsed = parseForm(monthsForm, form);
   if (!parsed.ok) return parsed;
   const [pair] = await db.select().from(mentorPairs).where(and(eq(mentorPairs.id, pairId), eq(mentorPairs.status, 'active')));
   if (!pair?.startsOn) return { ok: false, kind: 'refused' };
-  await db.update(mentorPairs).set({ months: parsed.value.months, endsOn: addMonths(pair.startsOn, parsed.value.months) }).where(eq(mentorPairs.id, pairId));
+  const startsOn = pair.startsOn;
+  await db.transaction(async (tx) => {
+    await tx.update(mentorPairs).set({ months: parsed.value.months, endsOn: addMonths(startsOn, parsed.value.months) }).where(eq(mentorPairs.id, pairId));
+    await tellPair(tx, coordinator, pairId, 'pair_changed');
+  });
   return { ok: true };
 }
 
 const closeForm = z.object({ reason: z.string().trim().min(1, 'errors.mentoring.closeReason').max(1000, 'errors.mentoring.note') });
 
 /** A coordinator ends a running pair (say, when one of the two has moved away), always with a reason. */
-export async function closePair(db: DatabaseLike, pairId: string, form: unknown, today = new Date().toISOString().slice(0, 10)): Promise<{ ok: true } | Invalid | { ok: false; kind: 'refused' }> {
+export async function closePair(db: DatabaseLike, coordinator: User, pairId: string, form: unknown, today = new Date().toISOString().slice(0, 10)): Promise<{ ok: true } | Invalid | { ok: false; kind: 'refused' }> {
   const parsed = parseForm(closeForm, form);
   if (!parsed.ok) return parsed;
-  const [ended] = await db
-    .update(mentorPairs)
-    .set({ status: 'ended', endedOn: today, endReason: parsed.value.reason })
-    .where(and(eq(mentorPairs.id, pairId), eq(mentorPairs.status, 'active')))
-    .returning({ id: mentorPairs.id });
-  return ended ? { ok: true } : { ok: false, kind: 'refused' };
+  return db.transaction(async (tx) => {
+    const [ended] = await tx
+      .update(mentorPairs)
+      .set({ status: 'ended', endedOn: today, endReason: parsed.value.reason })
+      .where(and(eq(mentorPairs.id, pairId), eq(mentorPairs.status, 'active')))
+      .returning({ id: mentorPairs.id });
+    if (!ended) return { ok: false as const, kind: 'refused' as const };
+    await tellPair(tx, coordinator, pairId, 'pair_ended');
+    return { ok: true as const };
+  });
 }
 
 /** How the pairs are going, for the coordinators: per check-in (and the endings) the answers, the mean rating and the notes without names; nothing below the threshold. */
@@ -348,7 +363,12 @@ export async function forgetMentoring(db: DatabaseLike, userId: string, today = 
     const proposed = await db.select().from(mentorPairs).where(and(theirs, eq(mentorPairs.status, 'proposed')));
     const others = proposed.flatMap((pair) => [pair.peerApplicationId, pair.mentorApplicationId]).filter((id) => !ids.includes(id));
     if (others.length) await db.update(mentorApplications).set({ status: 'waiting' }).where(inArray(mentorApplications.id, others));
-    await db.update(mentorPairs).set({ status: 'ended', endedOn: today, endReason: '' }).where(and(theirs, eq(mentorPairs.status, 'active')));
+    const ended = await db.update(mentorPairs).set({ status: 'ended', endedOn: today, endReason: '' }).where(and(theirs, eq(mentorPairs.status, 'active'))).returning();
+    // The other of a running pair hears that it has ended (from a deleted member, so nobody is named).
+    for (const pair of ended) {
+      const other = await db.select({ userId: mentorApplications.userId }).from(mentorApplications).where(and(inArray(mentorApplications.id, [pair.peerApplicationId, pair.mentorApplicationId]), ne(mentorApplications.userId, userId)));
+      await notifyPair(db, userId, pair.id, 'pair_ended', other.map((row) => row.userId));
+    }
   }
   await db.delete(mentorPairMessages).where(eq(mentorPairMessages.authorId, userId));
   await db.delete(mentorPairCheckins).where(eq(mentorPairCheckins.userId, userId));

@@ -31,6 +31,8 @@ export const emailKindOf: Record<AnyNoticeKind, EmailKind> = {
   pair_message: 'mentoring',
   pair_invited: 'mentoring',
   pair_checkin: 'mentoring',
+  pair_changed: 'mentoring',
+  pair_ended: 'mentoring',
 };
 
 /** What an unsubscribe link stops: one choice, or the daily digest (all e-mail). */

@@ -22,7 +22,7 @@ export type ModerationNoticeKind = (typeof moderationNoticeKinds)[number];
  * (never its words) or a check-in fallen due; to the coordinators, that one of the two asked them
  * in. Always sent.
  */
-export const pairNoticeKinds = ['pair_proposed', 'pair_message', 'pair_invited', 'pair_checkin'] as const;
+export const pairNoticeKinds = ['pair_proposed', 'pair_message', 'pair_invited', 'pair_checkin', 'pair_changed', 'pair_ended'] as const;
 export type PairNoticeKind = (typeof pairNoticeKinds)[number];
 
 export const notifications = pgTable(

@@ -251,6 +251,9 @@ describe('the peer-mentor scheme: applying, waiting lists and who sees them', ()
     assert.match(ended.$('.notice').text(), /The pair has ended/);
     const [after] = await db().select().from(mentorPairs).where(eq(mentorPairs.id, pair.id));
     assert.deepEqual([after!.status, after!.endedOn, after!.endReason], ['ended', today, 'Muutan toiselle paikkakunnalle']);
+    const mikkoHears = (await mikkoClient.get('/notifications')).$('.notification-list');
+    assert.match(mikkoHears.find('li.is-new').text(), /Your mentor pair has ended/);
+    assert.equal((await ainoClient.get('/notifications')).$('.notification-list').text().includes('has ended'), false, 'not told of one’s own ending');
     const mikkoAfter = (await mikkoClient.get(space)).$('main').text();
     assert.match(mikkoAfter, /The pair ended on/);
     assert.doesNotMatch(mikkoAfter, /Muutan/, 'the reason is for the coordinators, not the other');
@@ -350,6 +353,7 @@ describe('the peer-mentor scheme: applying, waiting lists and who sees them', ()
     assert.equal(kept.status, 200);
     assert.match(kept.$('main').text(), /The pair ended on/);
     assert.doesNotMatch(kept.$('h1').text() + kept.$('title').text(), /mikko/);
+    assert.match((await bertta.get('/notifications')).$('.notification-list').text(), /Your mentor pair has ended/, 'the other hears the pair ended with the account');
     const forCoordinators = (await kaisa.get('/mentoring/applications')).$('#ended').parent().text().replace(/\s+/g, ' ');
     assert.match(forCoordinators, /@bertta \+ deleted member · from .* · ended early/);
   });

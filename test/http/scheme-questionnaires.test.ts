@@ -170,6 +170,14 @@ describe('questionnaires for the mentor schemeâ€™s pairs, and the coordinatorsâ€
     assert.match(closed.$('.notice').text(), /The pair has been ended/);
     const ended = (await db().query.mentorPairs.findFirst({ where: eq(mentorPairs.id, pair) }))!;
     assert.deepEqual([ended.status, ended.endedOn, ended.endReason], ['ended', today, 'Mentori muutti pois']);
+    // Both of the pair hear of each change, never the reason; nobody else.
+    for (const name of ['bertta', 'niilo']) {
+      const told = (await (await signedIn(node.url, name)).get('/notifications')).$('.notification-list').text();
+      assert.match(told, /The coordinators changed how long your mentor pair runs/, name);
+      assert.match(told, /Your mentor pair has ended/, name);
+      assert.doesNotMatch(told, /muutti pois/, name);
+    }
+    assert.doesNotMatch((await (await signedIn(node.url, 'cecilia')).get('/notifications')).$('main').text(), /has ended|changed how long/);
 
     for (const name of ['bertta', 'niilo', 'valvoja', 'admin_anna']) {
       const client = await signedIn(node.url, name);
