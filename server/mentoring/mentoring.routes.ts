@@ -182,12 +182,9 @@ export function mentoringRouter({ database, config }: AppContext): Router {
     // The last twelve months' endings, each with why when it ended early (the one who ended it wrote it for them).
     const handle = (person: FoundPair['peer']) => (person.status === 'deleted' ? t('forums.deletedMember') : `@${person.username}`);
     const yearAgo = new Date(Date.now() - 365 * 86_400_000).toISOString().slice(0, 10);
-    const ended = (await endedPairsSince(db, yearAgo)).map(({ pair, peer, mentor }) => ({
-      ...pair,
-      peer: handle(peer),
-      mentor: handle(mentor),
-      early: Boolean(pair.endedOn && pair.endsOn && pair.endedOn < pair.endsOn),
-    }));
+    const ended = (await endedPairsSince(db, yearAgo))
+      .map(({ pair, peer, mentor }) => ({ ...pair, peer: handle(peer), mentor: handle(mentor), early: Boolean(pair.endedOn && pair.endsOn && pair.endedOn < pair.endsOn) }))
+      .sort((a, b) => (b.endedOn ?? '').localeCompare(a.endedOn ?? ''));
     const settings = await getSettings(db);
     const threshold = settings?.smallNumberThreshold ?? 5;
     const going = await checkinTotals(db, threshold);

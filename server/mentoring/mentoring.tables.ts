@@ -75,6 +75,8 @@ export const mentorPairs = pgTable(
     /** Ended (its time over, or early): when, and why when early. */
     endedOn: date('ended_on', { mode: 'string' }),
     endReason: text('end_reason').notNull().default(''),
+    /** Who ended it (one of the two, or a coordinator; none when an account was deleted): the reason is theirs, in their data export only. */
+    endedBy: uuid('ended_by').references(() => users.id),
     /** Either of the pair asked the coordinators into their conversation: who and when (shown to all three). */
     coordinatorInvitedBy: uuid('coordinator_invited_by').references(() => users.id),
     coordinatorInvitedAt: timestamp('coordinator_invited_at', { withTimezone: true }),

@@ -75,7 +75,7 @@ export function endedPairsOf(db: DatabaseLike, member: User) {
   return pairsWhere(db, and(or(eq(peerUser.id, member.id), eq(mentorUser.id, member.id)), eq(mentorPairs.status, 'ended')));
 }
 
-/** Pairs that ended since the given day, newest first: for the coordinators, who follow up on an early end. */
+/** Pairs that ended since the given day: for the coordinators, who follow up on an early end. */
 export function endedPairsSince(db: DatabaseLike, since: string) {
   return pairsWhere(db, and(eq(mentorPairs.status, 'ended'), gte(mentorPairs.endedOn, since)));
 }
@@ -285,7 +285,7 @@ export async function endPair(db: DatabaseLike, member: User, found: FoundPair, 
   const early = Boolean(found.pair.endsOn && today < found.pair.endsOn);
   if (early && !parsed.value.reason) return invalid('reason', 'errors.mentoring.endReason');
   await db.transaction(async (tx) => {
-    await tx.update(mentorPairs).set({ status: 'ended', endedOn: today, endReason: early ? parsed.value.reason : '' }).where(eq(mentorPairs.id, found.pair.id));
+    await tx.update(mentorPairs).set({ status: 'ended', endedOn: today, endReason: early ? parsed.value.reason : '', endedBy: member.id }).where(eq(mentorPairs.id, found.pair.id));
     await tx.insert(mentorPairCheckins).values({ pairId: found.pair.id, userId: member.id, atMonths: 0, rating: parsed.value.rating, note: parsed.value.feedback }).onConflictDoNothing();
     await notifyPair(tx, member.id, found.pair.id, 'pair_ended', [found.peer.id, found.mentor.id]);
   });
@@ -323,7 +323,7 @@ export async function closePair(db: DatabaseLike, coordinator: User, pairId: str
   return db.transaction(async (tx) => {
     const [ended] = await tx
       .update(mentorPairs)
-      .set({ status: 'ended', endedOn: today, endReason: parsed.value.reason })
+      .set({ status: 'ended', endedOn: today, endReason: parsed.value.reason, endedBy: coordinator.id })
       .where(and(eq(mentorPairs.id, pairId), eq(mentorPairs.status, 'active')))
       .returning({ id: mentorPairs.id });
     if (!ended) return { ok: false as const, kind: 'refused' as const };
@@ -398,7 +398,8 @@ export async function ownPairs(db: DatabaseLike, userId: string) {
       startsOn: pair.startsOn,
       endsOn: pair.endsOn,
       endedOn: pair.endedOn,
-      endReason: pair.endReason,
+      // Why it ended is in the export of the one who wrote it; the other never reads it (it is for the coordinators).
+      endReason: pair.endedBy === userId ? pair.endReason : '',
       meetingsLogged: (await meetingsOf(db, pair.id)).map((meeting) => ({ on: meeting.on, activity: meeting.activity })),
       // Their own words only: what the other wrote is the other's.
       messagesWritten: await db

@@ -298,6 +298,9 @@ describe('the peer-mentor scheme: applying, waiting lists and who sees them', ()
       [['Hei mikko, lähdetäänkö **keskiviikkona** kävelylle?', true], ['Tai torstaina?', false]],
       'her own messages as they stand, none of his',
     );
+    const hisExport = JSON.parse((await (await signedIn(node.url, 'mikko')).request('/settings/export')).html) as Exported;
+    const hisEnded = hisExport.mentorPairs.filter((p) => p.status === 'ended');
+    assert.deepEqual(hisEnded.map((p) => [p.as, p.endReason]), [['mentor', '']], 'why she ended it is hers and the coordinators’, not in his export');
     assert.deepEqual(exported.mentorPairCheckins.map((c) => c.note).sort(), ['Hyvä alku', 'Kiitos kaikesta']);
 
     const admin = await signedIn(node.url, 'admin_anna');
@@ -332,7 +335,7 @@ describe('the peer-mentor scheme: applying, waiting lists and who sees them', ()
     // nobody else is told (no alert, nothing for moderators, nothing on the other's page).
     const runningSpace = `/mentoring/pairs/${running!.id}`;
     const heavy = await bertta.submit(runningSpace, { body: 'Some nights I want to die.' }, `${runningSpace}/messages`);
-    assert.match(heavy.$('.crisis-box').text(), /Your message is sent[\s\S]*MIELI Crisis Helpline[\s\S]*112/);
+    assert.match(heavy.$('.crisis-box').text(), /Thank you for writing[\s\S]*very heavy right now[\s\S]*MIELI Crisis Helpline[\s\S]*112/);
     assert.equal((await bertta.get(runningSpace)).$('.crisis-box').length, 0, 'once');
     assert.equal((await db().select().from(reports)).length, 0, 'no alert: moderators have no place here');
     const mikko = await signedIn(node.url, 'mikko');

@@ -1,1 +1,0 @@
-ALTER TABLE "mentor_pair_messages" ADD COLUMN "edited_at" timestamp with time zone;
