@@ -17,5 +17,5 @@ export async function clearOutFederation(db: DatabaseLike, now = new Date()): Pr
 }
 
 export function startFederationClearOut(context: AppContext, signal: AbortSignal): void {
-  repeat({ what: 'federation: clearing out expired values and old activities', everyMs: 3_600_000, atStart: true }, () => clearOutFederation(context.database.db), context.log, signal);
+  repeat({ what: 'federation: clearing out expired values and old activities', everyMs: 3_600_000 }, () => clearOutFederation(context.database.db), context.log, signal);
 }

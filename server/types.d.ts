@@ -19,7 +19,7 @@ declare module 'express-session' {
     offerLocale?: boolean;
     /** i18n key of a one-time notice shown after a redirect. */
     notice?: string;
-    /** The member's words sounded like a crisis: the next page shows them where help is, and whether their post is out or waits (or that their message to their mentor pair is sent). */
+    /** The member's words sounded like a crisis: the next page shows them where help is, and whether their post is out or waits (a message to their mentor pair is simply theirs). */
     crisisHelp?: 'published' | 'held' | 'message';
     /** A form that could not be taken, offered back at /draft. */
     draft?: Draft;

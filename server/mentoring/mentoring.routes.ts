@@ -42,8 +42,7 @@ import { pairActivities, type mentorPairs } from './mentoring.tables.ts';
 type MentorPair = typeof mentorPairs.$inferSelect;
 
 /** How one of a pair is named: a deleted account reads as such, as its posts do. */
-const nameIn = (locale: Locale) => (person: { displayName: string; username: string; status: string }) =>
-  person.status === 'deleted' ? translator(locale)('forums.deletedMember') : person.displayName || person.username;
+const nameIn = (locale: Locale) => (person: FoundPair['peer']) => (person.handle === null ? translator(locale)('forums.deletedMember') : person.displayName || person.handle);
 
 export function mentoringRouter({ database, config }: AppContext): Router {
   const db = database.db;
@@ -180,7 +179,7 @@ export function mentoringRouter({ database, config }: AppContext): Router {
       change: returned?.pair === pair.id ? returned : { values: { months: String(pair.months) }, errors: {} },
     }));
     // The last twelve months' endings, each with why when it ended early (the one who ended it wrote it for them).
-    const handle = (person: FoundPair['peer']) => (person.status === 'deleted' ? t('forums.deletedMember') : `@${person.username}`);
+    const handle = (person: FoundPair['peer']) => (person.handle === null ? t('forums.deletedMember') : `@${person.handle}`);
     const yearAgo = new Date(Date.now() - 365 * 86_400_000).toISOString().slice(0, 10);
     const ended = (await endedPairsSince(db, yearAgo))
       .map(({ pair, peer, mentor }) => ({ ...pair, peer: handle(peer), mentor: handle(mentor), early: Boolean(pair.endedOn && pair.endsOn && pair.endedOn < pair.endsOn) }))

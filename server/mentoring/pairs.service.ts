@@ -3,7 +3,7 @@
 // long the match took counts for the next applicants' estimate. Any no: both go back to their
 // waiting lists at the place they had.
 import { aliasedTable, and, desc, eq, gte, inArray, isNull, ne, or } from 'drizzle-orm';
-import { authorNameOf } from '../access.sql.ts';
+import { authorNameOf, authorUsernameOf } from '../access.sql.ts';
 import { meanToTenth } from '../statistics.ts';
 import { z } from 'zod';
 import type { DatabaseLike } from '../db/client.ts';
@@ -53,8 +53,9 @@ function pairsWhere(db: DatabaseLike, where: ReturnType<typeof and>) {
   return db
     .select({
       pair: mentorPairs,
-      peer: { id: peerUser.id, username: peerUser.username, displayName: peerUser.displayName, status: peerUser.status },
-      mentor: { id: mentorUser.id, username: mentorUser.username, displayName: mentorUser.displayName, status: mentorUser.status },
+      // handle: their username, or null once their account is deleted (the rule for every author's name).
+      peer: { id: peerUser.id, username: peerUser.username, displayName: peerUser.displayName, handle: authorUsernameOf(peerUser) },
+      mentor: { id: mentorUser.id, username: mentorUser.username, displayName: mentorUser.displayName, handle: authorUsernameOf(mentorUser) },
     })
     .from(mentorPairs)
     .innerJoin(peerApplication, eq(peerApplication.id, mentorPairs.peerApplicationId))
@@ -70,7 +71,7 @@ export function pairsOf(db: DatabaseLike, member: User) {
   return pairsWhere(db, and(or(eq(peerUser.id, member.id), eq(mentorUser.id, member.id)), inArray(mentorPairs.status, ['proposed', 'active'])));
 }
 
-/** The member's pairs that have ended, newest first: their conversation stays theirs to read. */
+/** The member's pairs that have ended: their conversation stays theirs to read. */
 export function endedPairsOf(db: DatabaseLike, member: User) {
   return pairsWhere(db, and(or(eq(peerUser.id, member.id), eq(mentorUser.id, member.id)), eq(mentorPairs.status, 'ended')));
 }
