@@ -46,7 +46,7 @@ import { mentoringRouter } from './mentoring/mentoring.routes.ts';
 import { siteImage } from './look/look.service.ts';
 import { unsubscribeRouter } from './notifications/unsubscribe.routes.ts';
 import { startMailQueue } from './notifications/email.queue.ts';
-import { startCheckinReminders } from './mentoring/reminders.ts';
+import { startPairCalendar } from './mentoring/calendar.ts';
 import { refuseControlCharacters } from './web/input.ts';
 import { visitorPageCache } from './web/page-cache.ts';
 import { helpers } from './web/helpers/index.ts';
@@ -124,7 +124,7 @@ export function buildApp(context: AppContext): { app: express.Express; close(): 
     startDirectorySync(federation, background, stopQueue.signal);
     startBackupSchedule(background, stopQueue.signal);
     startMailQueue(background, stopQueue.signal);
-    startCheckinReminders(background, stopQueue.signal);
+    startPairCalendar(background, stopQueue.signal);
     startFederationClearOut(background, stopQueue.signal);
     // After an upgrade that changed the search documents, or a change of languages cut short.
     refreshSearchIndex(background.database.db)

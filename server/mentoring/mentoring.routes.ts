@@ -35,11 +35,9 @@ import {
   type Application,
   type Interest,
 } from './mentoring.service.ts';
-import { answerCheckin, answerProposal, changePairMonths, checkinTotals, closePair, currentPairs, dueCheckins, editableMessage, editOwnMessage, endedPairsOf, endedPairsSince, endPair, findPair, inviteCoordinators, logMeeting, meetingsOf, pairMessages, pairsOf, proposePair, removeOwnMessage, writeToPair, type FoundPair } from './pairs.service.ts';
+import { answerCheckin, answerProposal, changePairMonths, checkinTotals, closePair, closesOn, closingFeedbackDue, currentPairs, dueCheckins, editableMessage, editOwnMessage, endedPairsOf, endedPairsSince, endPair, findPair, giveClosingFeedback, inviteCoordinators, logMeeting, meetingsOf, pairMessages, pairsOf, proposePair, removeOwnMessage, withdrawProposal, writeToPair, type FoundPair } from './pairs.service.ts';
 import { renderMarkdown } from '../markup/markup.ts';
-import { pairActivities, type mentorPairs } from './mentoring.tables.ts';
-
-type MentorPair = typeof mentorPairs.$inferSelect;
+import { pairActivities, type MentorPair } from './mentoring.tables.ts';
 
 /** How one of a pair is named: a deleted account reads as such, as its posts do. */
 const nameIn = (locale: Locale) => (person: FoundPair['peer']) => (person.handle === null ? translator(locale)('forums.deletedMember') : person.displayName || person.handle);
@@ -222,6 +220,8 @@ export function mentoringRouter({ database, config }: AppContext): Router {
       inPair: req.user!.id === found.peer.id || req.user!.id === found.mentor.id,
       due: req.user!.id === found.peer.id || req.user!.id === found.mentor.id ? await dueCheckins(db, req.user!, found) : [],
       early: Boolean(found.pair.endsOn && new Date().toISOString().slice(0, 10) < found.pair.endsOn),
+      closesOn: found.pair.endsOn ? closesOn(found.pair.endsOn) : null,
+      closing: await closingFeedbackDue(db, req.user!, found),
       invitedBy: invitedBy ? name(invitedBy) : null,
       messages: (await pairMessages(db, found.pair.id)).map((m) => ({ ...m, bodyHtml: renderMarkdown(m.body), mine: m.authorId === req.user!.id })),
       ...formView(req, values, errors),
@@ -296,6 +296,15 @@ export function mentoringRouter({ database, config }: AppContext): Router {
     await saveAndRedirect(req, res, '/mentoring', 'mentoring.ended');
   });
 
+  // @route POST /mentoring/pairs/:id/closing — after the end, one of the two says how it went (or skips)
+  router.post('/mentoring/pairs/:id/closing', async (req, res) => {
+    const found = await readablePair(req);
+    const result = await giveClosingFeedback(db, req.user!, found, req.body, req.body.skip === '1');
+    if (!result.ok && result.kind === 'refused') throw new NotFoundError();
+    if (!result.ok) return res.status(422).render('mentoring/pair', await spaceView(req, found, req.body, result.errors));
+    await saveAndRedirect(req, res, `/mentoring/pairs/${found.pair.id}`, 'mentoring.checkinSaved');
+  });
+
   // @route POST /mentoring/pairs/:id/invite — either of the two asks the coordinators in (shown and recorded)
   router.post('/mentoring/pairs/:id/invite', async (req, res) => {
     const found = await readablePair(req);
@@ -316,6 +325,13 @@ export function mentoringRouter({ database, config }: AppContext): Router {
     const result = await proposePair(db, req.user!, peer, req.body);
     if (!result.ok && result.kind === 'invalid') return res.status(422).render('mentoring/applications', await applicationsView(req, { peer, values: req.body, errors: result.errors }));
     await saveAndRedirect(req, res, '/mentoring/applications', result.ok ? 'mentoring.proposed' : `mentoring.refused.${result.reason}`);
+  });
+
+  // @route POST /mentoring/pairs/:id/withdraw — a coordinator withdraws a proposal not yet answered by both
+  router.post('/mentoring/pairs/:id/withdraw', async (req, res) => {
+    await coordinating(req);
+    if (!(await withdrawProposal(db, req.user!, idParam(req)))) throw new NotFoundError();
+    await saveAndRedirect(req, res, '/mentoring/applications#pairs', 'mentoring.proposalWithdrawn');
   });
 
   // @route POST /mentoring/pairs/:id/months — a coordinator changes how long a running pair runs

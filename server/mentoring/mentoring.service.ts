@@ -11,6 +11,7 @@ import { getSettings, writeSettings } from '../admin/settings.service.ts';
 import { findMunicipality } from '../groups/municipalities.ts';
 import { invalid, list, parseForm, realDate, type Invalid } from '../validation.ts';
 import { mentorApplications, mentorCoordinators, mentorInterests, type ApplicationKind } from './mentoring.tables.ts';
+import { notifyCoordinators } from '../notifications/notifications.service.ts';
 
 export type Application = typeof mentorApplications.$inferSelect;
 export type Interest = typeof mentorInterests.$inferSelect;
@@ -103,6 +104,8 @@ export async function apply(db: DatabaseLike, member: User, form: unknown): Prom
       weekdays: [...new Set(v.weekdays)].sort(),
       note: v.note,
     });
+    // Intake is continuous: the coordinators hear that someone waits (one notice until they look).
+    await notifyCoordinators(tx, member.id, null, 'application_new');
     return { ok: true as const };
   });
 }
@@ -220,7 +223,7 @@ export function fitOf(peer: Application, mentor: Application): Fit {
  */
 export function fittingMentors<M extends { application: Application }>(peer: Application, mentors: M[]): (M & { fit: Fit })[] {
   return mentors
-    .filter((mentor) => mentor.application.trainedOn)
+    .filter((mentor) => mentor.application.trainedOn && mentor.application.userId !== peer.userId)
     .map((mentor) => ({ ...mentor, fit: fitOf(peer, mentor.application) }))
     .filter(({ fit }) => fit.languages.length > 0 && (fit.samePlace || fit.bothOnline) && fit.weekdays.length > 0)
     .sort((a, b) => b.fit.interestIds.length + b.fit.weekdays.length - (a.fit.interestIds.length + a.fit.weekdays.length));

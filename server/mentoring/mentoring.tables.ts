@@ -83,6 +83,7 @@ export const mentorPairs = pgTable(
   },
   (t) => [index('mentor_pairs_peer').on(t.peerApplicationId), index('mentor_pairs_mentor').on(t.mentorApplicationId)],
 );
+export type MentorPair = typeof mentorPairs.$inferSelect;
 
 export const pairActivities = ['leisure', 'sports', 'everyday', 'studies', 'other'] as const;
 export type PairActivity = (typeof pairActivities)[number];

@@ -10,11 +10,11 @@ import type { DatabaseLike } from '../db/client.ts';
 import type { User } from '../accounts/accounts.service.ts';
 import { users } from '../accounts/accounts.tables.ts';
 import { invalid, parseForm, realDate, type Invalid } from '../validation.ts';
-import { notifyCheckinDue, notifyPair } from '../notifications/notifications.service.ts';
+import { notifyCheckinDue, notifyCoordinators, notifyPair } from '../notifications/notifications.service.ts';
 import { judge } from '../moderation/word-rules.ts';
-import { mentorApplications, mentorCoordinators, mentorPairCheckins, mentorPairMeetings, mentorPairMessages, mentorPairs, pairActivities } from './mentoring.tables.ts';
+import { mentorApplications, mentorPairCheckins, mentorPairMeetings, mentorPairMessages, mentorPairs, pairActivities, type MentorPair } from './mentoring.tables.ts';
 
-type Refused = { ok: false; kind: 'refused'; reason: 'notWaiting' | 'notTrained' };
+type Refused = { ok: false; kind: 'refused'; reason: 'notWaiting' | 'notTrained' | 'samePerson' };
 
 const proposalForm = z.object({
   mentorApplicationId: z.uuid('errors.mentoring.chooseMentor'),
@@ -22,7 +22,7 @@ const proposalForm = z.object({
   months: z.coerce.number('errors.mentoring.months').int('errors.mentoring.months').min(1, 'errors.mentoring.months').max(24, 'errors.mentoring.months'),
 });
 
-/** A coordinator proposes a pair: both must be waiting, the mentor trained. */
+/** A coordinator proposes a pair: both must be waiting, the mentor trained, and they two people. */
 export async function proposePair(db: DatabaseLike, coordinator: User, peerApplicationId: string, form: unknown): Promise<{ ok: true } | Invalid | Refused> {
   const parsed = parseForm(proposalForm, form);
   if (!parsed.ok) return parsed;
@@ -36,6 +36,8 @@ export async function proposePair(db: DatabaseLike, coordinator: User, peerAppli
     const mentor = both.find((a) => a.id === parsed.value.mentorApplicationId && a.kind === 'mentor');
     if (!peer || !mentor || peer.status !== 'waiting' || mentor.status !== 'waiting') return { ok: false as const, kind: 'refused' as const, reason: 'notWaiting' as const };
     if (!mentor.trainedOn) return { ok: false as const, kind: 'refused' as const, reason: 'notTrained' as const };
+    // One may wait as a mentee and as a mentor at once, but not be both of one pair.
+    if (peer.userId === mentor.userId) return { ok: false as const, kind: 'refused' as const, reason: 'samePerson' as const };
     const [pair] = await tx.insert(mentorPairs).values({ peerApplicationId: peer.id, mentorApplicationId: mentor.id, message: parsed.value.message, months: parsed.value.months }).returning({ id: mentorPairs.id });
     await tx.update(mentorApplications).set({ status: 'proposed' }).where(inArray(mentorApplications.id, [peer.id, mentor.id]));
     await notifyPair(tx, coordinator.id, pair!.id, 'pair_proposed', [peer.userId, mentor.userId]);
@@ -94,11 +96,11 @@ export async function answerProposal(db: DatabaseLike, member: User, pairId: str
     const side = row.peer.id === member.id ? 'peerAnswer' : row.mentor.id === member.id ? 'mentorAnswer' : null;
     if (!side || row.pair[side]) return { ok: false as const };
     const answers = { peerAnswer: row.pair.peerAnswer, mentorAnswer: row.pair.mentorAnswer, [side]: accept ? 'accepted' : 'declined' } as const;
-    const applications = [row.pair.peerApplicationId, row.pair.mentorApplicationId];
     if (!accept) {
-      await tx.update(mentorPairs).set({ ...answers, status: 'declined' }).where(eq(mentorPairs.id, pairId));
-      // Back to the lists, each at the place they had.
-      await tx.update(mentorApplications).set({ status: 'waiting' }).where(inArray(mentorApplications.id, applications));
+      await notGoingAhead(tx, row.pair, answers);
+      // The other and the coordinators hear it will not go ahead; never who said no.
+      await notifyPair(tx, member.id, pairId, 'pair_declined', [row.peer.id, row.mentor.id]);
+      await notifyCoordinators(tx, member.id, pairId, 'proposal_declined');
       return { ok: true as const, status: 'declined' as const };
     }
     if (answers.peerAnswer !== 'accepted' || answers.mentorAnswer !== 'accepted') {
@@ -112,8 +114,32 @@ export async function answerProposal(db: DatabaseLike, member: User, pairId: str
       .update(mentorPairs)
       .set({ ...answers, status: 'active', startsOn: start.toISOString().slice(0, 10), endsOn: end.toISOString().slice(0, 10) })
       .where(eq(mentorPairs.id, pairId));
-    await tx.update(mentorApplications).set({ status: 'matched', matchedAt: start }).where(inArray(mentorApplications.id, applications));
+    await tx.update(mentorApplications).set({ status: 'matched', matchedAt: start }).where(inArray(mentorApplications.id, [row.pair.peerApplicationId, row.pair.mentorApplicationId]));
+    // The one who said yes first hears that the pair has started.
+    await notifyPair(tx, member.id, pairId, 'pair_started', [row.peer.id, row.mentor.id]);
     return { ok: true as const, status: 'active' as const };
+  });
+}
+
+type Answers = Pick<MentorPair, 'peerAnswer' | 'mentorAnswer'>;
+
+/** A proposal that will not go ahead: both go back to their waiting lists, each at the place they had. */
+async function notGoingAhead(db: DatabaseLike, pair: MentorPair, answers: Answers): Promise<void> {
+  await db.update(mentorPairs).set({ ...answers, status: 'declined' }).where(eq(mentorPairs.id, pair.id));
+  await db.update(mentorApplications).set({ status: 'waiting' }).where(inArray(mentorApplications.id, [pair.peerApplicationId, pair.mentorApplicationId]));
+}
+
+/**
+ * A coordinator withdraws a proposal (one of the two has not answered for long, or something
+ * changed): both are told it will not go ahead and are back on their lists at their places.
+ */
+export async function withdrawProposal(db: DatabaseLike, coordinator: User, pairId: string): Promise<boolean> {
+  return db.transaction(async (tx) => {
+    const [row] = await pairsWhere(tx, and(eq(mentorPairs.id, pairId), eq(mentorPairs.status, 'proposed'))).for('update', { of: mentorPairs });
+    if (!row) return false;
+    await notGoingAhead(tx, row.pair, row.pair);
+    await notifyPair(tx, coordinator.id, pairId, 'pair_declined', [row.peer.id, row.mentor.id]);
+    return true;
   });
 }
 
@@ -214,7 +240,7 @@ export async function inviteCoordinators(db: DatabaseLike, member: User, found: 
       .set({ coordinatorInvitedBy: member.id, coordinatorInvitedAt: new Date() })
       .where(and(eq(mentorPairs.id, found.pair.id), isNull(mentorPairs.coordinatorInvitedAt)))
       .returning({ id: mentorPairs.id });
-    if (invited) await notifyPair(tx, member.id, found.pair.id, 'pair_invited', (await tx.select({ id: mentorCoordinators.userId }).from(mentorCoordinators)).map((c) => c.id));
+    if (invited) await notifyCoordinators(tx, member.id, found.pair.id, 'pair_invited');
   });
   return true;
 }
@@ -290,6 +316,60 @@ export async function endPair(db: DatabaseLike, member: User, found: FoundPair, 
     await tx.insert(mentorPairCheckins).values({ pairId: found.pair.id, userId: member.id, atMonths: 0, rating: parsed.value.rating, note: parsed.value.feedback }).onConflictDoNothing();
     await notifyPair(tx, member.id, found.pair.id, 'pair_ended', [found.peer.id, found.mentor.id]);
   });
+  return { ok: true };
+}
+
+/** Days a pair runs on past its end day (for the last check-in and a goodbye of its own) before it closes by itself. */
+export const closeAfterDays = 14;
+
+/** The day a running pair closes by itself, unless one of the two ends it first. */
+export function closesOn(endsOn: string): string {
+  const day = new Date(`${endsOn}T12:00:00Z`);
+  day.setUTCDate(day.getUTCDate() + closeAfterDays);
+  return day.toISOString().slice(0, 10);
+}
+
+/**
+ * Pairs whose time ran out and that nobody ended close by themselves, as having ended on their
+ * end day; each of the two is told, and their page then asks how it went.
+ */
+export async function closeFinishedPairs(db: DatabaseLike, today = new Date().toISOString().slice(0, 10)): Promise<number> {
+  let closed = 0;
+  // One after another: a handful of pairs, once an hour, and PGlite has one connection.
+  for (const found of await pairsWhere(db, eq(mentorPairs.status, 'active'))) {
+    if (!found.pair.endsOn || closesOn(found.pair.endsOn) > today) continue;
+    await db.transaction(async (tx) => {
+      const [ended] = await tx
+        .update(mentorPairs)
+        .set({ status: 'ended', endedOn: found.pair.endsOn, endReason: '' })
+        .where(and(eq(mentorPairs.id, found.pair.id), eq(mentorPairs.status, 'active')))
+        .returning({ id: mentorPairs.id });
+      if (!ended) return;
+      await notifyPair(tx, null, found.pair.id, 'pair_ended', [found.peer.id, found.mentor.id]);
+      closed++;
+    });
+  }
+  return closed;
+}
+
+const closingForm = endForm.pick({ rating: true, feedback: true });
+
+/** Whether one of an ended pair has yet to say how it went: the other ended it, a coordinator did, or its time ran out. */
+export async function closingFeedbackDue(db: DatabaseLike, member: Pick<User, 'id'>, found: FoundPair): Promise<boolean> {
+  if (found.pair.status !== 'ended' || (member.id !== found.peer.id && member.id !== found.mentor.id)) return false;
+  const [given] = await db
+    .select({ atMonths: mentorPairCheckins.atMonths })
+    .from(mentorPairCheckins)
+    .where(and(eq(mentorPairCheckins.pairId, found.pair.id), eq(mentorPairCheckins.userId, member.id), eq(mentorPairCheckins.atMonths, 0)));
+  return !given;
+}
+
+/** How it went, after the end (a rating and words, both optional), or skipped: once, as the closing check-in. */
+export async function giveClosingFeedback(db: DatabaseLike, member: User, found: FoundPair, form: unknown, skip: boolean): Promise<{ ok: true } | Invalid | { ok: false; kind: 'refused' }> {
+  if (!(await closingFeedbackDue(db, member, found))) return { ok: false, kind: 'refused' };
+  const parsed = skip ? { ok: true as const, value: { rating: null, feedback: '' } } : parseForm(closingForm, form);
+  if (!parsed.ok) return parsed;
+  await db.insert(mentorPairCheckins).values({ pairId: found.pair.id, userId: member.id, atMonths: 0, skipped: skip, rating: parsed.value.rating, note: parsed.value.feedback }).onConflictDoNothing();
   return { ok: true };
 }
 
@@ -371,6 +451,8 @@ export async function forgetMentoring(db: DatabaseLike, userId: string, today = 
       await notifyPair(db, userId, pair.id, 'pair_ended', other.map((row) => row.userId));
     }
   }
+  // Why they ended a pair (as one of it, or as a coordinator) is their words too.
+  await db.update(mentorPairs).set({ endReason: '' }).where(eq(mentorPairs.endedBy, userId));
   await db.delete(mentorPairMessages).where(eq(mentorPairMessages.authorId, userId));
   await db.delete(mentorPairCheckins).where(eq(mentorPairCheckins.userId, userId));
   // A matched application holds a pair that ran: kept, saying nothing. The rest go, and with them proposals never answered.

@@ -33,6 +33,10 @@ export const emailKindOf: Record<AnyNoticeKind, EmailKind> = {
   pair_checkin: 'mentoring',
   pair_changed: 'mentoring',
   pair_ended: 'mentoring',
+  pair_started: 'mentoring',
+  pair_declined: 'mentoring',
+  proposal_declined: 'mentoring',
+  application_new: 'mentoring',
 };
 
 /** What an unsubscribe link stops: one choice, or the daily digest (all e-mail). */

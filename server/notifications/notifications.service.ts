@@ -9,6 +9,7 @@ import { forums, posts, threads } from '../forums/forums.tables.ts';
 import { emailKinds, notifications, notificationSettings, notificationKinds, type EmailKind, type GroupNoticeKind, type ModerationNoticeKind, type NotificationKind, type PairNoticeKind, type PreferenceKind } from './notifications.tables.ts';
 import { mutedAmong } from '../forums/watching.service.ts';
 import { mutes } from '../moderation/moderation.tables.ts';
+import { mentorCoordinators } from '../mentoring/mentoring.tables.ts';
 import { canSeeForum, isRemote, isStaff } from '../access.ts';
 import { authorName, postListedFor } from '../access.sql.ts';
 import { paths } from '../paths.ts';
@@ -134,6 +135,8 @@ function openableBy(reader: User): SQL {
       eq(notifications.kind, 'moderator_message'),
       // The pair's two were told; the notice goes with the pair.
       isNotNull(notifications.pairId),
+      // A new application is for the coordinators while they are coordinators.
+      and(eq(notifications.kind, 'application_new'), sql`exists (select 1 from ${mentorCoordinators} where ${mentorCoordinators.userId} = ${reader.id})`),
       // Told only to moderators when they were told; one who is no longer a moderator cannot open it.
       and(eq(notifications.kind, 'member_answered'), isStaff(reader) ? sql`true` : sql`false`),
     ),
@@ -259,22 +262,29 @@ export async function notifyModeration(db: DatabaseLike, actorId: string, userId
 }
 
 /**
- * Tells the two of a mentor pair (or one of them): a pair was proposed, or the other wrote in their
- * conversation; while one message notice waits unread, later messages add none.
+ * Tells people about the mentor scheme: the two of a pair (or one of them), or the coordinators.
+ * With no actor, nobody did it (a pair's time ran out): each stands as their own notice's actor.
+ * While one message notice (or one new application) waits unread, later ones add none.
  */
-export async function notifyPair(db: DatabaseLike, actorId: string, pairId: string, kind: PairNoticeKind, userIds: string[]): Promise<void> {
+export async function notifyPair(db: DatabaseLike, actorId: string | null, pairId: string | null, kind: PairNoticeKind, userIds: string[]): Promise<void> {
   // One after another: this runs inside the writer's transaction.
   for (const userId of userIds.filter((id) => id !== actorId)) {
-    if (kind === 'pair_message') {
+    if (kind === 'pair_message' || kind === 'application_new') {
       const [waiting] = await db
         .select({ id: notifications.id })
         .from(notifications)
-        .where(and(eq(notifications.userId, userId), eq(notifications.pairId, pairId), eq(notifications.kind, 'pair_message'), isNull(notifications.readAt)))
+        .where(and(eq(notifications.userId, userId), pairId ? eq(notifications.pairId, pairId) : isNull(notifications.pairId), eq(notifications.kind, kind), isNull(notifications.readAt)))
         .limit(1);
       if (waiting) continue;
     }
-    await db.insert(notifications).values({ userId, kind, pairId, actorId });
+    await db.insert(notifications).values({ userId, kind, pairId, actorId: actorId ?? userId });
   }
+}
+
+/** Tells the scheme's coordinators (all of them, but the one who acted). */
+export async function notifyCoordinators(db: DatabaseLike, actorId: string, pairId: string | null, kind: PairNoticeKind): Promise<void> {
+  const coordinators = await db.select({ id: mentorCoordinators.userId }).from(mentorCoordinators);
+  await notifyPair(db, actorId, pairId, kind, coordinators.map((c) => c.id));
 }
 
 /**
@@ -325,8 +335,9 @@ export async function openNotification(db: DatabaseLike, userId: string, id: str
     .set({ readAt: new Date() })
     .where(and(eq(notifications.userId, userId), sameGroup, isNull(notifications.readAt)));
   if (notice.kind === 'moderator_message') return '/moderator-messages';
-  if (notice.kind === 'pair_proposed') return '/mentoring#pairs';
-  if (notice.pairId) return `/mentoring/pairs/${notice.pairId}${notice.kind === 'pair_checkin' ? '#checkin' : ''}`;
+  if (notice.kind === 'pair_proposed' || notice.kind === 'pair_declined') return '/mentoring#pairs';
+  if (notice.kind === 'proposal_declined' || notice.kind === 'application_new') return '/mentoring/applications';
+  if (notice.pairId) return `/mentoring/pairs/${notice.pairId}${notice.kind === 'pair_checkin' ? '#checkin' : notice.kind === 'pair_ended' ? '#closing' : ''}`;
   if (notice.kind === 'member_answered') return `/moderation/members/${encodeURIComponent(actorUsername)}#messages`;
   // Several new posts read from the first one not yet read.
   if (notice.kind === 'watched' && thread) return `${paths.thread(thread)}/unread`;

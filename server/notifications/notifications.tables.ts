@@ -18,11 +18,23 @@ export type GroupNoticeKind = (typeof groupNoticeKinds)[number];
 export const moderationNoticeKinds = ['moderator_message', 'post_approved', 'post_removed', 'member_answered'] as const;
 export type ModerationNoticeKind = (typeof moderationNoticeKinds)[number];
 /**
- * About a mentor pair: to the two, a pair proposed to them, a new message in their conversation
- * (never its words) or a check-in fallen due; to the coordinators, that one of the two asked them
- * in. Always sent.
+ * About the mentor scheme: to the two of a pair, a pair proposed to them, started, not going
+ * ahead, a new message in their conversation (never its words), a check-in fallen due, a change
+ * or the end; to the coordinators, that one of the two asked them in, that a proposal was
+ * declined, and that a new application waits. Never who declined, nor why a pair ended. Always sent.
  */
-export const pairNoticeKinds = ['pair_proposed', 'pair_message', 'pair_invited', 'pair_checkin', 'pair_changed', 'pair_ended'] as const;
+export const pairNoticeKinds = [
+  'pair_proposed',
+  'pair_started',
+  'pair_declined',
+  'pair_message',
+  'pair_invited',
+  'pair_checkin',
+  'pair_changed',
+  'pair_ended',
+  'proposal_declined',
+  'application_new',
+] as const;
 export type PairNoticeKind = (typeof pairNoticeKinds)[number];
 
 export const notifications = pgTable(
@@ -37,7 +49,7 @@ export const notifications = pgTable(
     postId: uuid('post_id').references(() => posts.id),
     /** Set for the group kinds. */
     groupId: uuid('group_id').references(() => groups.id, { onDelete: 'cascade' }),
-    /** Set for the pair kinds: gone with the pair. */
+    /** Set for the pair kinds (all but a new application): gone with the pair. */
     pairId: uuid('pair_id').references(() => mentorPairs.id, { onDelete: 'cascade' }),
     /** For the meeting kinds: which meeting (the group's local date); for a pair's check-in, the day it fell due. */
     meetingOn: date('meeting_on', { mode: 'string' }),

@@ -176,7 +176,7 @@ export function questionnairesRouter({ database }: AppContext): Router {
       const shown = await results(db, found, await threshold());
       const rows: (string | number)[][] = [['round', 'item', 'answered', 'mean', 'value', 'count'].map((key) => t(`questionnaires.csv.${key}`))];
       for (const round of shown.rounds.filter((r) => r.shown)) {
-        for (const item of round.items.filter((i) => i.kind !== 'text')) {
+        for (const item of round.items.filter((i) => i.kind !== 'text' && i.shown)) {
           for (const { label, count } of item.distribution) rows.push([roundName(round.round.name, t), item.prompt, item.n, item.mean ?? '', label, count]);
         }
       }

@@ -255,6 +255,8 @@ export type ItemResult = {
   prompt: string;
   kind: Item['kind'];
   n: number;
+  /** False when fewer than the threshold gave a scale or choice item a value: then only its count is shown. */
+  shown: boolean;
   /** Scale: the mean to one decimal and how many gave each value (1…max); choice: how many chose each. */
   mean: number | null;
   distribution: { label: string; count: number }[];
@@ -279,11 +281,15 @@ export async function results(db: DatabaseLike, found: Found, threshold: number)
       ? []
       : found.items.map((item): ItemResult => {
           const given = answers.filter((a) => a.itemId === item.id && ids.has(a.responseId));
+          // A mean or a count over a few is those few's answers, even in a round many answered. (Free
+          // texts are shown one by one anyway, without names, once the round has enough answers.)
+          if (item.kind !== 'text' && given.length < threshold) return { prompt: item.prompt, kind: item.kind, n: given.length, shown: false, mean: null, distribution: [], texts: [] };
           const values = given.flatMap((a) => (a.value === null ? [] : [a.value]));
           return {
             prompt: item.prompt,
             kind: item.kind,
             n: given.length,
+            shown: true,
             mean: item.kind === 'scale' ? meanToTenth(values) : null,
             distribution:
               item.kind === 'scale'

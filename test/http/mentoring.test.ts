@@ -7,7 +7,7 @@ import { mentorApplications, mentorInterests, mentorPairCheckins, mentorPairMess
 import { makeGroup } from '../support/groups.ts';
 import { join } from '../../server/groups/membership.service.ts';
 import { getSettings } from '../../server/admin/settings.service.ts';
-import { remindDueCheckins } from '../../server/mentoring/pairs.service.ts';
+import { closeFinishedPairs, remindDueCheckins } from '../../server/mentoring/pairs.service.ts';
 import { reports } from '../../server/moderation/moderation.tables.ts';
 
 describe('the peer-mentor scheme: applying, waiting lists and who sees them', () => {
@@ -16,7 +16,7 @@ describe('the peer-mentor scheme: applying, waiting lists and who sees them', ()
   const applications = () => db().select().from(mentorApplications);
 
   before(async () => {
-    node = await startSetUpNode({ people: ['kaisa', 'aino', 'bertta', 'mikko', ['valvoja', 'moderator']] });
+    node = await startSetUpNode({ people: ['kaisa', 'aino', 'bertta', 'mikko', 'ville', 'tuula', ['valvoja', 'moderator']] });
   });
   after(() => node.close());
 
@@ -67,6 +67,14 @@ describe('the peer-mentor scheme: applying, waiting lists and who sees them', ()
     assert.match(second.$('.applications').text(), /You are number 2/);
     const twice = await bertta.submit('/mentoring', { kind: 'peer', languages: 'fi', remote: 'on', weekdays: '5' }, '/mentoring/apply');
     assert.equal(twice.$('form[action="/mentoring/apply"] input[value="peer"]').length, 0, 'no second waiting application of a kind');
+
+    // The coordinators hear that someone waits: one notice, however many come before they look.
+    const kaisa = await signedIn(node.url, 'kaisa');
+    const kaisaNotices = await kaisa.get('/notifications');
+    const toldOfApplications = kaisaNotices.$('.notification-list li').filter((_, li) => /A new application to the mentor scheme is waiting/.test(kaisaNotices.$(li).text()));
+    assert.equal(toldOfApplications.length, 1);
+    assert.equal((await kaisa.request(toldOfApplications.find('a').attr('href')!)).headers.get('location'), '/mentoring/applications');
+    assert.doesNotMatch((await bertta.get('/notifications')).$('main').text(), /new application/, 'only the coordinators');
 
     const mikko = await signedIn(node.url, 'mikko');
     const mentor = await mikko.submit('/mentoring', { kind: 'mentor', languages: 'fi', municipalityCode: '837', remote: 'on', weekdays: ['2', '3'], interestIds: walk!.id }, '/mentoring/apply');
@@ -134,12 +142,23 @@ describe('the peer-mentor scheme: applying, waiting lists and who sees them', ()
     const declined = await ainoClient.submit('/mentoring', { answer: 'no' }, pairAction);
     assert.match(declined.$('.notice').text(), /back on the waiting list, at the place you had/);
     assert.match(declined.$('.applications').text(), /You are number 1 among those waiting for a mentor/);
+    // The other and the coordinators hear it will not go ahead, never who said no.
+    const mikkoClient = await signedIn(node.url, 'mikko');
+    const mikkoHearsNo = (await mikkoClient.get('/notifications')).$('.notification-list').text();
+    assert.match(mikkoHearsNo, /A proposed mentor pair will not go ahead\. You are back on the waiting list/);
+    assert.doesNotMatch(mikkoHearsNo, /aino/);
+    const kaisaTold = await kaisa.get('/notifications');
+    const notAhead = kaisaTold.$('.notification-list a').filter((_, a) => /will not go ahead: both are back on the waiting lists/.test(kaisaTold.$(a).text()));
+    assert.equal(notAhead.length, 1);
+    assert.equal((await kaisa.request(notAhead.attr('href')!)).headers.get('location'), '/mentoring/applications');
 
     await kaisa.submit('/mentoring/applications', { mentorApplicationId: mikko.id, months: '6', message: '' }, action);
     const again = (await ainoClient.get('/mentoring')).$('form[action$="/answer"]').attr('action')!;
     assert.match((await ainoClient.submit('/mentoring', { answer: 'yes' }, again)).$('.notice').text(), /starts when the other says yes too/);
-    const mikkoClient = await signedIn(node.url, 'mikko');
+    assert.match((await kaisa.get('/mentoring/applications')).$('#pairs').parent().text(), /waiting for both to answer \(@aino said yes\) · proposed/);
     assert.match((await mikkoClient.submit('/mentoring', { answer: 'yes' }, again)).$('.notice').text(), /You are a pair now/);
+    assert.match((await ainoClient.get('/notifications')).$('.notification-list').text(), /Both said yes: your mentor pair has started/, 'the one who said yes first hears it started');
+    assert.doesNotMatch((await mikkoClient.get('/notifications')).$('.notification-list').text(), /has started/, 'not the one who made it start');
     const [pair] = await db().select().from(mentorPairs).where(eq(mentorPairs.status, 'active'));
     assert.ok(pair?.startsOn && pair.endsOn);
     assert.equal(Number(pair.endsOn.slice(5, 7)), ((Number(pair.startsOn.slice(5, 7)) + 5) % 12) + 1, 'six months');
@@ -257,6 +276,20 @@ describe('the peer-mentor scheme: applying, waiting lists and who sees them', ()
     const mikkoAfter = (await mikkoClient.get(space)).$('main').text();
     assert.match(mikkoAfter, /The pair ended on/);
     assert.doesNotMatch(mikkoAfter, /Muutan/, 'the reason is for the coordinators, not the other');
+    // He did not end it: he is asked how it went, once; she said it as she ended it.
+    assert.match((await mikkoClient.get(space)).$('#closing').parent().text(), /You can tell the coordinators how it went, or skip this/);
+    assert.equal((await ainoClient.get(space)).$('#closing').length, 0);
+    const badRating = await mikkoClient.submit(space, { rating: '9', feedback: 'Hyvä kokemus' }, `${space}/closing`);
+    assert.equal(badRating.status, 422);
+    assert.equal(badRating.$('#field-feedback').text(), 'Hyvä kokemus', 'the words come back');
+    assert.match((await mikkoClient.submit(space, { rating: '4', feedback: 'Hyvä kokemus' }, `${space}/closing`)).$('.notice').text(), /Thank you/);
+    assert.equal((await mikkoClient.get(space)).$('#closing').length, 0, 'asked once');
+    const closingToken = (await mikkoClient.get(space)).$('input[name="_csrf"]').first().attr('value')!;
+    assert.equal((await mikkoClient.post(`${space}/closing`, { _csrf: closingToken, rating: '1' })).status, 404, 'once');
+    assert.deepEqual(
+      (await db().select().from(mentorPairCheckins).where(and(eq(mentorPairCheckins.pairId, pair.id), eq(mentorPairCheckins.atMonths, 0)))).map((c) => [c.userId, c.rating, c.note]).sort(),
+      [[node.people.aino!.id, 5, 'Kiitos kaikesta'], [node.people.mikko!.id, 4, 'Hyvä kokemus']].sort(),
+    );
     // The coordinators see the ending and why, to follow up.
     const endings = (await kaisa.get('/mentoring/applications')).$('#ended').parent();
     assert.match(endings.text().replace(/\s+/g, ' '), /@aino \+ @mikko · from .* · ended early Muutan toiselle paikkakunnalle/);
@@ -313,7 +346,7 @@ describe('the peer-mentor scheme: applying, waiting lists and who sees them', ()
     assert.equal((await db().select().from(mentorPairCheckins).where(eq(mentorPairCheckins.userId, node.people.aino!.id))).length, 0);
     assert.equal((await db().select().from(mentorPairMessages).where(eq(mentorPairMessages.authorId, node.people.aino!.id))).length, 0);
     assert.equal((await admin.get(`/admin/figures?from=2026-01-01&to=${today}`)).$('.pair-figures').text(), figuresBefore, 'the figures keep their counts');
-    assert.doesNotMatch((await (await signedIn(node.url, 'kaisa')).get('/mentoring/applications')).html, /Iltapäivät|@aino/);
+    assert.doesNotMatch((await (await signedIn(node.url, 'kaisa')).get('/mentoring/applications')).html, /Iltapäivät|@aino|Muutan toiselle/, 'nor why she ended it');
   });
 
   it('ends a running pair and withdraws a proposal when one of them deletes their account; the other keeps their place', async () => {
@@ -359,5 +392,73 @@ describe('the peer-mentor scheme: applying, waiting lists and who sees them', ()
     assert.match((await bertta.get('/notifications')).$('.notification-list').text(), /Your mentor pair has ended/, 'the other hears the pair ended with the account');
     const forCoordinators = (await kaisa.get('/mentoring/applications')).$('#ended').parent().text().replace(/\s+/g, ' ');
     assert.match(forCoordinators, /@bertta \+ deleted member · from .* · ended early/);
+  });
+
+  it('lets a coordinator withdraw a proposal, never pairs one with themself, and closes a pair past its time, asking each how it went', async () => {
+    const kaisa = await signedIn(node.url, 'kaisa');
+    const ville = await signedIn(node.url, 'ville');
+    const tuula = await signedIn(node.url, 'tuula');
+    const fields = { languages: 'fi', remote: 'on', weekdays: '3' };
+    await ville.submit('/mentoring', { kind: 'mentor', ...fields }, '/mentoring/apply');
+    await ville.submit('/mentoring', { kind: 'peer', ...fields }, '/mentoring/apply');
+    await tuula.submit('/mentoring', { kind: 'peer', ...fields }, '/mentoring/apply');
+    const waiting = (await applications()).filter((a) => a.status === 'waiting');
+    const villeMentor = waiting.find((a) => a.userId === node.people.ville!.id && a.kind === 'mentor')!;
+    const villePeer = waiting.find((a) => a.userId === node.people.ville!.id && a.kind === 'peer')!;
+    const tuulaPeer = waiting.find((a) => a.userId === node.people.tuula!.id)!;
+    await kaisa.submit('/mentoring/applications', { trainedOn: '2026-11-30' }, `/mentoring/applications/${villeMentor.id}/training`);
+    const lists = await kaisa.get('/mentoring/applications');
+    const villeAsMentee = lists.$('#list-peers').parent().find('.applications > li').filter((_, li) => /ville/.test(lists.$(li).find('strong').first().text()));
+    assert.doesNotMatch(villeAsMentee.text(), /fit: @ville/, 'not offered as his own mentor');
+    const self = await kaisa.submit('/mentoring/applications', { mentorApplicationId: villeMentor.id, months: '6' }, `/mentoring/applications/${villePeer.id}/propose`);
+    assert.match(self.$('.notice').text(), /cannot be the same person/);
+    assert.equal((await db().select().from(mentorPairs).where(eq(mentorPairs.mentorApplicationId, villeMentor.id))).length, 0);
+
+    // A proposal one of them does not answer: the coordinator takes it back.
+    await kaisa.submit('/mentoring/applications', { mentorApplicationId: villeMentor.id, months: '6' }, `/mentoring/applications/${tuulaPeer.id}/propose`);
+    const [proposal] = await db().select().from(mentorPairs).where(and(eq(mentorPairs.mentorApplicationId, villeMentor.id), eq(mentorPairs.status, 'proposed')));
+    const withdraw = `/mentoring/pairs/${proposal!.id}/withdraw`;
+    for (const name of ['tuula', 'valvoja', 'admin_anna']) {
+      const client = await signedIn(node.url, name);
+      const token = (await client.get('/mentoring')).$('input[name="_csrf"]').first().attr('value')!;
+      assert.equal((await client.post(withdraw, { _csrf: token })).status, 404, name);
+    }
+    const withdrawn = await kaisa.submit('/mentoring/applications', {}, withdraw);
+    assert.match(withdrawn.$('.notice').text(), /The proposal was withdrawn/);
+    const back = (await applications()).filter((a) => [tuulaPeer.id, villeMentor.id].includes(a.id)).map((a) => a.status);
+    assert.deepEqual(back, ['waiting', 'waiting']);
+    assert.match((await tuula.get('/notifications')).$('.notification-list').text(), /A proposed mentor pair will not go ahead/);
+    assert.match((await tuula.get('/mentoring')).$('.applications').text(), /among those waiting for a mentor/);
+    assert.equal((await kaisa.post(withdraw, { _csrf: (await kaisa.get('/mentoring/applications')).$('input[name="_csrf"]').first().attr('value')! })).status, 404, 'only a proposal waiting for answers');
+
+    // Both say yes; the pair runs to its end day and two weeks past it, then closes by itself.
+    await kaisa.submit('/mentoring/applications', { mentorApplicationId: villeMentor.id, months: '6' }, `/mentoring/applications/${tuulaPeer.id}/propose`);
+    const answer = (await tuula.get('/mentoring')).$('form[action$="/answer"]').attr('action')!;
+    await tuula.submit('/mentoring', { answer: 'yes' }, answer);
+    await ville.submit('/mentoring', { answer: 'yes' }, answer);
+    const [pair] = await db().select().from(mentorPairs).where(and(eq(mentorPairs.mentorApplicationId, villeMentor.id), eq(mentorPairs.status, 'active')));
+    const space = `/mentoring/pairs/${pair!.id}`;
+    await db().update(mentorPairs).set({ startsOn: '2026-05-01', endsOn: '2026-11-01' }).where(eq(mentorPairs.id, pair!.id));
+    assert.match((await tuula.get(space)).$('#end').parent().text(), /Your time together is over[\s\S]*closes by itself on Sun 15 Nov/);
+    assert.equal(await closeFinishedPairs(db(), '2026-11-14'), 0, 'not before two weeks past its end');
+    assert.equal(await closeFinishedPairs(db(), '2026-11-15'), 1);
+    assert.equal(await closeFinishedPairs(db(), '2026-11-15'), 0, 'once');
+    const [closed] = await db().select().from(mentorPairs).where(eq(mentorPairs.id, pair!.id));
+    assert.deepEqual([closed!.status, closed!.endedOn, closed!.endReason, closed!.endedBy], ['ended', '2026-11-01', '', null], 'ended on its end day, by nobody');
+    for (const client of [tuula, ville]) {
+      const told = await client.get('/notifications');
+      const ended = told.$('.notification-list a').filter((_, a) => /Your mentor pair has ended/.test(told.$(a).text()));
+      assert.equal(ended.length, 1);
+      assert.equal((await client.request(ended.attr('href')!)).headers.get('location'), `${space}#closing`);
+      assert.equal((await client.get(space)).$('#closing').length, 1, 'asked how it went');
+    }
+    await tuula.submit(space, { rating: '5', feedback: 'Parasta oli kävely' }, `${space}/closing`);
+    await ville.submit(space, { skip: '1' }, `${space}/closing`);
+    assert.deepEqual(
+      (await db().select().from(mentorPairCheckins).where(eq(mentorPairCheckins.pairId, pair!.id))).map((c) => [c.atMonths, c.skipped, c.rating, c.note]).sort(),
+      [[0, false, 5, 'Parasta oli kävely'], [0, true, null, '']].sort(),
+    );
+    assert.equal((await ville.get(space)).$('#closing').length, 0);
+    assert.match((await tuula.get('/mentoring')).$('#earlier').parent().text(), /Your peer mentor was ville/);
   });
 });
