@@ -191,6 +191,9 @@ describe('in Chromium: a member’s day (home, "I’m coming", watching, e-mail 
     await assertAccessible(sini, 'a proposal');
     await sini.getByRole('button', { name: "Yes, let's meet" }).click();
     await sini.waitForSelector('text=Thank you. The pair starts when the other says yes too.');
+    await mari.goto(`${node.url}/mentoring/applications`);
+    assert.match(await mari.locator('#pairs').locator('..').innerText(), /waiting for both to answer \(@sini said yes\)/);
+    await assertAccessible(mari, 'a proposal half answered, with its withdraw button');
     const [pair] = await db.select().from(mentorPairs);
     await answerProposal(db, node.people.toinen!, pair!.id, true);
     await sini.goto(`${node.url}/mentoring`);
@@ -251,5 +254,12 @@ describe('in Chromium: a member’s day (home, "I’m coming", watching, e-mail 
     await assertAccessible(sini, 'earlier pairs');
     await sini.getByRole('link', { name: /Read our conversation/ }).click();
     assert.match(await sini.locator('main').innerText(), /Keskiviikkona\?[\s\S]*The pair ended on/);
+    // She did not end it: she is asked how it went, and answers by keyboard.
+    await assertAccessible(sini, 'how it went');
+    await sini.locator('#closing-rating-4').press('Space');
+    await sini.getByLabel(/Your feedback/).fill('Kiitos');
+    await sini.locator('#closing').locator('..').getByRole('button', { name: 'Send', exact: true }).press('Enter');
+    await sini.waitForSelector('text=Thank you.');
+    assert.equal(await sini.locator('#closing').count(), 0);
   });
 });
