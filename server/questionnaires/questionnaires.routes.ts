@@ -180,6 +180,11 @@ export function questionnairesRouter({ database }: AppContext): Router {
           for (const { label, count } of item.distribution) rows.push([roundName(round.round.name, t), item.prompt, item.n, item.mean ?? '', label, count]);
         }
       }
+      // Start against end, below the rounds as on the page (and as in the association's figures).
+      if (shown.change?.items.length) {
+        rows.push([], ['item', 'bothAnswered', 'start', 'end', 'change'].map((key) => t(`admin.figures.questionnaireColumns.${key}`)));
+        for (const item of shown.change.items) rows.push([item.prompt, item.n, item.start, item.end, item.change]);
+      }
       res
         .type('text/csv; charset=utf-8')
         .attachment('questionnaire.csv')

@@ -108,7 +108,10 @@ describe('questionnaires: built by a peer leader, answered once or skipped, resu
     assert.ok(!csv.some((row) => row[1] === 'Mistä kuulit ryhmästä?' || row[1] === 'I have people with whom I can share my experiences.'), 'what fewer than five answered is not in the CSV either');
     assert.ok(csv.every((row) => participants.every((name) => !row.join(' ').includes(name))));
 
-    const mine = await (await signedIn(node.url, 'aino')).get('/questionnaires');
+    // She finds her own answers from her settings.
+    const ainoClient = await signedIn(node.url, 'aino');
+    assert.equal((await ainoClient.get('/settings')).$('a[href="/questionnaires"]').text(), 'My answers to questionnaires');
+    const mine = await ainoClient.get('/questionnaires');
     assert.match(mine.$('.my-answers').text(), /Syksy 2026 · Start .*How are you feeling these days\? — 2\/5/);
   });
 
@@ -126,6 +129,10 @@ describe('questionnaires: built by a peer leader, answered once or skipped, resu
     // aino 2→4, bertta 3→4, cecilia 4→5, daniel 2→3: start 2.8, end 4, change 1.3 (rounded each).
     assert.deepEqual(row, ['How are you feeling these days?', '2.8', '4', '1.3']);
     assert.match(shown.$('#change').parent().text(), /Over the 4 people who answered both/);
+    const csv = parse((await oona.request(`${base}/results.csv`)).html, { relax_column_count: true }) as string[][];
+    const compared = csv.findIndex((line) => line[0] === 'Question' && line[1] === 'Answered both');
+    assert.ok(compared > 0, 'the comparison is in the CSV too');
+    assert.deepEqual(csv[compared + 1], ['How are you feeling these days?', '4', '2.8', '4', '1.3']);
     await writeSettings(db(), { smallNumberThreshold: 5 });
   });
 
