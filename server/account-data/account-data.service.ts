@@ -15,7 +15,7 @@ import { outboundMail } from '../notifications/notifications.tables.ts';
 import { endParticipations } from '../groups/participation.ts';
 import { questionnaireResponses } from '../questionnaires/questionnaires.tables.ts';
 import { ownAnswers } from '../questionnaires/questionnaires.service.ts';
-import { mentorApplications, mentorCoordinators, mentorPairCheckins, mentorPairMessages } from '../mentoring/mentoring.tables.ts';
+import { mentorApplications, mentorInterests, mentorCoordinators, mentorPairCheckins, mentorPairMessages } from '../mentoring/mentoring.tables.ts';
 import { forgetMentoring, ownPairs } from '../mentoring/pairs.service.ts';
 import { invalid, type Invalid } from '../validation.ts';
 
@@ -60,6 +60,24 @@ export async function deleteAccount(db: DatabaseLike, user: User, password: stri
     await emit(tx, { type: 'member.deleted', userId: user.id });
   });
   return { ok: true };
+}
+
+/** The member's applications to the mentor scheme, their interests by name (as the node has them, in every language given). */
+async function ownApplications(db: DatabaseLike, userId: string) {
+  const rows = await db.select().from(mentorApplications).where(eq(mentorApplications.userId, userId));
+  const interests = await db.select().from(mentorInterests);
+  return rows.map((a) => ({
+    kind: a.kind,
+    status: a.status,
+    languages: a.languages,
+    municipality: a.municipalityCode,
+    remote: a.remote,
+    weekdays: a.weekdays,
+    interests: interests.filter((interest) => a.interestIds.includes(interest.id)).map((interest) => interest.names),
+    note: a.note,
+    trainedOn: a.trainedOn,
+    appliedAt: a.createdAt,
+  }));
 }
 
 /** Everything the node keeps about one person, for the "download my data" button. */
@@ -120,10 +138,7 @@ export async function exportAccountData(db: DatabaseLike, userId: string): Promi
     groups: memberships,
     meetings: comingTo,
     questionnaireAnswers: await ownAnswers(db, userId),
-    mentorApplications: await db
-      .select({ kind: mentorApplications.kind, status: mentorApplications.status, languages: mentorApplications.languages, municipality: mentorApplications.municipalityCode, remote: mentorApplications.remote, weekdays: mentorApplications.weekdays, note: mentorApplications.note, trainedOn: mentorApplications.trainedOn, appliedAt: mentorApplications.createdAt })
-      .from(mentorApplications)
-      .where(eq(mentorApplications.userId, userId)),
+    mentorApplications: await ownApplications(db, userId),
     mentorPairCheckins: await db
       .select({ afterMonths: mentorPairCheckins.atMonths, skipped: mentorPairCheckins.skipped, rating: mentorPairCheckins.rating, note: mentorPairCheckins.note, at: mentorPairCheckins.createdAt })
       .from(mentorPairCheckins)

@@ -463,13 +463,13 @@ export async function forgetMentoring(db: DatabaseLike, userId: string, today = 
   await db.delete(mentorApplications).where(and(eq(mentorApplications.userId, userId), ne(mentorApplications.status, 'matched')));
 }
 
-/** For the member's data export: their pairs (as mentee or mentor), their times, and the meetings logged. */
+/** For the member's data export: their pairs and proposals (as mentee or mentor, declined ones too), their times, and the meetings logged. */
 export async function ownPairs(db: DatabaseLike, userId: string) {
   const rows = await db
     .select({ pair: mentorPairs, kind: mentorApplications.kind })
     .from(mentorPairs)
     .innerJoin(mentorApplications, or(eq(mentorApplications.id, mentorPairs.peerApplicationId), eq(mentorApplications.id, mentorPairs.mentorApplicationId)))
-    .where(and(eq(mentorApplications.userId, userId), inArray(mentorPairs.status, ['proposed', 'active', 'ended'])))
+    .where(eq(mentorApplications.userId, userId))
     .orderBy(mentorPairs.proposedAt);
   const shown = [];
   // One after another: a member has a pair or two, and PGlite has one connection.
@@ -477,6 +477,7 @@ export async function ownPairs(db: DatabaseLike, userId: string) {
     shown.push({
       as: kind,
       status: pair.status,
+      yourAnswer: kind === 'peer' ? pair.peerAnswer : pair.mentorAnswer,
       proposedAt: pair.proposedAt,
       startsOn: pair.startsOn,
       endsOn: pair.endsOn,

@@ -319,9 +319,10 @@ describe('the peer-mentor scheme: applying, waiting lists and who sees them', ()
     await bertta.submit('/mentoring', { kind: 'peer' }, '/mentoring/withdraw');
     assert.equal((await bertta.get('/mentoring')).$('.applications').length, 0, 'nothing waiting');
     const aino = await signedIn(node.url, 'aino');
-    type Exported = { mentorApplications: { kind: string; note: string }[]; mentorPairs: { as: string; status: string; endReason: string; meetingsLogged: { activity: string }[]; messagesWritten: { body: string; editedAt: string | null }[] }[]; mentorPairCheckins: { note: string }[] };
+    type Exported = { mentorApplications: { kind: string; note: string; interests: Record<string, string>[] }[]; mentorPairs: { as: string; status: string; endReason: string; meetingsLogged: { activity: string }[]; messagesWritten: { body: string; editedAt: string | null }[] }[]; mentorPairCheckins: { note: string }[] };
     const exported = JSON.parse((await aino.request('/settings/export')).html) as Exported;
-    assert.deepEqual(exported.mentorApplications.map((a) => [a.kind, a.note]), [['peer', 'Iltapäivät']]);
+    assert.deepEqual(exported.mentorApplications.map((a) => [a.kind, a.note, a.interests.flatMap((names) => Object.values(names))]), [['peer', 'Iltapäivät', ['Kävely']]]);
+    assert.deepEqual(exported.mentorPairs.map((p) => p.status).sort(), ['declined', 'ended'], 'the proposal she said no to, and the pair');
     assert.deepEqual(
       exported.mentorPairs.filter((p) => p.status === 'ended').map((p) => [p.as, p.endReason, p.meetingsLogged.map((m) => m.activity)]),
       [['peer', 'Muutan toiselle paikkakunnalle', ['sports']]],
