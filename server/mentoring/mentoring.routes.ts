@@ -144,8 +144,8 @@ export function mentoringRouter({ database, config }: AppContext): Router {
     await saveAndRedirect(req, res, '/mentoring', `mentoring.answers.${result.status}`);
   });
 
-  /** A form on the coordinators' page that came back with errors: a proposal for a mentee, or a change to a running pair. */
-  type Returned = { peer?: string; pair?: string; values: Record<string, unknown>; errors: FieldErrors };
+  /** A form on the coordinators' page that came back with errors: a proposal for a mentee, a change to a running pair, or a mentor's training. */
+  type Returned = { peer?: string; pair?: string; training?: string; values: Record<string, unknown>; errors: FieldErrors };
   const applicationsView = async (req: Request, returned: Returned | null = null) => {
     const proposal = returned?.peer ? returned : null;
     const interests = await listInterests(db);
@@ -187,8 +187,14 @@ export function mentoringRouter({ database, config }: AppContext): Router {
     const going = await checkinTotals(db, threshold);
     // Mentors in training who are already in the course's group.
     const inCourse = await inTrainingGroup(db, settings?.mentorTrainingGroupId, lists.mentors.filter((row) => !row.application.trainedOn).map((row) => row.application.userId));
-    const mentors = show(lists.mentors).map((mentor) => ({ ...mentor, inCourse: inCourse.has(mentor.userId) }));
-    return { title: 'mentoring.applicationsTitle', summary: returned?.pair ? 'mentoring.pairChangeInvalid' : 'mentoring.proposalInvalid', peers, mentors, trained, pairs, ended, going, threshold, ...formView(req, { trainedOn: new Date().toISOString().slice(0, 10) }, returned?.errors ?? {}) };
+    const today = new Date().toISOString().slice(0, 10);
+    const mentors = show(lists.mentors).map((mentor) => ({
+      ...mentor,
+      inCourse: inCourse.has(mentor.userId),
+      training: returned?.training === mentor.id ? returned : { values: { trainedOn: today }, errors: {} },
+    }));
+    const summary = returned?.pair ? 'mentoring.pairChangeInvalid' : returned?.training ? 'mentoring.trainingInvalid' : 'mentoring.proposalInvalid';
+    return { title: 'mentoring.applicationsTitle', summary, peers, mentors, trained, pairs, ended, going, threshold, today, ...formView(req, {}, returned?.errors ?? {}) };
   };
 
   // @route POST /mentoring/pairs/:id/meetings — one of the pair logs a meeting (a day and what they did)
@@ -354,7 +360,8 @@ export function mentoringRouter({ database, config }: AppContext): Router {
   router.post('/mentoring/applications/:id/training', async (req, res) => {
     await coordinating(req);
     const result = await recordTraining(db, idParam(req), req.body);
-    await saveAndRedirect(req, res, '/mentoring/applications', result.ok ? 'mentoring.trainingSaved' : 'mentoring.trainingRefused');
+    if (!result.ok) return res.status(422).render('mentoring/applications', await applicationsView(req, { training: idParam(req), values: req.body, errors: result.errors }));
+    await saveAndRedirect(req, res, '/mentoring/applications', 'mentoring.trainingSaved');
   });
 
   // The admin's side: the switch, the coordinators and the interests.

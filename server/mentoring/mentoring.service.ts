@@ -169,7 +169,13 @@ export async function waitingLists(db: DatabaseLike) {
   return { peers: rows.filter((row) => row.application.kind === 'peer'), mentors: rows.filter((row) => row.application.kind === 'mentor') };
 }
 
-const trainingForm = z.object({ trainedOn: z.string('errors.figures.date').refine(realDate, 'errors.figures.date') });
+const trainingForm = z.object({
+  trainedOn: z
+    .string('errors.figures.date')
+    .refine(realDate, 'errors.figures.date')
+    // A course is recorded once it is done, not ahead of it.
+    .refine((day) => day <= new Date().toISOString().slice(0, 10), 'errors.mentoring.trainingAhead'),
+});
 
 /** A coordinator records that a mentor completed the training. */
 export async function recordTraining(db: DatabaseLike, applicationId: string, form: unknown): Promise<{ ok: true } | Invalid> {

@@ -93,6 +93,13 @@ describe('the peer-mentor scheme: applying, waiting lists and who sees them', ()
     assert.equal((await join(db(), node.people.mikko!, course)).ok, true);
     assert.match((await kaisa.get('/mentoring/applications')).$('#list-mentors').parent().text(), /mikko[\s\S]*In training\s*In the course group/);
     const mikko = (await applications()).find((a) => a.kind === 'mentor')!;
+    const ahead = await kaisa.submit('/mentoring/applications', { trainedOn: '2099-01-01' }, `/mentoring/applications/${mikko.id}/training`);
+    assert.equal(ahead.status, 422);
+    assert.match(ahead.$(`#error-trained-${mikko.id}`).text(), /cannot be in the future/);
+    assert.equal(ahead.$(`#trained-${mikko.id}`).attr('value'), '2099-01-01', 'the date comes back');
+    const notADay = await kaisa.submit('/mentoring/applications', { trainedOn: '2026-02-30' }, `/mentoring/applications/${mikko.id}/training`);
+    assert.match(notADay.$(`#error-trained-${mikko.id}`).text(), /a day of the calendar/);
+    assert.equal((await db().query.mentorApplications.findFirst({ where: eq(mentorApplications.id, mikko.id) }))!.trainedOn, null, 'nothing saved');
     await kaisa.submit('/mentoring/applications', { trainedOn: '2026-11-30' }, `/mentoring/applications/${mikko.id}/training`);
     assert.equal((await db().query.mentorApplications.findFirst({ where: eq(mentorApplications.id, mikko.id) }))!.trainedOn, '2026-11-30');
     // Trained now, mikko fits aino (Finnish, Tampere, walking, Tuesday) and bertta (Finnish, both online, no shared day: not a fit).
