@@ -224,12 +224,14 @@ describe('the peer-mentor scheme: applying, waiting lists and who sees them', ()
     assert.match(correctedMessage.find('.meta').text(), /edited/);
     assert.equal((await mikkoClient.get('/notifications')).$('.notification-list li.is-new').length, unreadBefore, 'a correction tells nobody again');
 
+    assert.equal((await kaisa.get('/mentoring/applications')).$('#pairs').parent().find(`a[href="${space}"]`).length, 0, 'no way in before they ask');
     const invited = await ainoClient.submit(space, {}, `${space}/invite`);
     assert.match(invited.$('.notice').text(), /aino asked the coordinators into this conversation/);
     const coordinatorTold = await kaisa.get('/notifications');
     assert.match(coordinatorTold.$('.notification-list').text(), /aino asked the coordinators into a mentor pair's conversation/);
     const goesTo = await kaisa.request(`/notifications/${coordinatorTold.$('.notification-list a').first().attr('href')!.split('/').at(-1)}`);
     assert.equal(goesTo.headers.get('location'), space);
+    assert.equal((await kaisa.get('/mentoring/applications')).$('#pairs').parent().find(`a[href="${space}"]`).length, 1, 'the coordinators find the conversation from their page too');
     const coordinatorView = await kaisa.get(space);
     assert.equal(coordinatorView.status, 200);
     assert.match(coordinatorView.$('.messages').text(), /kävelylle/);
