@@ -18,6 +18,7 @@ import {
   addCoordinator,
   addInterest,
   apply,
+  changeApplication,
   coordinatesScheme,
   interestName,
   isCoordinator,
@@ -74,6 +75,14 @@ export function mentoringRouter({ database, config }: AppContext): Router {
     };
   };
 
+  /** The choices of the application form. */
+  const applicationOptions = (interests: Interest[], locale: Locale) => ({
+    languages: groupLanguages,
+    interests: interests.map((i) => ({ id: i.id, name: interestName(i, locale, config.defaultLocale) })),
+    weekdays: weekdayNames(locale).map((name, i) => ({ id: String(i + 1), name })),
+    municipalityGroups: regionOptions(locale).map((region) => ({ ...region, municipalities: municipalityOptions(locale).filter((m) => m.region === region.code) })),
+  });
+
   const memberView = async (req: Request, values: Record<string, unknown> = {}, errors: FieldErrors = {}, refused?: string) => {
     const nameOf = nameIn(req.locale);
     // Which side of the pair the reader is on, and who the other is.
@@ -99,12 +108,7 @@ export function mentoringRouter({ database, config }: AppContext): Router {
       mine: mine.map((application) => described(application, interests, req.locale)),
       // One application of a kind at a time, and none while in a pair or a proposal of that kind.
       canApplyAs: (['peer', 'mentor'] as const).filter((kind) => !mine.some((a) => a.kind === kind) && !pairs.some((p) => p.iAmPeer === (kind === 'peer'))),
-      options: {
-        languages: groupLanguages,
-        interests: interests.map((i) => ({ id: i.id, name: interestName(i, req.locale, config.defaultLocale) })),
-        weekdays: weekdayNames(req.locale).map((name, i) => ({ id: String(i + 1), name })),
-        municipalityGroups: regionOptions(req.locale).map((region) => ({ ...region, municipalities: municipalityOptions(req.locale).filter((m) => m.region === region.code) })),
-      },
+      options: applicationOptions(interests, req.locale),
       refused,
       trainingGroup: mine.some((a) => a.kind === 'mentor' && !a.trainedOn) ? await trainingGroup() : null,
       coordinator: await isCoordinator(db, req.user!.id),
@@ -126,6 +130,37 @@ export function mentoringRouter({ database, config }: AppContext): Router {
     if (!result.ok && result.kind === 'invalid') return res.status(422).render('mentoring/index', await memberView(req, req.body, result.errors));
     if (!result.ok) return res.status(409).render('mentoring/index', await memberView(req, req.body, {}, 'mentoring.alreadyWaiting'));
     await saveAndRedirect(req, res, '/mentoring', 'mentoring.applied');
+  });
+
+  /** The member's own waiting application of the kind in the address; anyone else's is not there. */
+  const ownWaiting = async (req: Request) => {
+    await schemeOn();
+    const kind = req.params.kind;
+    const application = kind === 'peer' || kind === 'mentor' ? (await myApplications(db, req.user!)).find((a) => a.kind === kind) : undefined;
+    if (!application || application.status !== 'waiting') throw new NotFoundError();
+    return application;
+  };
+  const changeView = async (req: Request, application: Application, values: Record<string, unknown>, errors: FieldErrors = {}) => ({
+    title: 'mentoring.changeTitle',
+    kind: application.kind,
+    options: applicationOptions(await listInterests(db), req.locale),
+    ...formView(req, values, errors),
+  });
+
+  // @route GET /mentoring/change/:kind — the applicant changes what their waiting application says
+  router.get('/mentoring/change/:kind', async (req, res) => {
+    const application = await ownWaiting(req);
+    const { languages, municipalityCode, remote, interestIds, weekdays, note } = application;
+    res.render('mentoring/change', await changeView(req, application, { languages, municipalityCode, remote: remote ? 'on' : '', interestIds, weekdays: weekdays.map(String), note }));
+  });
+
+  // @route POST /mentoring/change/:kind — the changed application, keeping its place
+  router.post('/mentoring/change/:kind', async (req, res) => {
+    const application = await ownWaiting(req);
+    const result = await changeApplication(db, req.user!, application.kind, req.body);
+    if (!result.ok && result.kind === 'refused') throw new NotFoundError();
+    if (!result.ok) return res.status(422).render('mentoring/change', await changeView(req, application, req.body, result.errors));
+    await saveAndRedirect(req, res, '/mentoring#mine', 'mentoring.changed');
   });
 
   // @route POST /mentoring/withdraw — takes a waiting application back

@@ -81,7 +81,8 @@ const applicationForm = z
   });
 
 /** Applies as a peer or a mentor; one waiting application of each kind at a time. */
-export async function apply(db: DatabaseLike, member: User, form: unknown): Promise<{ ok: true } | Invalid | { ok: false; kind: 'refused'; reason: 'alreadyWaiting' }> {
+/** What an application says, checked as typed (interests against the node's list). */
+async function parseApplication(db: DatabaseLike, form: unknown) {
   const parsed = parseForm(applicationForm, form);
   if (!parsed.ok) return parsed;
   const v = parsed.value;
@@ -90,24 +91,41 @@ export async function apply(db: DatabaseLike, member: User, form: unknown): Prom
     const known = await db.select({ id: mentorInterests.id }).from(mentorInterests).where(inArray(mentorInterests.id, interestIds));
     if (known.length !== interestIds.length) return invalid('interestIds', 'errors.mentoring.unknownInterest');
   }
+  return {
+    ok: true as const,
+    kind: v.kind,
+    says: { languages: [...new Set(v.languages)], municipalityCode: v.municipalityCode, remote: v.remote, interestIds, weekdays: [...new Set(v.weekdays)].sort(), note: v.note },
+  };
+}
+
+export async function apply(db: DatabaseLike, member: User, form: unknown): Promise<{ ok: true } | Invalid | { ok: false; kind: 'refused'; reason: 'alreadyWaiting' }> {
+  const parsed = await parseApplication(db, form);
+  if (!parsed.ok) return parsed;
   return db.transaction(async (tx) => {
-    if (await waitingApplication(tx, member.id, v.kind)) return { ok: false as const, kind: 'refused' as const, reason: 'alreadyWaiting' as const };
+    if (await waitingApplication(tx, member.id, parsed.kind)) return { ok: false as const, kind: 'refused' as const, reason: 'alreadyWaiting' as const };
     await tx.insert(mentorApplications).values({
       userId: member.id,
-      kind: v.kind,
+      kind: parsed.kind,
       // Training is the person's, not the application's: a mentor who comes back after a pair is still trained.
-      trainedOn: v.kind === 'mentor' ? await trainedOn(tx, member.id) : null,
-      languages: [...new Set(v.languages)],
-      municipalityCode: v.municipalityCode,
-      remote: v.remote,
-      interestIds,
-      weekdays: [...new Set(v.weekdays)].sort(),
-      note: v.note,
+      trainedOn: parsed.kind === 'mentor' ? await trainedOn(tx, member.id) : null,
+      ...parsed.says,
     });
     // Intake is continuous: the coordinators hear that someone waits (one notice until they look).
     await notifyCoordinators(tx, member.id, null, 'application_new');
     return { ok: true as const };
   });
+}
+
+/** The applicant changes what their waiting application says; it keeps its place in the list. */
+export async function changeApplication(db: DatabaseLike, member: User, kind: ApplicationKind, form: unknown): Promise<{ ok: true } | Invalid | { ok: false; kind: 'refused' }> {
+  const parsed = await parseApplication(db, { ...(form as Record<string, unknown>), kind });
+  if (!parsed.ok) return parsed;
+  const changed = await db
+    .update(mentorApplications)
+    .set(parsed.says)
+    .where(and(eq(mentorApplications.userId, member.id), eq(mentorApplications.kind, kind), eq(mentorApplications.status, 'waiting')))
+    .returning({ id: mentorApplications.id });
+  return changed.length ? { ok: true } : { ok: false, kind: 'refused' };
 }
 
 async function trainedOn(db: DatabaseLike, userId: string): Promise<string | null> {

@@ -172,6 +172,14 @@ describe('in Chromium: a member’s day (home, "I’m coming", watching, e-mail 
     await sini.getByRole('button', { name: 'Send the application' }).click();
     await sini.waitForSelector('text=You are number 1 among those waiting for a mentor.');
     await assertAccessible(sini, 'my mentor application');
+    // She changes it by keyboard: the link, the form as she sent it, the button.
+    await sini.getByRole('link', { name: /^Change the application/ }).press('Enter');
+    await sini.waitForSelector('h1:text("Change your application")');
+    assert.equal(await sini.getByLabel('Tuesday').isChecked(), true);
+    await assertAccessible(sini, 'changing the application');
+    await sini.getByLabel('Thursday').check();
+    await sini.getByRole('button', { name: 'Save the changes' }).press('Enter');
+    await sini.waitForSelector('text=Your application was changed.');
 
     // A trained mentor waits too; the coordinator proposes, both say yes, and the pair has its space.
     const db = node.database.db;

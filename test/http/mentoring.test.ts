@@ -67,6 +67,22 @@ describe('the peer-mentor scheme: applying, waiting lists and who sees them', ()
     assert.match(second.$('.applications').text(), /You are number 2/);
     const twice = await bertta.submit('/mentoring', { kind: 'peer', languages: 'fi', remote: 'on', weekdays: '5' }, '/mentoring/apply');
     assert.equal(twice.$('form[action="/mentoring/apply"] input[value="peer"]').length, 0, 'no second waiting application of a kind');
+    // She changes what her application says; it keeps its place.
+    const change = await bertta.get('/mentoring/change/peer');
+    assert.equal(change.$('#weekdays-5').attr('checked'), 'checked', 'the form holds what she sent');
+    const noDay = await bertta.submit('/mentoring/change/peer', { languages: 'fi', remote: 'on', note: 'Viikonloput' }, '/mentoring/change/peer');
+    assert.equal(noDay.status, 422);
+    assert.match(errorsOf(noDay), /Choose at least one day/);
+    assert.equal(noDay.$('#field-note').text(), 'Viikonloput', 'the note comes back');
+    const changed = await bertta.submit('/mentoring/change/peer', { languages: 'fi', remote: 'on', weekdays: ['5', '6'], note: 'Viikonloput' }, '/mentoring/change/peer');
+    assert.match(changed.$('.notice').text(), /Your application was changed/);
+    assert.match(changed.$('.applications').text(), /You are number 2/);
+    const [berttas] = await db().select().from(mentorApplications).where(eq(mentorApplications.userId, node.people.bertta!.id));
+    assert.deepEqual([berttas!.weekdays, berttas!.note], [[5, 6], 'Viikonloput']);
+    assert.equal((await bertta.request('/mentoring/change/mentor')).status, 404, 'no mentor application of hers to change');
+    const valvoja = await signedIn(node.url, 'valvoja');
+    const token = (await valvoja.get('/mentoring')).$('input[name="_csrf"]').first().attr('value')!;
+    assert.equal((await valvoja.post('/mentoring/change/peer', { _csrf: token, languages: 'fi', remote: 'on', weekdays: '1' })).status, 404, 'nor anyone else’s');
 
     // The coordinators hear that someone waits: one notice, however many come before they look.
     const kaisa = await signedIn(node.url, 'kaisa');
