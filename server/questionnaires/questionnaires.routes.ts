@@ -19,14 +19,18 @@ import {
   answerRound,
   closeRound,
   createQuestionnaire,
+  deleteQuestionnaire,
+  editItem,
   findQuestionnaire,
   listQuestionnaires,
+  moveItem,
   openRound,
   ownAnswers,
   removeItem,
   results,
   roundFor,
   roundsWaitingFor,
+  saveAbout,
   type Found,
   type Owner,
 } from './questionnaires.service.ts';
@@ -100,7 +104,7 @@ export function questionnairesRouter({ database }: AppContext): Router {
         audiences: roundAudiences,
         base: `${owned.base}/${found.questionnaire.id}`,
         refused,
-        ...formView(req, { kind: 'scale', scaleMax: '5', name: 'start', audience: 'everyone', ...values }, errors),
+        ...formView(req, { kind: 'scale', scaleMax: '5', name: 'start', audience: 'everyone', title: found.questionnaire.title, intro: found.questionnaire.intro, ...values }, errors),
       };
     };
     const refusal = (req: Request, res: Response, owned: Owning, found: Found, result: Invalid | { ok: false; kind: 'refused'; reason: string }) =>
@@ -122,6 +126,69 @@ export function questionnairesRouter({ database }: AppContext): Router {
       const result = await addItem(db, found, req.body);
       if (!result.ok) return refusal(req, res, owned, found, result);
       await saveAndRedirect(req, res, `${owned.base}/${found.questionnaire.id}#items`, 'questionnaires.itemAdded');
+    });
+
+    // @route POST /groups/:slug/questionnaires/:id/about — its name and the words before the questions
+    // @route POST /mentoring/questionnaires/:id/about
+    router.post(`${prefix}/:id/about`, async (req, res) => {
+      const { owned, found } = await questionnaireOf(req);
+      const result = await saveAbout(db, found, req.body);
+      if (!result.ok) return refusal(req, res, owned, found, result);
+      await saveAndRedirect(req, res, `${owned.base}/${found.questionnaire.id}`, 'questionnaires.aboutSaved');
+    });
+
+    // @route POST /groups/:slug/questionnaires/:id/delete — a questionnaire no round has opened yet
+    // @route POST /mentoring/questionnaires/:id/delete
+    router.post(`${prefix}/:id/delete`, async (req, res) => {
+      const { owned, found } = await questionnaireOf(req);
+      const result = await deleteQuestionnaire(db, found);
+      if (!result.ok) return refusal(req, res, owned, found, result);
+      await saveAndRedirect(req, res, owned.base, 'questionnaires.deleted');
+    });
+
+    const itemView = (req: Request, owned: Owning, found: Found, itemId: string, values: Record<string, unknown>, errors: FieldErrors = {}) => ({
+      title: 'questionnaires.editItemTitle',
+      owned,
+      questionnaire: found.questionnaire,
+      base: `${owned.base}/${found.questionnaire.id}`,
+      itemId,
+      ...formView(req, values, errors),
+    });
+    /** An item of this questionnaire, while it may still change; otherwise nothing is there to change. */
+    const changeableItem = (found: Found, req: Request) => {
+      const item = found.items.find((i) => i.id === idParam(req, 'item'));
+      if (!item || found.locked) throw new NotFoundError();
+      return item;
+    };
+
+    // @route GET /groups/:slug/questionnaires/:id/items/:item/edit — an item's words (or kind), before any round
+    // @route GET /mentoring/questionnaires/:id/items/:item/edit
+    router.get(`${prefix}/:id/items/:item/edit`, async (req, res) => {
+      const { owned, found } = await questionnaireOf(req);
+      const item = changeableItem(found, req);
+      const values = { kind: item.kind, prompt: item.prompt, scaleMax: String(item.scaleMax ?? 5), lowLabel: item.lowLabel, highLabel: item.highLabel, choices: item.choices.join('\n') };
+      res.render('questionnaires/item-edit', itemView(req, owned, found, item.id, values));
+    });
+
+    // @route POST /groups/:slug/questionnaires/:id/items/:item/edit
+    // @route POST /mentoring/questionnaires/:id/items/:item/edit
+    router.post(`${prefix}/:id/items/:item/edit`, async (req, res) => {
+      const { owned, found } = await questionnaireOf(req);
+      const item = changeableItem(found, req);
+      const result = await editItem(db, found, item.id, req.body);
+      if (!result.ok && result.kind === 'refused') throw new NotFoundError();
+      if (!result.ok) return res.status(422).render('questionnaires/item-edit', itemView(req, owned, found, item.id, req.body, result.errors));
+      await saveAndRedirect(req, res, `${owned.base}/${found.questionnaire.id}#items`, 'questionnaires.itemSaved');
+    });
+
+    // @route POST /groups/:slug/questionnaires/:id/items/:item/move — one place up or down (direction=up|down)
+    // @route POST /mentoring/questionnaires/:id/items/:item/move
+    router.post(`${prefix}/:id/items/:item/move`, async (req, res) => {
+      const { owned, found } = await questionnaireOf(req);
+      const result = await moveItem(db, found, idParam(req, 'item'), req.body.direction === 'up');
+      if (!result.ok && result.reason === 'missing') throw new NotFoundError();
+      if (!result.ok) return refusal(req, res, owned, found, result);
+      await saveAndRedirect(req, res, `${owned.base}/${found.questionnaire.id}#items`);
     });
 
     // @route POST /groups/:slug/questionnaires/:id/items/:item/remove

@@ -82,20 +82,49 @@ const itemForm = z
     }
   });
 
-export async function addItem(db: DatabaseLike, found: Found, form: unknown): Promise<{ ok: true } | Invalid | Refused<'locked'>> {
-  if (found.locked) return { ok: false, kind: 'refused', reason: 'locked' };
-  const parsed = parseForm(itemForm, form);
-  if (!parsed.ok) return parsed;
-  const v = parsed.value;
-  await db.insert(questionnaireItems).values({
-    questionnaireId: found.questionnaire.id,
-    position: (found.items.at(-1)?.position ?? -1) + 1,
+type ItemValues = z.infer<typeof itemForm>;
+
+/** The item as kept: only what its kind uses. */
+function itemColumns(v: ItemValues) {
+  return {
     kind: v.kind,
     prompt: v.prompt,
     scaleMax: v.kind === 'scale' ? Number(v.scaleMax) : null,
     lowLabel: v.kind === 'scale' ? (v.lowLabel ?? '') : '',
     highLabel: v.kind === 'scale' ? (v.highLabel ?? '') : '',
     choices: v.kind === 'choice' ? (v.choices ?? '').split('\n').map((c) => c.trim()).filter(Boolean) : [],
+  };
+}
+
+export async function addItem(db: DatabaseLike, found: Found, form: unknown): Promise<{ ok: true } | Invalid | Refused<'locked'>> {
+  if (found.locked) return { ok: false, kind: 'refused', reason: 'locked' };
+  const parsed = parseForm(itemForm, form);
+  if (!parsed.ok) return parsed;
+  await db.insert(questionnaireItems).values({ questionnaireId: found.questionnaire.id, position: (found.items.at(-1)?.position ?? -1) + 1, ...itemColumns(parsed.value) });
+  return { ok: true };
+}
+
+/** An item changed in place (its words, or even its kind) while no round has opened. */
+export async function editItem(db: DatabaseLike, found: Found, itemId: string, form: unknown): Promise<{ ok: true } | Invalid | Refused<'locked' | 'missing'>> {
+  if (found.locked) return { ok: false, kind: 'refused', reason: 'locked' };
+  if (!found.items.some((item) => item.id === itemId)) return { ok: false, kind: 'refused', reason: 'missing' };
+  const parsed = parseForm(itemForm, form);
+  if (!parsed.ok) return parsed;
+  await db.update(questionnaireItems).set(itemColumns(parsed.value)).where(eq(questionnaireItems.id, itemId));
+  return { ok: true };
+}
+
+/** An item one place up or down, while no round has opened. */
+export async function moveItem(db: DatabaseLike, found: Found, itemId: string, up: boolean): Promise<{ ok: true } | Refused<'locked' | 'missing'>> {
+  if (found.locked) return { ok: false, kind: 'refused', reason: 'locked' };
+  const at = found.items.findIndex((item) => item.id === itemId);
+  if (at < 0) return { ok: false, kind: 'refused', reason: 'missing' };
+  const other = found.items[up ? at - 1 : at + 1];
+  if (!other) return { ok: true };
+  const item = found.items[at]!;
+  await db.transaction(async (tx) => {
+    await tx.update(questionnaireItems).set({ position: other.position }).where(eq(questionnaireItems.id, item.id));
+    await tx.update(questionnaireItems).set({ position: item.position }).where(eq(questionnaireItems.id, other.id));
   });
   return { ok: true };
 }
@@ -103,6 +132,26 @@ export async function addItem(db: DatabaseLike, found: Found, form: unknown): Pr
 export async function removeItem(db: DatabaseLike, found: Found, itemId: string): Promise<{ ok: true } | Refused<'locked'>> {
   if (found.locked) return { ok: false, kind: 'refused', reason: 'locked' };
   await db.delete(questionnaireItems).where(and(eq(questionnaireItems.id, itemId), eq(questionnaireItems.questionnaireId, found.questionnaire.id)));
+  return { ok: true };
+}
+
+const aboutForm = z.object({
+  title: newForm.shape.title,
+  intro: z.string().trim().max(2000, 'errors.questionnaire.intro').default(''),
+});
+
+/** Its name and the words before the questions: theirs to change at any time (they say what it is, not what an answer meant). */
+export async function saveAbout(db: DatabaseLike, found: Found, form: unknown): Promise<{ ok: true } | Invalid> {
+  const parsed = parseForm(aboutForm, form);
+  if (!parsed.ok) return parsed;
+  await db.update(questionnaires).set(parsed.value).where(eq(questionnaires.id, found.questionnaire.id));
+  return { ok: true };
+}
+
+/** A questionnaire nobody was asked yet can go; once a round has opened, its answers keep it. */
+export async function deleteQuestionnaire(db: DatabaseLike, found: Found): Promise<{ ok: true } | Refused<'locked'>> {
+  if (found.locked) return { ok: false, kind: 'refused', reason: 'locked' };
+  await db.delete(questionnaires).where(eq(questionnaires.id, found.questionnaire.id));
   return { ok: true };
 }
 

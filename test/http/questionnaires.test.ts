@@ -55,6 +55,38 @@ describe('questionnaires: built by a peer leader, answered once or skipped, resu
     assert.equal((await items()).length, 5, 'nothing saved');
     const added = await oona.submit(base, { kind: 'choice', prompt: 'Mistä kuulit ryhmästä?', choices: 'Ystävältä\nAmmattilaiselta\nNetistä' }, `${base}/items`);
     assert.equal(added.$('.questionnaire-items > li').length, 6);
+
+    // Until a round opens, everything is theirs to change: a question's words and options, the order, the name and introduction.
+    const question = (await items()).at(-1)!;
+    const editPath = `${base}/items/${question.id}/edit`;
+    const editing = await oona.get(editPath);
+    assert.equal(editing.$('#field-choices').text(), 'Ystävältä\nAmmattilaiselta\nNetistä', 'the form holds the question as it is');
+    const emptied = await oona.submit(editPath, { kind: 'choice', prompt: ' ', choices: 'Ystävältä\nNetistä' }, editPath);
+    assert.equal(emptied.status, 422);
+    assert.match(errorsOf(emptied), /Write the question/);
+    assert.equal(emptied.$('#field-choices').text(), 'Ystävältä\nNetistä', 'what was typed comes back');
+    const changed = await oona.submit(editPath, { kind: 'choice', prompt: 'Mistä kuulit ryhmästä?', choices: 'Ystävältä\nAmmattilaiselta\nNetistä\nMuualta' }, editPath);
+    assert.match(changed.$('.notice').text(), /The question was saved/);
+    assert.deepEqual((await items()).at(-1)!.choices, ['Ystävältä', 'Ammattilaiselta', 'Netistä', 'Muualta']);
+    const prompts = async () => (await items()).map((item) => item.prompt);
+    const before = await prompts();
+    await oona.submit(base, { direction: 'up' }, `${base}/items/${question.id}/move`);
+    assert.deepEqual(await prompts(), [...before.slice(0, 4), before[5], before[4]], 'one place up');
+    await oona.submit(base, { direction: 'down' }, `${base}/items/${question.id}/move`);
+    assert.deepEqual(await prompts(), before, 'and back down');
+    const noName = await oona.submit(base, { title: '', intro: 'Kerro, miten menee.' }, `${base}/about`);
+    assert.equal(noName.status, 422);
+    assert.match(errorsOf(noName), /Give the questionnaire a name/);
+    assert.equal(noName.$('#field-intro').text(), 'Kerro, miten menee.');
+    const renamed = await oona.submit(base, { title: 'Syksy 2026', intro: 'Kerro, miten menee.' }, `${base}/about`);
+    assert.match(renamed.$('h1 + p').text(), /Kerro, miten menee\./);
+    // A questionnaire nobody was asked yet can go.
+    const spare = await oona.submit('/groups/kavely/questionnaires', { title: 'Ylimääräinen', template: '' });
+    const spareBase = new URL(spare.url).pathname;
+    const gone = await oona.submit(spareBase, {}, `${spareBase}/delete`);
+    assert.match(gone.$('.notice').text(), /The questionnaire was deleted/);
+    assert.doesNotMatch(gone.$('main').text(), /Ylimääräinen/);
+    assert.equal((await oona.request(spareBase)).status, 404);
   });
 
   it('keeps every questionnaire page from anyone but the peer leaders, by URL guessing too', async () => {
@@ -70,6 +102,15 @@ describe('questionnaires: built by a peer leader, answered once or skipped, resu
     const visitor = await new Client(node.url).request(`${base}/results`);
     assert.equal(visitor.status, 303);
     assert.equal((await oona.submit(base, { kind: 'text', prompt: 'Myöhäinen' }, `${base}/items`)).status, 409, 'questions are fixed once a round is open');
+    const first = (await items())[0]!;
+    assert.equal((await oona.request(`${base}/items/${first.id}/edit`)).status, 404, 'nor can one be changed');
+    assert.equal((await oona.submit(base, { direction: 'down' }, `${base}/items/${first.id}/move`)).status, 409, 'or moved');
+    assert.equal((await oona.submit(base, {}, `${base}/delete`)).status, 409, 'and the questionnaire stays with its answers');
+    for (const name of ['valvoja', 'aino']) {
+      const client = await signedIn(node.url, name);
+      const token = (await client.get('/')).$('input[name="_csrf"]').first().attr('value')!;
+      for (const action of ['about', 'delete', `items/${first.id}/move`, `items/${first.id}/edit`]) assert.equal((await client.post(`${base}/${action}`, { _csrf: token, title: 'Kaapattu' })).status, 404, `${name} ${action}`);
+    }
   });
 
   it('takes each answer once, lets anyone skip, and shows totals only from five answers, free text without names', async () => {
