@@ -129,6 +129,17 @@ describe('in Chromium: a member’s day (home, "I’m coming", watching, e-mail 
     await mari.getByRole('button', { name: 'Add a question' }).click();
     await mari.waitForSelector('.error-summary');
     await assertAccessible(mari, 'questionnaire builder with errors');
+    // Changing a question's words, by keyboard, and moving it.
+    await mari.locator('.questionnaire-items a', { hasText: 'How are you feeling these days?' }).press('Enter');
+    await mari.waitForSelector('h1:text("Change the question")');
+    await assertAccessible(mari, 'changing a question');
+    await mari.getByLabel('Question', { exact: true }).fill('How are you feeling this week?');
+    await mari.getByRole('button', { name: 'Save the question' }).press('Enter');
+    await mari.waitForSelector('text=The question was saved.');
+    await mari.locator('.questionnaire-items button', { hasText: 'Move down: How are you feeling this week?' }).press('Enter');
+    await mari.waitForSelector('.questionnaire-items > li:nth-child(2) >> text=How are you feeling this week?');
+    await mari.getByText('Name, introduction or deleting').click();
+    await assertAccessible(mari, 'the questionnaire’s name and introduction');
     await mari.getByRole('button', { name: 'Open the round' }).click();
     await mari.waitForSelector('text=The round is open: the participants can answer.');
 
@@ -140,7 +151,8 @@ describe('in Chromium: a member’s day (home, "I’m coming", watching, e-mail 
     await sini.keyboard.press('Space');
     await sini.getByRole('button', { name: 'Send my answers' }).press('Enter');
     await sini.waitForSelector('text=Thank you: your answers were saved.');
-    assert.match(await sini.locator('.my-answers').innerText(), /How are you feeling these days\? — 4\/5/);
+    // The question moved down: the first she answered is now the second of the template.
+    assert.match(await sini.locator('.my-answers').innerText(), /I have people with whom I can share my experiences\. — 4\/5/);
     await assertAccessible(sini, 'my questionnaires');
 
     await mari.goto(`${mari.url().split('#')[0]}/results`);
