@@ -12,7 +12,7 @@ import { markPairRead } from '../notifications/notifications.service.ts';
 import { idParam } from '../web/params.ts';
 import { saveAndRedirect } from '../web/session.ts';
 import type { FieldErrors } from '../validation.ts';
-import type { Locale } from '../config.ts';
+import { locales, type Locale } from '../config.ts';
 import { translator } from '../i18n/i18n.ts';
 import {
   addCoordinator,
@@ -28,6 +28,7 @@ import {
   recordTraining,
   removeCoordinator,
   removeInterest,
+  renameInterest,
   fittingMentors,
   inTrainingGroup,
   setTrainingGroup,
@@ -407,7 +408,7 @@ export function mentoringRouter({ database, config }: AppContext): Router {
     on: (await getSettings(db))?.mentorScheme ?? false,
     groups: (await ownGroups(db)).map((group) => ({ value: group.id, name: group.name })),
     coordinators: await listCoordinators(db),
-    interests: (await listInterests(db)).map((i) => ({ id: i.id, name: interestName(i, req.locale, config.defaultLocale) })),
+    interests: (await listInterests(db)).map((i) => ({ id: i.id, name: interestName(i, req.locale, config.defaultLocale), names: locales.flatMap((l) => i.names[l] ?? []).join(' · ') })),
     ...formView(req, { groupId: (await getSettings(db))?.mentorTrainingGroupId ?? '', ...values }, errors),
   });
 
@@ -445,6 +446,33 @@ export function mentoringRouter({ database, config }: AppContext): Router {
     const result = await addInterest(db, req.body, req.locale);
     if (!result.ok) return res.status(422).render('admin/mentoring', await adminView(req, req.body, result.errors));
     await saveAndRedirect(req, res, '/admin/mentoring', 'admin.mentoring.saved');
+  });
+
+  const interestView = (req: Request, interest: Interest, values: Record<string, unknown>, errors: FieldErrors = {}) => ({
+    title: 'admin.mentoring.interestNamesTitle',
+    interest: { id: interest.id, name: interestName(interest, req.locale, config.defaultLocale) },
+    locales,
+    ...formView(req, values, errors),
+  });
+  const interestOf = async (req: Request) => {
+    const interest = (await listInterests(db)).find((i) => i.id === idParam(req));
+    if (!interest) throw new NotFoundError();
+    return interest;
+  };
+
+  // @route GET /admin/mentoring/interests/:id — an interest's names, one for each language
+  router.get('/admin/mentoring/interests/:id', async (req, res) => {
+    const interest = await interestOf(req);
+    res.render('admin/mentoring-interest', interestView(req, interest, Object.fromEntries(Object.entries(interest.names).map(([l, name]) => [`name_${l}`, name]))));
+  });
+
+  // @route POST /admin/mentoring/interests/:id — its names saved
+  router.post('/admin/mentoring/interests/:id', async (req, res) => {
+    const interest = await interestOf(req);
+    const result = await renameInterest(db, interest.id, req.body, req.locale);
+    if (!result.ok && result.kind === 'refused') throw new NotFoundError();
+    if (!result.ok) return res.status(422).render('admin/mentoring-interest', interestView(req, interest, req.body, result.errors));
+    await saveAndRedirect(req, res, '/admin/mentoring#interests', 'admin.mentoring.saved');
   });
 
   // @route POST /admin/mentoring/interests/:id/remove

@@ -3,6 +3,7 @@
 // (and the group where the course is held), and who fits whom. The pairs are in pairs.service.ts.
 import { and, asc, count, desc, eq, inArray, isNotNull, isNull, lt, sql } from 'drizzle-orm';
 import { z } from 'zod';
+import { locales, type Locale } from '../config.ts';
 import type { DatabaseLike } from '../db/client.ts';
 import type { User } from '../accounts/accounts.service.ts';
 import { users } from '../accounts/accounts.tables.ts';
@@ -52,13 +53,26 @@ export function interestName(interest: Interest, locale: string, fallback: strin
 
 const interestForm = z.object({ name: z.string().trim().min(1, 'errors.mentoring.interest').max(60, 'errors.mentoring.interest') });
 
-/** An interest named in the admin's language (the others can be added as the list grows). */
+/** An interest named in the admin's language (its names in the other languages on its own page). */
 export async function addInterest(db: DatabaseLike, form: unknown, locale: string): Promise<{ ok: true } | Invalid> {
   const parsed = parseForm(interestForm, form);
   if (!parsed.ok) return parsed;
   const [last] = await db.select({ position: mentorInterests.position }).from(mentorInterests).orderBy(desc(mentorInterests.position)).limit(1);
   await db.insert(mentorInterests).values({ names: { [locale]: parsed.value.name }, position: (last?.position ?? -1) + 1 });
   return { ok: true };
+}
+
+const interestName60 = z.string().trim().max(60, 'errors.mentoring.interest').default('');
+const interestNamesForm = z.object({ name_fi: interestName60, name_sv: interestName60, name_en: interestName60, name_da: interestName60 });
+
+/** An interest's names, one for each language people may read it in (an empty one shows another's); at least one. */
+export async function renameInterest(db: DatabaseLike, id: string, form: unknown, locale: Locale): Promise<{ ok: true } | Invalid | { ok: false; kind: 'refused' }> {
+  const parsed = parseForm(interestNamesForm, form);
+  if (!parsed.ok) return parsed;
+  const names = Object.fromEntries(locales.flatMap((l) => (parsed.value[`name_${l}`] ? [[l, parsed.value[`name_${l}`]]] : [])));
+  if (!Object.keys(names).length) return invalid(`name_${locale}`, 'errors.mentoring.interestNames');
+  const renamed = await db.update(mentorInterests).set({ names }).where(eq(mentorInterests.id, id)).returning({ id: mentorInterests.id });
+  return renamed.length ? { ok: true } : { ok: false, kind: 'refused' };
 }
 
 export async function removeInterest(db: DatabaseLike, id: string): Promise<void> {

@@ -171,6 +171,12 @@ describe('in Chromium: a member’s day (home, "I’m coming", watching, e-mail 
     await admin.getByRole('textbox', { name: 'Interest' }).fill('Kävely');
     await admin.getByRole('button', { name: 'Add the interest' }).click();
     await admin.waitForSelector('#interests ~ ul li, #interests + ul li');
+    await admin.locator('#interests ~ ul a', { hasText: 'Names in each language' }).first().press('Enter');
+    await admin.waitForSelector('h1:text("Names of the interest")');
+    await assertAccessible(admin, 'an interest’s names');
+    await admin.getByLabel('Swedish').fill('Promenad');
+    await admin.getByRole('button', { name: 'Save the names' }).press('Enter');
+    await admin.waitForSelector('#interests ~ ul li:text("Promenad")');
 
     const sini = await signIn('sini');
     await sini.goto(`${node.url}/mentoring`);

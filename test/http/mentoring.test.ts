@@ -33,6 +33,21 @@ describe('the peer-mentor scheme: applying, waiting lists and who sees them', ()
     const page = await admin.get('/admin/mentoring');
     assert.match(page.$('#coordinators').parent().text(), /@kaisa/);
     assert.equal(page.$('#interests').parent().find('li').length, 3);
+    // Named in the admin's language; the names in the others on the interest's own page.
+    const [football] = await db().select().from(mentorInterests).where(eq(mentorInterests.position, 2));
+    const namesPath = `/admin/mentoring/interests/${football!.id}`;
+    assert.equal((await admin.get(namesPath)).$('#field-name_en').val(), 'Jalkapallo');
+    const noName = await admin.submit(namesPath, { name_fi: '', name_sv: ' ', name_en: '', name_da: '' }, namesPath);
+    assert.equal(noName.status, 422);
+    assert.match(errorsOf(noName), /a name in at least one language/);
+    await admin.submit(namesPath, { name_fi: 'Jalkapallo', name_sv: 'Fotboll', name_en: 'Football', name_da: '' }, namesPath);
+    assert.match((await admin.get('/admin/mentoring')).$('#interests').parent().text(), /Jalkapallo · Fotboll · Football/);
+    const swedish = await signedIn(node.url, 'valvoja');
+    await swedish.get('/language/sv?next=/mentoring');
+    const inSwedish = (await swedish.get('/mentoring')).$('#field-interestIds').text();
+    assert.match(inSwedish, /Fotboll/);
+    assert.doesNotMatch(inSwedish, /Jalkapallo|Football/);
+    for (const name of ['kaisa', 'valvoja']) assert.equal((await (await signedIn(node.url, name)).request(namesPath)).status, 403, `${name}: admins only`);
 
     // The training course is held in a group of ours.
     const course = await makeGroup(db(), { name: 'Mentorikoulutus', slug: 'mentorikoulutus' });
