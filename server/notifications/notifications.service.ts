@@ -335,7 +335,9 @@ export async function openNotification(db: DatabaseLike, userId: string, id: str
     .set({ readAt: new Date() })
     .where(and(eq(notifications.userId, userId), sameGroup, isNull(notifications.readAt)));
   if (notice.kind === 'moderator_message') return '/moderator-messages';
-  if (notice.kind === 'pair_proposed' || notice.kind === 'pair_declined') return '/mentoring#pairs';
+  if (notice.kind === 'pair_proposed') return '/mentoring#pairs';
+  // Back on the waiting list: their application, with its place.
+  if (notice.kind === 'pair_declined') return '/mentoring#mine';
   if (notice.kind === 'proposal_declined' || notice.kind === 'application_new') return '/mentoring/applications';
   if (notice.pairId) return `/mentoring/pairs/${notice.pairId}${notice.kind === 'pair_checkin' ? '#checkin' : notice.kind === 'pair_ended' ? '#closing' : ''}`;
   if (notice.kind === 'member_answered') return `/moderation/members/${encodeURIComponent(actorUsername)}#messages`;

@@ -468,7 +468,9 @@ describe('the peer-mentor scheme: applying, waiting lists and who sees them', ()
     assert.match(withdrawn.$('.notice').text(), /The proposal was withdrawn/);
     const back = (await applications()).filter((a) => [tuulaPeer.id, villeMentor.id].includes(a.id)).map((a) => a.status);
     assert.deepEqual(back, ['waiting', 'waiting']);
-    assert.match((await tuula.get('/notifications')).$('.notification-list').text(), /A proposed mentor pair will not go ahead/);
+    const tuulaTold = await tuula.get('/notifications');
+    const notGoing = tuulaTold.$('.notification-list a').filter((_, a) => /A proposed mentor pair will not go ahead/.test(tuulaTold.$(a).text()));
+    assert.equal((await tuula.request(notGoing.attr('href')!)).headers.get('location'), '/mentoring#mine', 'to her application and its place');
     assert.match((await tuula.get('/mentoring')).$('.applications').text(), /among those waiting for a mentor/);
     assert.equal((await kaisa.post(withdraw, { _csrf: (await kaisa.get('/mentoring/applications')).$('input[name="_csrf"]').first().attr('value')! })).status, 404, 'only a proposal waiting for answers');
 
