@@ -138,7 +138,7 @@ export function mentoringRouter({ database, config }: AppContext): Router {
     await schemeOn();
     const kind = req.params.kind;
     const application = kind === 'peer' || kind === 'mentor' ? (await myApplications(db, req.user!)).find((a) => a.kind === kind) : undefined;
-    if (!application || application.status !== 'waiting') throw new NotFoundError();
+    if (!application) throw new NotFoundError();
     return application;
   };
   const changeView = async (req: Request, application: Application, values: Record<string, unknown>, errors: FieldErrors = {}) => ({

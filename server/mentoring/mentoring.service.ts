@@ -94,7 +94,6 @@ const applicationForm = z
     if (!v.municipalityCode && !v.remote) ctx.addIssue({ code: 'custom', path: ['municipalityCode'], message: 'errors.mentoring.place' });
   });
 
-/** Applies as a peer or a mentor; one waiting application of each kind at a time. */
 /** What an application says, checked as typed (interests against the node's list). */
 async function parseApplication(db: DatabaseLike, form: unknown) {
   const parsed = parseForm(applicationForm, form);
@@ -112,6 +111,7 @@ async function parseApplication(db: DatabaseLike, form: unknown) {
   };
 }
 
+/** Applies as a peer or a mentor; one waiting application of each kind at a time. */
 export async function apply(db: DatabaseLike, member: User, form: unknown): Promise<{ ok: true } | Invalid | { ok: false; kind: 'refused'; reason: 'alreadyWaiting' }> {
   const parsed = await parseApplication(db, form);
   if (!parsed.ok) return parsed;

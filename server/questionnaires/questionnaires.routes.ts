@@ -154,18 +154,14 @@ export function questionnairesRouter({ database }: AppContext): Router {
       itemId,
       ...formView(req, values, errors),
     });
-    /** An item of this questionnaire, while it may still change; otherwise nothing is there to change. */
-    const changeableItem = (found: Found, req: Request) => {
-      const item = found.items.find((i) => i.id === idParam(req, 'item'));
-      if (!item || found.locked) throw new NotFoundError();
-      return item;
-    };
 
     // @route GET /groups/:slug/questionnaires/:id/items/:item/edit — an item's words (or kind), before any round
     // @route GET /mentoring/questionnaires/:id/items/:item/edit
     router.get(`${prefix}/:id/items/:item/edit`, async (req, res) => {
       const { owned, found } = await questionnaireOf(req);
-      const item = changeableItem(found, req);
+      // Once a round has opened, there is nothing to change.
+      const item = found.locked ? undefined : found.items.find((i) => i.id === idParam(req, 'item'));
+      if (!item) throw new NotFoundError();
       const values = { kind: item.kind, prompt: item.prompt, scaleMax: String(item.scaleMax ?? 5), lowLabel: item.lowLabel, highLabel: item.highLabel, choices: item.choices.join('\n') };
       res.render('questionnaires/item-edit', itemView(req, owned, found, item.id, values));
     });
@@ -174,10 +170,11 @@ export function questionnairesRouter({ database }: AppContext): Router {
     // @route POST /mentoring/questionnaires/:id/items/:item/edit
     router.post(`${prefix}/:id/items/:item/edit`, async (req, res) => {
       const { owned, found } = await questionnaireOf(req);
-      const item = changeableItem(found, req);
-      const result = await editItem(db, found, item.id, req.body);
+      const itemId = idParam(req, 'item');
+      // Refused: no such item here, or a round has opened (then there is nothing to change, as on the GET).
+      const result = await editItem(db, found, itemId, req.body);
       if (!result.ok && result.kind === 'refused') throw new NotFoundError();
-      if (!result.ok) return res.status(422).render('questionnaires/item-edit', itemView(req, owned, found, item.id, req.body, result.errors));
+      if (!result.ok) return res.status(422).render('questionnaires/item-edit', itemView(req, owned, found, itemId, req.body, result.errors));
       await saveAndRedirect(req, res, `${owned.base}/${found.questionnaire.id}#items`, 'questionnaires.itemSaved');
     });
 
