@@ -495,6 +495,11 @@ describe('the peer-mentor scheme: applying, waiting lists and who sees them', ()
       assert.equal((await client.request(ended.attr('href')!)).headers.get('location'), `${space}#closing`);
       assert.equal((await client.get(space)).$('#closing').length, 1, 'asked how it went');
     }
+    for (const name of ['bertta', 'kaisa', 'valvoja', 'admin_anna']) {
+      const client = await signedIn(node.url, name);
+      const token = (await client.get('/')).$('input[name="_csrf"]').first().attr('value')!;
+      assert.equal((await client.post(`${space}/closing`, { _csrf: token, rating: '1', feedback: 'Kaapattu' })).status, 404, `${name}: not theirs to answer`);
+    }
     await tuula.submit(space, { rating: '5', feedback: 'Parasta oli kävely' }, `${space}/closing`);
     await ville.submit(space, { skip: '1' }, `${space}/closing`);
     assert.deepEqual(
